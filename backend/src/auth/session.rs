@@ -1,0 +1,84 @@
+//! Session tokens, their cookies, and the request facts recorded with them.
+
+use crate::crypto::{random_token, token_hash};
+use crate::db::models::NewSession;
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::HttpRequest;
+use chrono::{Duration, NaiveDateTime};
+
+pub const SESSION_COOKIE: &str = "keydesk_session";
+/// Readable by the SPA, which echoes it in [`CSRF_HEADER`] (double-submit).
+pub const CSRF_COOKIE: &str = "keydesk_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// A session unused this long ends.
+pub const IDLE_TIMEOUT: Duration = Duration::hours(12);
+/// A session ends this long after sign-in, however busy.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(7);
+/// `last_seen_at` is written at most this often, so reads stay reads.
+pub const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// A new session: the secrets for the client and the row to store (which holds only the token's hash).
+pub struct IssuedSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub row: NewSession,
+}
+
+pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime) -> IssuedSession {
+    let token = random_token();
+    let csrf_token = random_token();
+    let row = NewSession {
+        id: token_hash(&token),
+        user_id: user_id.to_string(),
+        csrf_token: csrf_token.clone(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + ABSOLUTE_TIMEOUT,
+        password_checked_at: now,
+        ip: client_ip(req),
+        user_agent: user_agent(req),
+    };
+    IssuedSession { token, csrf_token, row }
+}
+
+fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// The session cookie (HttpOnly) and the CSRF cookie (readable by the SPA).
+pub fn cookies(req: &HttpRequest, token: &str, csrf_token: &str) -> [Cookie<'static>; 2] {
+    let max_age = time::Duration::seconds(ABSOLUTE_TIMEOUT.num_seconds());
+    let session = Cookie::build(SESSION_COOKIE, token.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(is_https(req))
+        .max_age(max_age)
+        .finish();
+    let csrf = Cookie::build(CSRF_COOKIE, csrf_token.to_string())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(is_https(req))
+        .max_age(max_age)
+        .finish();
+    [session, csrf]
+}
+
+/// Cookies that make the browser forget both.
+pub fn removal_cookies() -> [Cookie<'static>; 2] {
+    [SESSION_COOKIE, CSRF_COOKIE].map(|name| {
+        let mut c = Cookie::build(name, "").path("/").finish();
+        c.make_removal();
+        c
+    })
+}
+
+/// The peer's address from the socket (a trusted-proxy setting comes later).
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn user_agent(req: &HttpRequest) -> String {
+    let ua = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+    ua.chars().take(256).collect()
+}

@@ -1,0 +1,110 @@
+//! Settings, read once from the environment at start-up.
+
+use anyhow::Context;
+use secrecy::SecretString;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `KEYDESK_ADDR`, default `127.0.0.1:8080`; port 0 picks a free port.
+    pub addr: String,
+    /// `KEYDESK_DATA_DIR`, default `./data`: SQLite file, key file, mail outbox.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: a `postgres://` URL overrides the embedded SQLite.
+    pub database_url: Option<String>,
+    /// `KEYDESK_SECRET_KEY`: 32 bytes as 64 hex digits or base64; else the key file.
+    pub secret_key: Option<SecretString>,
+    /// `KEYDESK_PREVIOUS_SECRET_KEYS`: comma-separated old keys, still accepted for decryption.
+    pub previous_secret_keys: Vec<SecretString>,
+    /// `KEYDESK_ALLOW_SIGNUP`, default true.
+    pub allow_signup: bool,
+    /// `KEYDESK_SPA_DIR`: the built SPA; default `dist` next to the binary, then `./dist`.
+    pub spa_dir: Option<PathBuf>,
+    pub mail: MailSettings,
+}
+
+/// Outgoing mail. Without `KEYDESK_SMTP_HOST`, mail is written to the outbox folder.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `KEYDESK_MAIL_FROM`, default `Keydesk <hello@keydesk.localhost>`.
+    pub from: String,
+    /// `KEYDESK_SMTP_HOST`
+    pub smtp_host: Option<String>,
+    /// `KEYDESK_SMTP_PORT`, default 587.
+    pub smtp_port: u16,
+    /// `KEYDESK_SMTP_TLS`: `starttls` (default), `tls` or `none`.
+    pub smtp_tls: String,
+    /// `KEYDESK_SMTP_USER`
+    pub smtp_user: Option<String>,
+    /// `KEYDESK_SMTP_PASSWORD`
+    pub smtp_password: Option<SecretString>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => anyhow::bail!("{name} must be true or false, not {other:?}"),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Settings {
+            addr: var("KEYDESK_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: var("KEYDESK_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data")),
+            database_url: var("DATABASE_URL"),
+            secret_key: var("KEYDESK_SECRET_KEY").map(SecretString::from),
+            previous_secret_keys: var("KEYDESK_PREVIOUS_SECRET_KEYS")
+                .map(|v| v.split(',').map(|k| SecretString::from(k.trim().to_string())).collect())
+                .unwrap_or_default(),
+            allow_signup: parse_bool("KEYDESK_ALLOW_SIGNUP", true)?,
+            spa_dir: var("KEYDESK_SPA_DIR").map(PathBuf::from),
+            mail: MailSettings {
+                from: var("KEYDESK_MAIL_FROM").unwrap_or_else(|| "Keydesk <hello@keydesk.localhost>".into()),
+                smtp_host: var("KEYDESK_SMTP_HOST"),
+                smtp_port: var("KEYDESK_SMTP_PORT")
+                    .map(|p| p.parse().context("KEYDESK_SMTP_PORT must be a port number"))
+                    .transpose()?
+                    .unwrap_or(587),
+                smtp_tls: var("KEYDESK_SMTP_TLS").unwrap_or_else(|| "starttls".into()),
+                smtp_user: var("KEYDESK_SMTP_USER"),
+                smtp_password: var("KEYDESK_SMTP_PASSWORD").map(SecretString::from),
+            },
+        })
+    }
+
+    /// Settings for a server on a free loopback port with its data in `data_dir`.
+    pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        Settings {
+            addr: "127.0.0.1:0".into(),
+            data_dir,
+            database_url,
+            secret_key: None,
+            previous_secret_keys: Vec::new(),
+            allow_signup: true,
+            spa_dir: None,
+            mail: MailSettings {
+                from: "Keydesk <hello@keydesk.localhost>".into(),
+                smtp_host: None,
+                smtp_port: 587,
+                smtp_tls: "none".into(),
+                smtp_user: None,
+                smtp_password: None,
+            },
+        }
+    }
+
+    /// The database to open: `DATABASE_URL`, else the SQLite file in the data folder.
+    pub fn database_location(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => self.data_dir.join("keydesk.sqlite3").to_string_lossy().into_owned(),
+        }
+    }
+}

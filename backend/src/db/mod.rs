@@ -1,0 +1,35 @@
+//! Data access. SQL lives only here, in functions that take a connection;
+//! handlers reach them through [`run`], on the blocking thread pool.
+
+pub mod accounts;
+pub mod models;
+pub mod pool;
+pub mod schema;
+pub mod sessions;
+pub mod sign_in_failures;
+pub mod users;
+
+pub use pool::{DbConnection, DbPool};
+
+use crate::error::ApiError;
+use actix_web::web;
+
+/// Runs `work` with a pooled connection on the blocking pool, off the async executor.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
+}
+
+/// True when `e` is a unique-constraint violation (for 409 answers).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}

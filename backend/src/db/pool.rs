@@ -1,0 +1,86 @@
+//! One connection type for SQLite and PostgreSQL, its pool, and the embedded migrations.
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+/// Any fixed number: instances starting together take this advisory lock so one migrates.
+const MIGRATION_LOCK_ID: i64 = 0x6b65_7964_6573_6b;
+
+/// SQLite stays last: `establish` tries the variants in order, and a PostgreSQL URL
+/// would otherwise be taken for a file name.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // WAL lets readers run beside the writer; the busy timeout makes writers
+            // queue instead of failing with "database is locked".
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the pool for a `postgres://` URL or an SQLite file path, and migrates.
+pub fn connect(location: &str) -> anyhow::Result<DbPool> {
+    let is_postgres = location.starts_with("postgres://") || location.starts_with("postgresql://");
+    let builder = Pool::builder().connection_timeout(Duration::from_secs(10));
+    let builder = if is_postgres {
+        builder.max_size(16)
+    } else {
+        builder.max_size(8).connection_customizer(Box::new(SqlitePragmas))
+    };
+    let pool = builder
+        .build(ConnectionManager::<DbConnection>::new(location))
+        .with_context(|| format!("Failed to open the database ({})", redact(location)))?;
+    let mut conn = pool.get().context("Failed to get a database connection")?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Pg(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
+            result
+        }
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow::anyhow!("Failed to run database migrations: {e}"))
+}
+
+/// The URL without its password, for messages.
+fn redact(location: &str) -> String {
+    match (location.find("://"), location.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &location[..scheme_end], &location[at..])
+        }
+        _ => location.to_string(),
+    }
+}
+
+/// Whether the database answers (for `/healthz`).
+pub fn ping(conn: &mut DbConnection) -> bool {
+    conn.batch_execute("SELECT 1").is_ok()
+}

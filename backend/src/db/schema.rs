@@ -1,0 +1,50 @@
+//! Table definitions matching `migrations/` (kept in step by the migration tests).
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        password_hash -> Text,
+        role -> Text,
+        is_active -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        password_checked_at -> Timestamp,
+        ip -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        failures -> Integer,
+    }
+}
+
+diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, users, sessions, sign_in_failures);

@@ -1,0 +1,117 @@
+//! The one API error type. It renders the contract's JSON shape with a stable
+//! `code`; the text of an unexpected error goes to the log, never to the client.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use shared::{ErrorBody, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request could not be read (bad JSON, missing field, wrong type).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 422: the request was read, and some fields break the rules.
+    #[error("{message}")]
+    Validation { message: String, fields: FieldErrors },
+    /// 401: no valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: signed in, but not allowed.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// 404, also for other accounts' objects.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("This method is not allowed here.")]
+    MethodNotAllowed,
+    /// 409
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("The request body is too large.")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 429, with `Retry-After`.
+    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
+    /// 500: a real fault of ours. The cause is logged, not shown.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 for the given field problems.
+    pub fn validation(fields: FieldErrors) -> Self {
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        ApiError::Validation { message: format!("Please correct: {}.", names.join(", ")), fields }
+    }
+
+    /// A 422 for one field.
+    pub fn field(field: &str, problem: impl Into<String>) -> Self {
+        ApiError::validation(FieldErrors::from([(field.to_string(), vec![problem.into()])]))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Validation { .. } => "validation_failed",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::Unexpected(anyhow::Error::new(e).context("database query failed"))
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        ApiError::Unexpected(anyhow::Error::new(e).context("no database connection available"))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (error, fields) = match self {
+            ApiError::Unexpected(cause) => {
+                tracing::error!(error = ?cause, "unexpected error");
+                ("Something went wrong on our side. Please try again.".to_string(), None)
+            }
+            ApiError::Validation { message, fields } => (message.clone(), Some(fields.clone())),
+            other => (other.to_string(), None),
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        response.json(ErrorBody { error, code: self.code().to_string(), fields })
+    }
+}
+
+/// `Result` for handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

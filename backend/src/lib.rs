@@ -1,0 +1,17 @@
+//! Keydesk's server as a library: `main.rs` and the tests both start it
+//! through [`startup::Application`].
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::todo, clippy::await_holding_lock)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,31 @@
+//! The `keydesk` binary: `serve` (the default) and operator commands.
+
+use clap::{Parser, Subcommand};
+use keydesk::{admin, config::Settings, startup::Application, telemetry};
+
+#[derive(Parser)]
+#[command(name = "keydesk", version, about = "Keydesk account and credentials console")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Operator commands.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    telemetry::init();
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => Application::build(settings).await?.run_until_stopped().await,
+        Command::Admin(cmd) => admin::run(settings, cmd).await,
+    }
+}

@@ -1,0 +1,117 @@
+//! The signed-in user's own profile (`/api/v1/me`) and password (`/api/v1/me/password`).
+
+use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict};
+use crate::auth::CurrentUser;
+use crate::db::models::me_response;
+use crate::db::{self, is_unique_violation, sessions, users};
+use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::accounts::email_taken;
+use crate::routes::session::load_me;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use diesel::Connection;
+use shared::v1::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use shared::ErrorBody;
+
+const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
+pub async fn get_me(current: CurrentUser) -> web::Json<MeResponse> {
+    web::Json(me_response(current.user, current.account))
+}
+
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 200, body = MeResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    body: web::Json<UpdateMeRequest>,
+) -> ApiResult<web::Json<MeResponse>> {
+    let body = body.into_inner();
+    let mut check = FieldCheck::default();
+    let name = body.name.as_deref().map(|raw| check.take("name", PersonName::parse(raw)));
+    let email = body.email.as_deref().map(|raw| check.take("email", Email::parse(raw)));
+    check.finish()?;
+    let (name, email) = (name.flatten(), email.flatten());
+
+    let user = current.user;
+    let email_changes = email.as_ref().filter(|e| e.normalized() != user.email_normalized || e.as_str() != user.email);
+    // Only a real change of address needs the password; a changed letter case is harmless.
+    if email.as_ref().is_some_and(|e| e.normalized() != user.email_normalized) {
+        let Some(current_password) = body.current_password else {
+            return Err(ApiError::field("current_password", "Enter your current password to change your email"));
+        };
+        let verdict = verify_off_thread(current_password, user.password_hash.clone()).await?;
+        if verdict == Verdict::Wrong {
+            return Err(ApiError::field("current_password", WRONG_CURRENT_PASSWORD));
+        }
+    }
+
+    let now = Utc::now().naive_utc();
+    let email_changes = email_changes.cloned();
+    let me = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            if let Some(name) = &name {
+                users::update_name(conn, &user.id, name.as_str(), now)?;
+            }
+            if let Some(email) = &email_changes {
+                users::update_email(conn, &user.id, email.as_str(), email.normalized(), now).map_err(|e| {
+                    match is_unique_violation(&e) {
+                        true => email_taken(),
+                        false => e.into(),
+                    }
+                })?;
+            }
+            load_me(conn, &user.id)
+        })
+    })
+    .await?;
+    Ok(web::Json(me))
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "me", request_body = ChangePasswordRequest,
+    security(("session_cookie" = [], "csrf_token" = [])),
+    responses((status = 204, description = "Changed; the user's other sessions ended"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "Names each failed rule under fields", body = ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let user = current.user;
+    let mut check = FieldCheck::default();
+    let new_password =
+        check.take("new_password", NewPassword::parse(&body.new_password, Some(&body.current_password), &user.email));
+    if body.new_password != body.new_password_confirmation {
+        check.note("new_password_confirmation", "The two new passwords do not match");
+    }
+    let verdict = verify_off_thread(body.current_password, user.password_hash.clone()).await?;
+    if verdict == Verdict::Wrong {
+        check.note("current_password", WRONG_CURRENT_PASSWORD);
+    }
+    let Some(new_password) = new_password else {
+        return Err(check.into_error());
+    };
+    check.finish()?;
+
+    let hash = hash_off_thread(new_password.expose().to_string()).await?;
+    let now = Utc::now().naive_utc();
+    let session_id = current.session.id;
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            users::update_password_hash(conn, &user.id, &hash, now)?;
+            sessions::delete_others(conn, &user.id, &session_id)?;
+            sessions::mark_password_checked(conn, &session_id, now)?;
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

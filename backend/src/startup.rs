@@ -1,0 +1,71 @@
+//! Builds the application: database, keys, routes and the HTTP server.
+
+use crate::config::Settings;
+use crate::crypto::{self, SecretBox};
+use crate::db;
+use crate::routes;
+use crate::state::AppState;
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens (and migrates) the database and binds the listener; the server
+    /// starts serving when [`Application::run_until_stopped`] is awaited.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("Failed to create the data folder {}", settings.data_dir.display()))?;
+        let key = crypto::load_or_create_key(&settings.data_dir, settings.secret_key.as_ref())?;
+        let previous = settings
+            .previous_secret_keys
+            .iter()
+            .map(|k| crypto::parse_key(k.expose_secret()))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .context("KEYDESK_PREVIOUS_SECRET_KEYS is invalid")?;
+        let location = settings.database_location();
+        let pool = web::block(move || db::pool::connect(&location)).await??;
+
+        let spa_dir = routes::spa::locate(settings.spa_dir.clone());
+        match &spa_dir {
+            Some(dir) => tracing::info!(dir = %dir.display(), "serving the dashboard"),
+            None => tracing::warn!("the dashboard is not built; serving the API only"),
+        }
+        let listener = TcpListener::bind(&settings.addr)
+            .with_context(|| format!("Failed to listen on {} (KEYDESK_ADDR)", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool,
+            secrets: Arc::new(SecretBox::new(key, &previous)),
+            settings: Arc::new(settings),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(routes::json_config())
+                .configure(routes::configure)
+                .configure(|cfg| routes::spa::configure(cfg, spa_dir.as_deref()))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM; in-flight requests then get time to finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await.context("the HTTP server failed")
+    }
+}

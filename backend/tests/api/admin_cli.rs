@@ -1,0 +1,58 @@
+//! `keydesk admin create-user`, run as the operator would.
+
+use crate::helpers::{spawn_app, PASSWORD};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::process::Command;
+
+fn keydesk(app: &crate::helpers::TestApp) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keydesk"));
+    cmd.env("KEYDESK_DATA_DIR", app.data_dir.path()).env("KEYDESK_NEW_PASSWORD", PASSWORD).env_remove("DATABASE_URL");
+    if app.database.contains("://") {
+        cmd.env("DATABASE_URL", &app.database);
+    }
+    cmd
+}
+
+#[tokio::test]
+async fn an_operator_can_create_an_account_and_its_admin() {
+    let app = spawn_app().await;
+    let output = keydesk(&app)
+        .args(["admin", "create-user", "--email", "op@example.com", "--name", "Op", "--account-name", "Ops"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let response = app.sign_in("op@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "admin");
+    assert_eq!(body["user"]["account"]["name"], "Ops");
+}
+
+#[tokio::test]
+async fn an_operator_can_add_a_standard_user_to_an_account() {
+    let app = spawn_app().await;
+    let admin = app.signed_up("ann@example.com").await;
+    let account_id = admin["account"]["id"].as_str().unwrap();
+    let output = keydesk(&app)
+        .args(["admin", "create-user", "--email", "sam@example.com", "--name", "Sam"])
+        .args(["--account-id", account_id, "--role", "standard"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let body: Value = app.other_browser().sign_in("sam@example.com", PASSWORD).await.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "standard");
+    assert_eq!(body["user"]["account"]["id"], account_id);
+}
+
+#[tokio::test]
+async fn the_operator_command_refuses_a_weak_password_and_says_why() {
+    let app = spawn_app().await;
+    let output = keydesk(&app)
+        .env("KEYDESK_NEW_PASSWORD", "weak")
+        .args(["admin", "create-user", "--email", "op@example.com", "--name", "Op", "--account-name", "Ops"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("password"));
+}

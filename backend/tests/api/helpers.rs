@@ -1,0 +1,172 @@
+//! `spawn_app()` and the small client the tests talk through.
+
+use diesel::prelude::*;
+use keydesk::config::Settings;
+use keydesk::db::{pool, DbPool};
+use keydesk::startup::Application;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Mutex;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "Sup3r-secret!";
+
+pub struct TestApp {
+    pub address: String,
+    pub data_dir: TempDir,
+    pub database: String,
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+    csrf: Mutex<Option<String>>,
+}
+
+/// Where the tests' PostgreSQL databases are made; each test gets its own.
+fn postgres_admin_url() -> String {
+    std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn using_postgres() -> bool {
+    std::env::var("KEYDESK_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+async fn fresh_postgres_database() -> String {
+    tokio::task::spawn_blocking(|| {
+        let admin = postgres_admin_url();
+        let name = format!("kd_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = diesel::PgConnection::establish(&admin).expect("PostgreSQL is not reachable");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
+        let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap();
+        format!("{base}/{name}")
+    })
+    .await
+    .unwrap()
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with settings adjusted first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        keydesk::telemetry::init();
+    }
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = if using_postgres() { Some(fresh_postgres_database().await) } else { None };
+    let mut settings = Settings::for_tests(data_dir.path().to_path_buf(), database_url);
+    adjust(&mut settings);
+    let database = settings.database_location();
+    let app = Application::build(settings).await.expect("the app failed to start");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let pool = pool::connect(&database).unwrap();
+    TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None) }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+impl TestApp {
+    /// A second browser: same server, no cookies.
+    pub fn other_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            data_dir: tempfile::tempdir().unwrap(),
+            database: self.database.clone(),
+            pool: self.pool.clone(),
+            client: new_client(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    /// A direct connection to the app's database, for arranging and inspecting state.
+    pub fn db(&self) -> diesel::r2d2::PooledConnection<diesel::r2d2::ConnectionManager<keydesk::db::DbConnection>> {
+        self.pool.get().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends a request; writes carry the CSRF token of the last sign-in.
+    pub async fn request(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self.client.request(method.clone(), self.url(path));
+        if method != Method::GET {
+            if let Some(token) = self.csrf.lock().unwrap().clone() {
+                req = req.header("X-CSRF-Token", token);
+            }
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.request(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.request(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path, None).await
+    }
+
+    fn remember_csrf(&self, body: &Value) {
+        if let Some(token) = body["csrf_token"].as_str() {
+            *self.csrf.lock().unwrap() = Some(token.to_string());
+        }
+    }
+
+    pub async fn sign_up(&self, email: &str) -> Response {
+        self.post(
+            "/api/v1/accounts",
+            json!({"account_name": "Acme", "name": "Ann Example", "email": email, "password": PASSWORD}),
+        )
+        .await
+    }
+
+    /// Signs up and keeps the session; returns the user.
+    pub async fn signed_up(&self, email: &str) -> Value {
+        let response = self.sign_up(email).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        self.remember_csrf(&body);
+        body["user"].clone()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        let response = self.post("/api/v1/session", json!({"email": email, "password": password})).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        self.remember_csrf(&body);
+        rebuild(status, headers, body)
+    }
+}
+
+/// Reading a body consumes a response; this makes an equivalent one for the caller.
+fn rebuild(status: StatusCode, headers: reqwest::header::HeaderMap, body: Value) -> Response {
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in &headers {
+        builder = builder.header(name, value);
+    }
+    Response::from(builder.body(body.to_string()).unwrap())
+}
+
+/// The body of an error response, checked to be in the contract's shape.
+pub async fn error_body(response: Response) -> shared::ErrorBody {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not the contract's error shape ({e}): {text}"))
+}

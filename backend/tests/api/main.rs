@@ -1,0 +1,13 @@
+//! API tests: each runs the real server on a free port against a fresh
+//! database (SQLite by default; PostgreSQL with KEYDESK_TEST_DATABASE=postgres).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod admin_cli;
+mod errors;
+mod health;
+mod me;
+mod password;
+mod session;

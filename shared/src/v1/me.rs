@@ -1,0 +1,55 @@
+//! The signed-in user: profile and password.
+
+use crate::v1::{AccountSummary, Role};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v1/me`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeResponse {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub account: AccountSummary,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `PATCH /api/v1/me`: absent fields stay as they are.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateMeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Required when the email changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
+}
+
+impl std::fmt::Debug for UpdateMeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateMeRequest")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("current_password", &self.current_password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// `PUT /api/v1/me/password`
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+    pub new_password_confirmation: String,
+}
+
+impl std::fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePasswordRequest { *** }")
+    }
+}
