@@ -1,0 +1,103 @@
+//! Every HTTP call the dashboard makes, in one place.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::v1::{ChangePasswordRequest, MeResponse, SignInRequest, SignInResponse, SignUpRequest, UpdateMeRequest};
+use shared::ErrorBody;
+use wasm_bindgen::JsCast;
+
+/// A failed call: the server's error body, or a stand-in when the server could not be reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub body: ErrorBody,
+}
+
+impl ApiFailure {
+    fn local(message: &str) -> Self {
+        ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: "network_error".into(), fields: None } }
+    }
+
+    /// The problems with one field, joined, if the server named it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let problems = self.body.field(name);
+        (!problems.is_empty()).then(|| problems.join(". "))
+    }
+
+    pub fn message(&self) -> String {
+        self.body.error.clone()
+    }
+}
+
+/// The CSRF token the server set at sign-in (double-submit cookie).
+fn csrf_token() -> Option<String> {
+    let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let cookies = document.cookie().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix("keydesk_csrf=").map(str::to_string))
+}
+
+enum Verb {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+async fn send<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiFailure> {
+    let builder: RequestBuilder = match verb {
+        Verb::Get => Request::get(path),
+        Verb::Post => Request::post(path),
+        Verb::Patch => Request::patch(path),
+        Verb::Put => Request::put(path),
+        Verb::Delete => Request::delete(path),
+    };
+    let builder = match csrf_token() {
+        Some(token) => builder.header("X-CSRF-Token", &token),
+        None => builder,
+    };
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|_| ApiFailure::local("The request could not be prepared."))?,
+        None => builder.build().map_err(|_| ApiFailure::local("The request could not be prepared."))?,
+    };
+    let response = request
+        .send()
+        .await
+        .map_err(|_| ApiFailure::local("The server could not be reached. Check your connection."))?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|_| ApiFailure::local("The server's answer could not be read."))
+    } else {
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| ApiFailure::local("Something went wrong.").body);
+        Err(ApiFailure { status, body })
+    }
+}
+
+const NO_BODY: Option<&()> = None;
+
+pub async fn get_me() -> Result<MeResponse, ApiFailure> {
+    send(Verb::Get, "/api/v1/me", NO_BODY).await
+}
+
+pub async fn sign_up(request: SignUpRequest) -> Result<SignInResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/accounts", Some(&request)).await
+}
+
+pub async fn sign_in(request: SignInRequest) -> Result<SignInResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/session", Some(&request)).await
+}
+
+pub async fn sign_out() -> Result<(), ApiFailure> {
+    send(Verb::Delete, "/api/v1/session", NO_BODY).await
+}
+
+pub async fn update_me(request: UpdateMeRequest) -> Result<MeResponse, ApiFailure> {
+    send(Verb::Patch, "/api/v1/me", Some(&request)).await
+}
+
+pub async fn change_password(request: ChangePasswordRequest) -> Result<(), ApiFailure> {
+    send(Verb::Put, "/api/v1/me/password", Some(&request)).await
+}

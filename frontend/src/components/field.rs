@@ -1,0 +1,37 @@
+//! A labelled text input with its error message, tied to a signal.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Field(
+    /// The input's id, also its name.
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    /// The problem to show under the field, if any.
+    #[prop(into, optional)]
+    error: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described_by = error_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! Reusable pieces of the dashboard.
+
+pub mod field;
+pub mod header;
+pub mod notice;
+pub mod password_rules;
+pub mod reset_password;
+pub mod tabs;
+pub mod user_information;

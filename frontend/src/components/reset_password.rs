@@ -1,0 +1,88 @@
+//! Reset Password: a new password under the policy, typed twice.
+
+use crate::api::{self, ApiFailure};
+use crate::components::field::Field;
+use crate::components::password_rules::PasswordRules;
+use crate::state::{Notices, Session};
+use leptos::prelude::*;
+use shared::v1::ChangePasswordRequest;
+use shared::validate::check_new_password;
+
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let session = Session::get();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+
+    let change = Action::new_local(move |request: &ChangePasswordRequest| api::change_password(request.clone()));
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(())) => {
+            current.set(String::new());
+            new.set(String::new());
+            confirmation.set(String::new());
+            failure.set(None);
+            Notices::show("Your password is changed. Your other sessions were signed out.");
+        }
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
+
+    let email = move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let problems = move || {
+        check_new_password(&new.get(), Some(&current.get()).filter(|c| !c.is_empty()).map(|c| c.as_str()), &email())
+    };
+    let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != new.get();
+    let ready = move || {
+        !current.get().is_empty() && problems().is_empty() && !new.get().is_empty() && confirmation.get() == new.get()
+    };
+
+    let server_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+    let new_error = Signal::derive(move || {
+        let extra: Vec<String> = problems()
+            .into_iter()
+            .filter(|p| !matches!(p, shared::validate::PasswordProblem::Rule(_)))
+            .map(|p| p.message())
+            .collect();
+        (!extra.is_empty()).then(|| extra.join(". ")).or_else(|| failure.get().and_then(|f| f.field("new_password")))
+    });
+    let confirmation_error = Signal::derive(move || {
+        mismatch()
+            .then(|| "The two new passwords do not match".to_string())
+            .or_else(|| failure.get().and_then(|f| f.field("new_password_confirmation")))
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !ready() {
+            return;
+        }
+        change.dispatch(ChangePasswordRequest {
+            current_password: current.get(),
+            new_password: new.get(),
+            new_password_confirmation: confirmation.get(),
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="reset-password-title">
+            <h2 id="reset-password-title">"Reset Password"</h2>
+            <form on:submit=on_submit novalidate>
+                <Field id="current-password" label="Current password" value=current error=server_error("current_password")
+                    kind="password" autocomplete="current-password" required=true/>
+                <Field id="new-password" label="New password" value=new error=new_error
+                    kind="password" autocomplete="new-password" required=true/>
+                <PasswordRules password=new/>
+                <Field id="new-password-confirmation" label="Confirm new password" value=confirmation
+                    error=confirmation_error kind="password" autocomplete="new-password" required=true/>
+                <p class="form-error" role="alert">
+                    {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
+                </p>
+                <button type="submit" class="button primary" disabled=move || !ready() || change.pending().get()>
+                    {move || if change.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+            </form>
+        </section>
+    }
+}

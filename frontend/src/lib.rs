@@ -1,0 +1,38 @@
+//! Keydesk's dashboard: the app shell and its routes.
+
+mod api;
+mod components;
+mod pages;
+mod state;
+
+use components::header::Header;
+use components::notice::NoticeBar;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{account::AccountPage, home::Home, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage};
+use state::{Notices, Session};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::provide();
+    Notices::provide();
+    session.load();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                <Show when=move || session.loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home/>
+                        <Route path=path!("/sign-in") view=SignInPage/>
+                        <Route path=path!("/sign-up") view=SignUpPage/>
+                        <Route path=path!("/account") view=AccountPage/>
+                    </Routes>
+                </Show>
+            </main>
+            <NoticeBar/>
+        </Router>
+    }
+}

@@ -1,0 +1,78 @@
+//! `/sign-up`: a new account and its first admin.
+
+use crate::api::{self, ApiFailure};
+use crate::components::field::Field;
+use crate::components::password_rules::PasswordRules;
+use crate::state::{Notices, Session};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use shared::v1::SignUpRequest;
+use shared::validate::check_new_password;
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let session = Session::get();
+    let account_name = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let navigate = use_navigate();
+
+    let sign_up = Action::new_local(move |request: &SignUpRequest| api::sign_up(request.clone()));
+    Effect::new(move |_| match sign_up.value().get() {
+        Some(Ok(response)) => {
+            if let Some(me) = response.user {
+                session.user.set(Some(me));
+                Notices::show("Welcome to Keydesk. Your account is ready.");
+                navigate("/account", Default::default());
+            }
+        }
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
+    let password_ok = move || check_new_password(&password.get(), None, &email.get()).is_empty();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        sign_up.dispatch(SignUpRequest {
+            account_name: account_name.get(),
+            name: name.get(),
+            email: email.get(),
+            password: password.get(),
+        });
+    };
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+    let password_error = Signal::derive(move || {
+        let p = password.get();
+        let extra: Vec<String> = check_new_password(&p, None, &email.get())
+            .into_iter()
+            .filter(|p| !matches!(p, shared::validate::PasswordProblem::Rule(_)))
+            .map(|p| p.message())
+            .collect();
+        (!extra.is_empty()).then(|| extra.join(". ")).or_else(|| failure.get().and_then(|f| f.field("password")))
+    });
+
+    view! {
+        <Show when=move || !session.is_signed_in() fallback=|| view! { <Redirect path="/account"/> }>
+            <section class="card narrow" aria-labelledby="sign-up-title">
+                <h1 id="sign-up-title">"Create your account"</h1>
+                <form on:submit=on_submit novalidate>
+                    <Field id="account-name" label="Company or account name" value=account_name error=field_error("account_name") autocomplete="organization" required=true/>
+                    <Field id="name" label="Your name" value=name error=field_error("name") autocomplete="name" required=true/>
+                    <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="email" required=true/>
+                    <Field id="password" label="Password" value=password error=password_error kind="password" autocomplete="new-password" required=true/>
+                    <PasswordRules password=password/>
+                    <p class="form-error" role="alert">
+                        {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
+                    </p>
+                    <button type="submit" class="button primary wide" disabled=move || !password_ok() || sign_up.pending().get()>
+                        {move || if sign_up.pending().get() { "Creating…" } else { "Create account" }}
+                    </button>
+                </form>
+                <p class="aside">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+            </section>
+        </Show>
+    }
+}

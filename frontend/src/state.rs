@@ -1,0 +1,69 @@
+//! App-wide state, provided as context: who is signed in, and brief notices.
+
+use crate::api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::MeResponse;
+use std::time::Duration;
+
+/// The signed-in user, if any. `loaded` turns true once the first check answered.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: RwSignal<Option<MeResponse>>,
+    pub loaded: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn provide() -> Session {
+        let session = Session { user: RwSignal::new(None), loaded: RwSignal::new(false) };
+        provide_context(session);
+        session
+    }
+
+    pub fn get() -> Session {
+        expect_context::<Session>()
+    }
+
+    /// Asks the server whether the browser's session cookie is still good.
+    pub fn load(self) {
+        spawn_local(async move {
+            self.user.set(api::get_me().await.ok());
+            self.loaded.set(true);
+        });
+    }
+
+    pub fn is_signed_in(self) -> bool {
+        self.user.with(Option::is_some)
+    }
+}
+
+/// A brief success message shown at the bottom of the screen.
+#[derive(Clone, Copy)]
+pub struct Notices {
+    pub current: RwSignal<Option<(u64, String)>>,
+    counter: StoredValue<u64>,
+}
+
+const NOTICE_SHOWN_FOR: Duration = Duration::from_secs(4);
+
+impl Notices {
+    pub fn provide() {
+        provide_context(Notices { current: RwSignal::new(None), counter: StoredValue::new(0) });
+    }
+
+    pub fn show(message: impl Into<String>) {
+        let notices = expect_context::<Notices>();
+        let id = notices.counter.get_value() + 1;
+        notices.counter.set_value(id);
+        notices.current.set(Some((id, message.into())));
+        // Only clear the notice this call showed, not a newer one.
+        set_timeout(
+            move || {
+                if notices.current.with_untracked(|c| c.as_ref().map(|(i, _)| *i)) == Some(id) {
+                    notices.current.set(None);
+                }
+            },
+            NOTICE_SHOWN_FOR,
+        );
+    }
+}
