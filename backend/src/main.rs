@@ -25,7 +25,12 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => Application::build(settings).await?.run_until_stopped().await,
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            println!("Keydesk is running at {}", app.url());
+            println!("Open it in a browser and choose \"Create an account\" to make the first account and its admin.");
+            app.run_until_stopped().await
+        }
         Command::Admin(cmd) => admin::run(settings, cmd).await,
     }
 }

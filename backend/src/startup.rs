@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
 
 pub struct Application {
-    port: u16,
+    addr: std::net::SocketAddr,
     server: Server,
 }
 
@@ -41,7 +41,7 @@ impl Application {
         }
         let listener = TcpListener::bind(&settings.addr)
             .with_context(|| format!("Failed to listen on {} (KEYDESK_ADDR)", settings.addr))?;
-        let port = listener.local_addr()?.port();
+        let addr = listener.local_addr()?;
         let state = web::Data::new(AppState {
             pool,
             secrets: Arc::new(SecretBox::new(key, &previous)),
@@ -57,11 +57,19 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application { addr, server })
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.addr.port()
+    }
+
+    /// Where a browser on this machine reaches the server.
+    pub fn url(&self) -> String {
+        match self.addr.ip() {
+            ip if ip.is_unspecified() => format!("http://127.0.0.1:{}/", self.addr.port()),
+            _ => format!("http://{}/", self.addr),
+        }
     }
 
     /// Serves until SIGINT or SIGTERM; in-flight requests then get time to finish.

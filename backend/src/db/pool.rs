@@ -10,7 +10,7 @@ use std::time::Duration;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 /// Any fixed number: instances starting together take this advisory lock so one migrates.
-const MIGRATION_LOCK_ID: i64 = 0x6b65_7964_6573_6b;
+const MIGRATION_LOCK_ID: i64 = 0x006b_6579_6465_736b;
 
 /// SQLite stays last: `establish` tries the variants in order, and a PostgreSQL URL
 /// would otherwise be taken for a file name.

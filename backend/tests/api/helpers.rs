@@ -18,6 +18,24 @@ pub struct TestApp {
     pub pool: DbPool,
     pub client: reqwest::Client,
     csrf: Mutex<Option<String>>,
+    /// The first `TestApp` of a test drops its PostgreSQL database at the end.
+    owns_database: bool,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((_, name)) = self.database.rsplit_once('/').filter(|_| self.owns_database && using_postgres()) else {
+            return;
+        };
+        let name = name.to_string();
+        // FORCE ends the server's pooled connections, which are still open.
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut conn) = diesel::PgConnection::establish(&postgres_admin_url()) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+            }
+        })
+        .join();
+    }
 }
 
 /// Where the tests' PostgreSQL databases are made; each test gets its own.
@@ -60,7 +78,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let pool = pool::connect(&database).unwrap();
-    TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None) }
+    TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None), owns_database: true }
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -77,6 +95,7 @@ impl TestApp {
             pool: self.pool.clone(),
             client: new_client(),
             csrf: Mutex::new(None),
+            owns_database: false,
         }
     }
 

@@ -1,1 +1,81 @@
-fn main() {}
+//! `cargo xtask`: the project's two commands (`run`, `test`) and their set-up.
+//! Standard library only, so it builds in seconds on a fresh machine.
+
+mod process;
+mod setup;
+mod spa;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  run     set up what is missing, build the dashboard and the server (release), serve on SQLite
+  test    formatting, clippy, unit and API tests on SQLite and PostgreSQL, browser tests
+  setup   only install what is missing (wasm toolchain, Trunk, wasm-bindgen, node packages, Chromium)
+
+Under CI=true a missing PostgreSQL or Chromium fails `test` instead of being skipped.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&Workspace::locate()),
+        Some("test") => test::run(&Workspace::locate()),
+        Some("setup") => setup::all(&Workspace::locate(), true).map(|_| ()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Paths of the checkout and its build output.
+pub struct Workspace {
+    pub root: PathBuf,
+    /// `CARGO_TARGET_DIR` if set (CI points it at a cache that outlives the clone), else `target/`.
+    pub target: PathBuf,
+}
+
+impl Workspace {
+    fn locate() -> Workspace {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let root = root.canonicalize().unwrap_or(root);
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => root.join(dir),
+            None => root.join("target"),
+        };
+        Workspace { root, target }
+    }
+
+    pub fn dist(&self) -> PathBuf {
+        self.root.join("dist")
+    }
+
+    pub fn e2e(&self) -> PathBuf {
+        self.root.join("e2e")
+    }
+}
+
+/// `cargo xtask run`
+fn run(ws: &Workspace) -> anyhow::Result<()> {
+    let toolchain = setup::all(ws, false)?;
+    spa::build(ws, &toolchain)?;
+    process::step("Building the server (release)", "about 4 minutes the first time", || {
+        process::run(process::cargo(ws).args(["build", "--release", "-p", "keydesk"]))
+    })?;
+    let binary = ws.target.join("release/keydesk");
+    println!("\nStarting Keydesk. Data (SQLite database, secret key, mail outbox) lives in ./data.");
+    println!("Stop it with Ctrl+C.\n");
+    let mut command = std::process::Command::new(binary);
+    command.current_dir(&ws.root).env("KEYDESK_SPA_DIR", ws.dist()).arg("serve");
+    process::run(&mut command)
+}

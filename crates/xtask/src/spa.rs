@@ -1,0 +1,91 @@
+//! Builds the dashboard with Trunk, skipping the build when nothing it is made of changed.
+
+use crate::process::{self, step};
+use crate::setup::Toolchain;
+use crate::Workspace;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::process::Command;
+
+/// What the SPA is built from.
+const INPUTS: [&str; 5] = ["frontend", "shared", "Cargo.lock", "Cargo.toml", "Trunk.toml"];
+
+pub fn build(ws: &Workspace, toolchain: &Toolchain) -> anyhow::Result<()> {
+    let stamp_file = ws.target.join("xtask/spa.stamp");
+    let stamp = fingerprint(ws).to_string();
+    let fresh =
+        ws.dist().join("index.html").exists() && std::fs::read_to_string(&stamp_file).is_ok_and(|old| old == stamp);
+    if fresh {
+        println!("==> Dashboard is up to date (dist/)");
+        return Ok(());
+    }
+    step("Building the dashboard (wasm, release)", "about 3 minutes the first time", || {
+        // cargo first, online, so build-std can fetch the standard library's dependencies;
+        // Trunk then finds everything built and runs offline (it would download tools otherwise).
+        process::run(wasm_command(ws, toolchain, "cargo").args([
+            "build",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--release",
+            "-p",
+            "keydesk-frontend",
+        ]))?;
+        process::run(wasm_command(ws, toolchain, "trunk").args(["build", "--release", "--offline"]))
+    })?;
+    std::fs::create_dir_all(ws.target.join("xtask"))?;
+    std::fs::write(stamp_file, stamp)?;
+    Ok(())
+}
+
+/// A command that builds for wasm32 with the chosen toolchain, size-optimised,
+/// in its own target dir (two rustc versions sharing one would rebuild each other's crates).
+fn wasm_command(ws: &Workspace, toolchain: &Toolchain, program: &str) -> Command {
+    let mut command = Command::new(program);
+    let node_bin = ws.e2e().join("node_modules/.bin");
+    let path = std::env::var("PATH").unwrap_or_default();
+    let path = match toolchain {
+        Toolchain::Rustup => format!("{}:{path}", node_bin.display()),
+        Toolchain::DebianBuildStd => format!("{}:/usr/bin:{path}", node_bin.display()),
+    };
+    command
+        .current_dir(&ws.root)
+        .env("PATH", path)
+        .env("CARGO_TARGET_DIR", ws.target.join("wasm"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
+        .env("CARGO_PROFILE_RELEASE_LTO", "true")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+    // Set by `cargo xtask` for rustup's toolchain; they must not leak into Debian's.
+    for var in ["CARGO", "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTUP_TOOLCHAIN"] {
+        command.env_remove(var);
+    }
+    if *toolchain == Toolchain::DebianBuildStd {
+        command
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "");
+    }
+    command
+}
+
+fn fingerprint(ws: &Workspace) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for input in INPUTS {
+        hash_path(&ws.root, &ws.root.join(input), &mut hasher);
+    }
+    hasher.finish()
+}
+
+fn hash_path(root: &Path, path: &Path, hasher: &mut DefaultHasher) {
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for entry in entries {
+            hash_path(root, &entry, hasher);
+        }
+    } else if let Ok(bytes) = std::fs::read(path) {
+        path.strip_prefix(root).unwrap_or(path).hash(hasher);
+        bytes.hash(hasher);
+    }
+}

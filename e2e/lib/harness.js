@@ -1,0 +1,102 @@
+// Starts the real Keydesk server (with the built SPA) on a free port with a
+// fresh data folder, and Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.KEYDESK_BIN;
+const SPA_DIR = process.env.KEYDESK_SPA_DIR;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+if (!BIN || !SPA_DIR) {
+  throw new Error('Run the browser tests through `cargo xtask test` (KEYDESK_BIN and KEYDESK_SPA_DIR unset).');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, child) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`keydesk exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('keydesk did not become healthy within 30 s');
+}
+
+export async function startServer(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keydesk-e2e-'));
+  const port = await freePort();
+  const env = { ...process.env, KEYDESK_ADDR: `127.0.0.1:${port}`, KEYDESK_DATA_DIR: dataDir,
+    KEYDESK_SPA_DIR: SPA_DIR, RUST_LOG: 'error', ...extraEnv };
+  delete env.DATABASE_URL;
+  const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child);
+  return {
+    url,
+    dataDir,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const PASSWORD = 'Sup3r-secret!';
+
+let counter = 0;
+/** A unique email for this run. */
+export function uniqueEmail(name) {
+  counter += 1;
+  return `${name}.${Date.now()}.${counter}@example.com`;
+}
+
+/** Signs up through the form and waits for the account page. */
+export async function signUp(page, baseUrl, { email, name = 'Ann Example', account = 'Acme', password = PASSWORD }) {
+  await page.goto(`${baseUrl}/sign-up`);
+  await page.getByLabel('Company or account name').fill(account);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/account');
+}
+
+export async function signIn(page, baseUrl, email, password) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signOut(page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/sign-in');
+}

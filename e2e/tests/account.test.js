@@ -1,0 +1,115 @@
+// The Account tab in a real browser: sign-up, sign-out, sign-in,
+// User Information, and Reset Password with its live requirement list.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, PASSWORD, signIn, signOut, signUp, startServer, uniqueEmail } from '../lib/harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function freshPage() {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+test('a new user signs up and lands on their account', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('ann');
+  await signUp(page, server.url, { email });
+  await assert.doesNotReject(page.getByRole('heading', { name: 'My Account' }).waitFor());
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Ann Example');
+  assert.equal(await page.getByLabel('Email').inputValue(), email);
+  await page.context().close();
+});
+
+test('a user signs out and signs in again', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('sam');
+  await signUp(page, server.url, { email, name: 'Sam' });
+  await signOut(page);
+  await page.goto(`${server.url}/account`);
+  await page.waitForURL('**/sign-in');
+
+  await signIn(page, server.url, email, 'Wrong-pass1');
+  await page.getByText('The email or password is incorrect.').waitFor();
+  await signIn(page, server.url, email, PASSWORD);
+  await page.waitForURL('**/account');
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Sam');
+  await page.context().close();
+});
+
+test('a user changes their name, and their email with the current password', async () => {
+  const page = await freshPage();
+  await signUp(page, server.url, { email: uniqueEmail('kim') });
+  const save = async () => {
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    assert.equal((await saved).status(), 200);
+    await page.getByText('Your details are saved.').waitFor();
+  };
+  await page.getByLabel('Name').fill('Kim Changed');
+  await save();
+
+  const newEmail = uniqueEmail('kim.new');
+  await page.getByLabel('Email').fill(newEmail);
+  const passwordField = page.getByLabel('Current password (needed to change your email)');
+  await passwordField.waitFor();
+  await passwordField.fill(PASSWORD);
+  await save();
+  await passwordField.waitFor({ state: 'detached' });
+
+  await page.reload();
+  await page.getByLabel('Name').waitFor();
+  assert.equal(await page.getByLabel('Name').inputValue(), 'Kim Changed');
+  assert.equal(await page.getByLabel('Email').inputValue(), newEmail);
+  await page.context().close();
+});
+
+test('the requirement list ticks as the password is typed', async () => {
+  const page = await freshPage();
+  await signUp(page, server.url, { email: uniqueEmail('lee') });
+  const rules = page.locator('section', { hasText: 'Reset Password' }).locator('.password-rules li');
+  const met = async () => rules.evaluateAll((items) => items.map((li) => li.dataset.met === 'true'));
+  const newPassword = page.getByLabel('New password', { exact: true });
+
+  await newPassword.fill('ab');
+  assert.deepEqual(await met(), [false, true, false, false, true]);
+  await newPassword.fill('abcdefg1');
+  assert.deepEqual(await met(), [true, true, true, false, true]);
+  await newPassword.fill('abcdefg1!');
+  assert.deepEqual(await met(), [true, true, true, true, true]);
+  await page.context().close();
+});
+
+test('a changed password works at once and the old one no longer does', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('max');
+  await signUp(page, server.url, { email });
+  const save = page.locator('section', { hasText: 'Reset Password' }).getByRole('button', { name: 'Save' });
+
+  await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill('N3w+password');
+  await page.getByLabel('Confirm new password').fill('N3w+passwor');
+  await page.getByText('The two new passwords do not match').waitFor();
+  assert.equal(await save.isDisabled(), true);
+  await page.getByLabel('Confirm new password').fill('N3w+password');
+  await save.click();
+  await page.getByText('Your password is changed.').waitFor();
+
+  await signOut(page);
+  await signIn(page, server.url, email, PASSWORD);
+  await page.getByText('The email or password is incorrect.').waitFor();
+  await signIn(page, server.url, email, 'N3w+password');
+  await page.waitForURL('**/account');
+  await page.context().close();
+});
