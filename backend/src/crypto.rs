@@ -67,6 +67,53 @@ impl SecretBox {
     }
 }
 
+/// Keyed SHA-256 (HMAC) of high-entropy tokens, for lookups by an indexed column.
+/// A database dump alone cannot confirm a guessed key without the server secret.
+/// Each configured secret gives one lookup key, so tokens hashed before a rotation still match.
+pub struct KeyedHasher {
+    keys: Vec<[u8; 32]>,
+}
+
+impl std::fmt::Debug for KeyedHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyedHasher { *** }")
+    }
+}
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    use hmac::Mac;
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+impl KeyedHasher {
+    /// `current` first; `previous` keys only match old hashes.
+    pub fn new(current: [u8; 32], previous: &[[u8; 32]]) -> Self {
+        let derive = |secret: &[u8; 32]| {
+            let mut key = [0u8; 32];
+            if let Ok(bytes) = hex::decode(hmac_hex(secret, b"keydesk token lookup v1")) {
+                key.copy_from_slice(&bytes);
+            }
+            key
+        };
+        KeyedHasher { keys: std::iter::once(&current).chain(previous).map(derive).collect() }
+    }
+
+    /// The hash to store for a new token.
+    pub fn hash(&self, token: &str) -> String {
+        hmac_hex(&self.keys[0], token.as_bytes())
+    }
+
+    /// Every hash the token may be stored under (current key first).
+    pub fn candidates(&self, token: &str) -> Vec<String> {
+        self.keys.iter().map(|k| hmac_hex(k, token.as_bytes())).collect()
+    }
+}
+
 /// Parses a key given as 64 hex digits or as base64 of 32 bytes.
 pub fn parse_key(text: &str) -> anyhow::Result<[u8; 32]> {
     let text = text.trim();
@@ -110,6 +157,13 @@ pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `bytes` random bytes from the OS generator, as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
 }
 
 /// SHA-256 in hex: the lookup key of a high-entropy token (never argon2: the token
@@ -161,6 +215,16 @@ mod tests {
         assert!(sb.decrypt(&tampered).is_err());
         assert!(SecretBox::new([8; 32], &[]).decrypt(&sealed).is_err());
         assert!(sb.decrypt("garbage").is_err());
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_the_secret_and_survive_a_rotation() {
+        let old = KeyedHasher::new([1; 32], &[]);
+        let rotated = KeyedHasher::new([2; 32], &[[1; 32]]);
+        assert_eq!(old.hash("token"), old.hash("token"));
+        assert_ne!(old.hash("token"), rotated.hash("token"));
+        assert!(rotated.candidates("token").contains(&old.hash("token")));
+        assert_ne!(old.hash("token"), token_hash("token"));
     }
 
     #[test]

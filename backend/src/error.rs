@@ -16,6 +16,9 @@ pub enum ApiError {
     /// 401: no valid credentials.
     #[error("{0}")]
     Unauthorized(String),
+    /// 401 for credentials sent in the Authorization header, with `WWW-Authenticate`.
+    #[error("{0}")]
+    BadCredentials(String),
     /// 403: signed in, but not allowed.
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
@@ -56,6 +59,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Validation { .. } => "validation_failed",
             ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::BadCredentials(_) => "invalid_credentials",
             ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
@@ -84,7 +88,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -106,8 +110,15 @@ impl ResponseError for ApiError {
             other => (other.to_string(), None),
         };
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::RateLimited { retry_after_secs } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            // Only for header credentials: a challenge on cookie requests would make browsers prompt.
+            ApiError::BadCredentials(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="keydesk", Basic realm="keydesk""#));
+            }
+            _ => {}
         }
         response.json(ErrorBody { error, code: self.code().to_string(), fields })
     }

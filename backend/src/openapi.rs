@@ -2,8 +2,9 @@
 
 use crate::routes;
 use actix_web::HttpResponse;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,9 +18,16 @@ use utoipa::{Modify, OpenApi};
         routes::me::get_me,
         routes::me::update_me,
         routes::me::change_password,
+        routes::developer_keys::get_state,
+        routes::developer_keys::generate,
+        routes::developer_keys::reveal,
+        routes::api_credentials::list,
+        routes::api_credentials::revoke,
+        routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "health"))
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "api credentials"),
+        (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;
 
@@ -39,9 +47,34 @@ impl Modify for SecuritySchemes {
                 "The csrf_token from sign-in; required on writes authenticated by the session cookie.",
             ))),
         );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A developer key: `Authorization: Bearer kd_...`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some("Email and developer key, or the login and password returned by POST /api/auth"))
+                    .build(),
+            ),
+        );
     }
 }
 
 pub async fn serve() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// The interactive API page at `/api/docs/`, with Swagger UI's files built into the
+/// binary (the `vendored` feature), so it works offline.
+pub fn docs() -> SwaggerUi {
+    let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", document)
 }

@@ -1,8 +1,9 @@
 //! Builds the application: database, keys, routes and the HTTP server.
 
 use crate::config::Settings;
-use crate::crypto::{self, SecretBox};
+use crate::crypto::{self, KeyedHasher, SecretBox};
 use crate::db;
+use crate::rate_limit::AuthRateLimiter;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::dev::Server;
@@ -45,6 +46,8 @@ impl Application {
         let state = web::Data::new(AppState {
             pool,
             secrets: Arc::new(SecretBox::new(key, &previous)),
+            hasher: Arc::new(KeyedHasher::new(key, &previous)),
+            auth_limiter: Arc::new(AuthRateLimiter::new()),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

@@ -3,7 +3,10 @@
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::v1::{ChangePasswordRequest, MeResponse, SignInRequest, SignInResponse, SignUpRequest, UpdateMeRequest};
+use shared::v1::{
+    ApiCredentialResponse, ChangePasswordRequest, DeveloperKeyResponse, MeResponse, ReauthenticateRequest,
+    SignInRequest, SignInResponse, SignUpRequest, UpdateMeRequest,
+};
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
 
@@ -100,4 +103,21 @@ pub async fn update_me(request: UpdateMeRequest) -> Result<MeResponse, ApiFailur
 
 pub async fn change_password(request: ChangePasswordRequest) -> Result<(), ApiFailure> {
     send(Verb::Put, "/api/v1/me/password", Some(&request)).await
+}
+
+/// Generates or regenerates; `password` when the server asks for a fresh check.
+pub async fn generate_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/developer-key", Some(&ReauthenticateRequest { password })).await
+}
+
+pub async fn reveal_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/developer-key/reveal", Some(&ReauthenticateRequest { password })).await
+}
+
+pub async fn list_api_credentials() -> Result<Vec<ApiCredentialResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/me/api-credentials", NO_BODY).await
+}
+
+pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/me/api-credentials/{id}"), NO_BODY).await
 }

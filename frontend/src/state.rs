@@ -51,8 +51,13 @@ impl Notices {
         provide_context(Notices { current: RwSignal::new(None), counter: StoredValue::new(0) });
     }
 
-    pub fn show(message: impl Into<String>) {
-        let notices = expect_context::<Notices>();
+    /// Take this while rendering: contexts are not reachable from inside async tasks.
+    pub fn get() -> Notices {
+        expect_context::<Notices>()
+    }
+
+    pub fn show(self, message: impl Into<String>) {
+        let notices = self;
         let id = notices.counter.get_value() + 1;
         notices.counter.set_value(id);
         notices.current.set(Some((id, message.into())));
@@ -66,4 +71,9 @@ impl Notices {
             NOTICE_SHOWN_FOR,
         );
     }
+}
+
+/// Times as the dashboard shows them: `2026-11-23 14:05 UTC`.
+pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }

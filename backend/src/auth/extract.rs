@@ -1,20 +1,45 @@
-//! `CurrentUser`: the extractor for handlers that need a signed-in user.
-//! It checks the session cookie and, for writes, the CSRF header.
+//! `CurrentUser`: the extractor for handlers that need a caller. A request is
+//! authenticated by its `Authorization` header (developer key, or API
+//! credentials from `POST /api/auth`) when it has one, else by the session
+//! cookie; cookie-authenticated writes must carry the CSRF header.
 
-use crate::auth::session::{CSRF_HEADER, IDLE_TIMEOUT, SESSION_COOKIE, TOUCH_INTERVAL};
+use crate::auth::session::{client_ip, CSRF_HEADER, IDLE_TIMEOUT, SESSION_COOKIE, TOUCH_INTERVAL};
+use crate::auth::API_CREDENTIAL_LIFETIME;
 use crate::crypto::{constant_time_eq, token_hash};
 use crate::db::models::{AccountRow, SessionRow, UserRow};
-use crate::db::{self, sessions};
+use crate::db::{self, api_credentials, developer_keys, sessions};
+use crate::domain::Email;
 use crate::error::ApiError;
 use crate::state::AppState;
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
-use chrono::Utc;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{NaiveDateTime, Utc};
 use futures_util::future::LocalBoxFuture;
+use shared::v1::check_developer_key_format;
+
+/// How the caller proved who they are.
+pub enum Credential {
+    Session(SessionRow),
+    DeveloperKey,
+    ApiCredential,
+}
 
 pub struct CurrentUser {
     pub user: UserRow,
     pub account: AccountRow,
-    pub session: SessionRow,
+    pub credential: Credential,
+}
+
+impl CurrentUser {
+    /// The browser session, when the request came with the session cookie.
+    pub fn session(&self) -> Option<&SessionRow> {
+        match &self.credential {
+            Credential::Session(session) => Some(session),
+            _ => None,
+        }
+    }
 }
 
 impl FromRequest for CurrentUser {
@@ -23,14 +48,26 @@ impl FromRequest for CurrentUser {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { authenticate(&req).await })
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?;
+            match req.headers().get(AUTHORIZATION) {
+                Some(header) => {
+                    let header = header.to_str().map_err(|_| bad_credentials())?.to_string();
+                    from_authorization(state, &header, client_ip(&req)).await
+                }
+                None => from_session_cookie(state, &req).await,
+            }
+        })
     }
 }
 
-async fn authenticate(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?;
+fn bad_credentials() -> ApiError {
+    ApiError::BadCredentials("The credentials in the Authorization header are not valid.".into())
+}
+
+async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<CurrentUser, ApiError> {
     let token = req
         .cookie(SESSION_COOKIE)
         .map(|c| c.value().to_string())
@@ -60,5 +97,78 @@ async fn authenticate(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
             });
         }
     }
-    Ok(CurrentUser { user, account, session })
+    Ok(CurrentUser { user, account, credential: Credential::Session(session) })
+}
+
+/// `Bearer <key>`, `Basic email:key`, or `Basic login:password` from `POST /api/auth`.
+async fn from_authorization(state: &AppState, header: &str, ip: String) -> Result<CurrentUser, ApiError> {
+    let (scheme, value) = header.trim().split_once(' ').ok_or_else(bad_credentials)?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => by_developer_key(state, value.trim(), None, ip).await,
+        "basic" => {
+            let decoded = STANDARD.decode(value.trim()).map_err(|_| bad_credentials())?;
+            let decoded = String::from_utf8(decoded).map_err(|_| bad_credentials())?;
+            let (username, password) = decoded.split_once(':').ok_or_else(bad_credentials)?;
+            if username.contains('@') {
+                by_developer_key(state, password, Some(Email::normalize(username)), ip).await
+            } else {
+                by_api_credential(state, username, password).await
+            }
+        }
+        _ => Err(bad_credentials()),
+    }
+}
+
+/// Writes "last used" at most this often, so authenticated reads stay reads.
+fn stale(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    last_used.is_none_or(|t| now - t > TOUCH_INTERVAL)
+}
+
+/// Authenticates by a developer key; `email`, when given (Basic), must be the key owner's.
+pub async fn by_developer_key(
+    state: &AppState,
+    key: &str,
+    email: Option<String>,
+    ip: String,
+) -> Result<CurrentUser, ApiError> {
+    // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
+    check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
+    let candidates = state.hasher.candidates(key);
+    let now = Utc::now().naive_utc();
+    let found = db::run(&state.pool, move |conn| {
+        let found = developer_keys::find_user(conn, &candidates)?;
+        if let Some((key, _, _)) = &found {
+            if stale(key.last_used_at, now) {
+                developer_keys::record_use(conn, &key.user_id, now, &ip)?;
+            }
+        }
+        Ok(found)
+    })
+    .await?;
+    match found {
+        Some((_, user, account)) if email.as_ref().is_none_or(|e| *e == user.email_normalized) => {
+            Ok(CurrentUser { user, account, credential: Credential::DeveloperKey })
+        }
+        _ => Err(bad_credentials()),
+    }
+}
+
+async fn by_api_credential(state: &AppState, login: &str, password: &str) -> Result<CurrentUser, ApiError> {
+    let login = login.to_string();
+    let candidates = state.hasher.candidates(password);
+    let now = Utc::now().naive_utc();
+    let found = db::run(&state.pool, move |conn| {
+        let found = api_credentials::find_live(conn, &login, now - API_CREDENTIAL_LIFETIME)?;
+        let Some((credential, user, account)) = found else { return Ok(None) };
+        if !candidates.iter().any(|c| constant_time_eq(c, &credential.secret_hash)) {
+            return Ok(None);
+        }
+        if stale(Some(credential.last_used_at), now) {
+            api_credentials::record_use(conn, &credential.id, now)?;
+        }
+        Ok(Some((user, account)))
+    })
+    .await?;
+    let (user, account) = found.ok_or_else(bad_credentials)?;
+    Ok(CurrentUser { user, account, credential: Credential::ApiCredential })
 }

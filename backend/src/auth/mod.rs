@@ -3,7 +3,11 @@
 
 pub mod extract;
 pub mod password;
+pub mod reauth;
 pub mod session;
 pub mod throttle;
 
 pub use extract::CurrentUser;
+
+/// API credentials from `POST /api/auth` lapse this long after their last use.
+pub const API_CREDENTIAL_LIFETIME: chrono::Duration = chrono::Duration::hours(24);

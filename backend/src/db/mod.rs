@@ -2,6 +2,8 @@
 //! handlers reach them through [`run`], on the blocking thread pool.
 
 pub mod accounts;
+pub mod api_credentials;
+pub mod developer_keys;
 pub mod models;
 pub mod pool;
 pub mod schema;

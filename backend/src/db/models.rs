@@ -1,10 +1,10 @@
 //! Row structs: `XRow` to read, `NewX` to write. They never reach the wire;
 //! functions here turn them into the shared DTOs.
 
-use crate::db::schema::{accounts, sessions, users};
+use crate::db::schema::{accounts, api_credentials, developer_keys, sessions, users};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::v1::{AccountSummary, MeResponse, Role};
+use shared::v1::{AccountSummary, ApiCredentialResponse, DeveloperKeyState, MeResponse, Role};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -93,8 +93,94 @@ pub struct NewSession {
     pub user_agent: String,
 }
 
+#[derive(Clone, Queryable, Selectable)]
+#[diesel(table_name = developer_keys)]
+pub struct DeveloperKeyRow {
+    pub user_id: String,
+    pub lookup_hash: String,
+    pub sealed_key: String,
+    pub hint: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
+}
+
+impl std::fmt::Debug for DeveloperKeyRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeveloperKeyRow")
+            .field("user_id", &self.user_id)
+            .field("hint", &self.hint)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = developer_keys)]
+pub struct NewDeveloperKey {
+    pub user_id: String,
+    pub lookup_hash: String,
+    pub sealed_key: String,
+    pub hint: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The key's state as the API shows it (never the key).
+pub fn developer_key_state(row: Option<&DeveloperKeyRow>) -> DeveloperKeyState {
+    match row {
+        None => DeveloperKeyState::absent(),
+        Some(row) => DeveloperKeyState {
+            exists: true,
+            created_at: Some(row.created_at.and_utc()),
+            last_used_at: row.last_used_at.map(|t| t.and_utc()),
+            last_used_ip: row.last_used_ip.clone(),
+            hint: Some(row.hint.clone()),
+        },
+    }
+}
+
+#[derive(Clone, Queryable, Selectable)]
+#[diesel(table_name = api_credentials)]
+pub struct ApiCredentialRow {
+    pub id: String,
+    pub user_id: String,
+    pub tool: String,
+    pub login: String,
+    pub secret_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+}
+
+impl std::fmt::Debug for ApiCredentialRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiCredentialRow").field("id", &self.id).field("tool", &self.tool).finish_non_exhaustive()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = api_credentials)]
+pub struct NewApiCredential {
+    pub id: String,
+    pub user_id: String,
+    pub tool: String,
+    pub login: String,
+    pub secret_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+}
+
+pub fn api_credential_response(row: ApiCredentialRow, lifetime: chrono::Duration) -> ApiCredentialResponse {
+    ApiCredentialResponse {
+        login_hint: row.login.chars().take(8).collect(),
+        id: row.id,
+        tool: row.tool,
+        created_at: row.created_at.and_utc(),
+        last_used_at: row.last_used_at.and_utc(),
+        expires_at: (row.last_used_at + lifetime).and_utc(),
+    }
+}
+
 /// The user as `GET /api/v1/me` shows them.
-pub fn me_response(user: UserRow, account: AccountRow) -> MeResponse {
+pub fn me_response(user: UserRow, account: AccountRow, key: Option<&DeveloperKeyRow>) -> MeResponse {
     MeResponse {
         role: user.role(),
         id: user.id,
@@ -102,5 +188,6 @@ pub fn me_response(user: UserRow, account: AccountRow) -> MeResponse {
         email: user.email,
         account: AccountSummary { id: account.id, name: account.name },
         created_at: user.created_at.and_utc(),
+        developer_key: developer_key_state(key),
     }
 }

@@ -45,6 +45,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    developer_keys (user_id) {
+        user_id -> Text,
+        lookup_hash -> Text,
+        sealed_key -> Text,
+        hint -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_credentials (id) {
+        id -> Text,
+        user_id -> Text,
+        tool -> Text,
+        login -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(developer_keys -> users (user_id));
+diesel::joinable!(api_credentials -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, users, sessions, sign_in_failures);
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    users,
+    sessions,
+    sign_in_failures,
+    developer_keys,
+    api_credentials
+);

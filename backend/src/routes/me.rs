@@ -3,7 +3,7 @@
 use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict};
 use crate::auth::CurrentUser;
 use crate::db::models::me_response;
-use crate::db::{self, is_unique_violation, sessions, users};
+use crate::db::{self, api_credentials, developer_keys, is_unique_violation, sessions, users};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::accounts::email_taken;
@@ -17,14 +17,16 @@ use shared::ErrorBody;
 
 const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = [])),
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
-pub async fn get_me(current: CurrentUser) -> web::Json<MeResponse> {
-    web::Json(me_response(current.user, current.account))
+pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<web::Json<MeResponse>> {
+    let user_id = current.user.id.clone();
+    let key = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
+    Ok(web::Json(me_response(current.user, current.account, key.as_ref())))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
-    security(("session_cookie" = [], "csrf_token" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = MeResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(
@@ -75,8 +77,8 @@ pub async fn update_me(
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "me", request_body = ChangePasswordRequest,
-    security(("session_cookie" = [], "csrf_token" = [])),
-    responses((status = 204, description = "Changed; the user's other sessions ended"),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Changed; the user's other sessions and API credentials ended"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, description = "Names each failed rule under fields", body = ErrorBody)))]
 pub async fn change_password(
@@ -85,6 +87,8 @@ pub async fn change_password(
     body: web::Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    // Key-authenticated callers keep no session, so every session ends.
+    let session_id = current.session().map(|s| s.id.clone()).unwrap_or_default();
     let user = current.user;
     let mut check = FieldCheck::default();
     let new_password =
@@ -103,12 +107,12 @@ pub async fn change_password(
 
     let hash = hash_off_thread(new_password.expose().to_string()).await?;
     let now = Utc::now().naive_utc();
-    let session_id = current.session.id;
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hash, now)?;
             sessions::delete_others(conn, &user.id, &session_id)?;
             sessions::mark_password_checked(conn, &session_id, now)?;
+            api_credentials::delete_all_for_user(conn, &user.id)?;
             Ok::<_, ApiError>(())
         })
     })

@@ -1,30 +1,53 @@
 //! The HTTP surface: one module per resource, wired here.
 
 pub mod accounts;
+pub mod api_auth;
+pub mod api_credentials;
+pub mod developer_keys;
 pub mod health;
 pub mod me;
 pub mod session;
 pub mod spa;
 
 use crate::error::ApiError;
-use crate::openapi;
+use crate::{openapi, rate_limit};
+use actix_web::middleware::from_fn;
 use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse, Resource};
 
 /// Every API route. Unknown `/api` paths answer a JSON 404; anything else is the SPA's.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/healthz").route(web::get().to(health::healthz))).service(
-        web::scope("/api")
-            .service(resource("/openapi.json").route(web::get().to(openapi::serve)))
-            .service(resource("/v1/accounts").route(web::post().to(accounts::sign_up)))
-            .service(
-                resource("/v1/session")
-                    .route(web::post().to(session::sign_in))
-                    .route(web::delete().to(session::sign_out)),
-            )
-            .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
-            .service(resource("/v1/me/password").route(web::put().to(me::change_password)))
-            .default_service(web::to(not_found)),
-    );
+    cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
+        // Before the /api scope, which would answer 404 for these.
+        .service(web::redirect("/api/docs", "/api/docs/"))
+        .service(openapi::docs())
+        .service(
+            web::scope("/api")
+                .service(resource("/openapi.json").route(web::get().to(openapi::serve)))
+                .service(
+                    web::resource("/auth")
+                        .app_data(api_auth::form_config())
+                        .wrap(from_fn(rate_limit::limit_api_auth))
+                        .route(web::post().to(api_auth::authenticate))
+                        .default_service(web::to(api_auth::method_not_allowed)),
+                )
+                .service(resource("/v1/accounts").route(web::post().to(accounts::sign_up)))
+                .service(
+                    resource("/v1/session")
+                        .route(web::post().to(session::sign_in))
+                        .route(web::delete().to(session::sign_out)),
+                )
+                .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
+                .service(resource("/v1/me/password").route(web::put().to(me::change_password)))
+                .service(
+                    resource("/v1/me/developer-key")
+                        .route(web::get().to(developer_keys::get_state))
+                        .route(web::post().to(developer_keys::generate)),
+                )
+                .service(resource("/v1/me/developer-key/reveal").route(web::post().to(developer_keys::reveal)))
+                .service(resource("/v1/me/api-credentials").route(web::get().to(api_credentials::list)))
+                .service(resource("/v1/me/api-credentials/{id}").route(web::delete().to(api_credentials::revoke)))
+                .default_service(web::to(not_found)),
+        );
 }
 
 /// A resource whose unmatched methods get the contract's 405 body.

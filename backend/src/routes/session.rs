@@ -5,7 +5,7 @@ use crate::auth::session::{self, client_ip, IssuedSession};
 use crate::auth::throttle::{self, Keys};
 use crate::auth::CurrentUser;
 use crate::db::models::me_response;
-use crate::db::{self, sessions, users};
+use crate::db::{self, developer_keys, sessions, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -77,8 +77,10 @@ pub async fn sign_in(
     responses((status = 204, description = "Signed out; cookies cleared"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn sign_out(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
-    let id = current.session.id;
-    db::run(&state.pool, move |conn| Ok(sessions::delete(conn, &id)?)).await?;
+    // A key-authenticated caller has no session to end; the answer is the same.
+    if let Some(id) = current.session().map(|s| s.id.clone()) {
+        db::run(&state.pool, move |conn| Ok(sessions::delete(conn, &id)?)).await?;
+    }
     let mut response = HttpResponse::NoContent();
     for cookie in session::removal_cookies() {
         response.cookie(cookie);
@@ -88,9 +90,10 @@ pub async fn sign_out(state: web::Data<AppState>, current: CurrentUser) -> ApiRe
 
 /// The user as `GET /me` shows them.
 pub fn load_me(conn: &mut db::DbConnection, user_id: &str) -> Result<MeResponse, ApiError> {
-    users::find_with_account(conn, user_id)?
-        .map(|(user, account)| me_response(user, account))
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user vanished while signing in")))
+    let (user, account) = users::find_with_account(conn, user_id)?
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user vanished while signing in")))?;
+    let key = developer_keys::find_for_user(conn, user_id)?;
+    Ok(me_response(user, account, key.as_ref()))
 }
 
 /// The answer to a successful sign-in or sign-up: cookies set, CSRF token in the body.

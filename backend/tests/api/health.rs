@@ -26,12 +26,38 @@ async fn the_openapi_document_lists_every_endpoint_with_its_methods() {
         ("/api/v1/me", "get"),
         ("/api/v1/me", "patch"),
         ("/api/v1/me/password", "put"),
+        ("/api/v1/me/developer-key", "get"),
+        ("/api/v1/me/developer-key", "post"),
+        ("/api/v1/me/developer-key/reveal", "post"),
+        ("/api/v1/me/api-credentials", "get"),
+        ("/api/v1/me/api-credentials/{id}", "delete"),
+        ("/api/auth", "post"),
     ];
     for (path, method) in expected {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
-    assert!(doc["components"]["securitySchemes"]["session_cookie"].is_object());
+    for scheme in ["session_cookie", "csrf_token", "bearer", "basic"] {
+        assert!(doc["components"]["securitySchemes"][scheme].is_object(), "{scheme}");
+    }
+}
+
+#[tokio::test]
+async fn the_interactive_api_page_is_served_with_its_own_assets() {
+    let app = spawn_app().await;
+    let page = app.get("/api/docs/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(!html.contains("://cdn") && !html.contains("unpkg.com"), "no CDN: {html}");
+    for asset in ["/api/docs/swagger-ui.css", "/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-initializer.js"] {
+        assert_eq!(app.get(asset).await.status(), StatusCode::OK, "{asset}");
+    }
+    let init = app.get("/api/docs/swagger-initializer.js").await.text().await.unwrap();
+    assert!(init.contains("/api/openapi.json"), "{init}");
+    let redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = redirect.get(app.url("/api/docs")).send().await.unwrap();
+    assert!(response.status().is_redirection());
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@ mod helpers;
 
 mod accounts;
 mod admin_cli;
+mod api_auth;
+mod developer_keys;
 mod errors;
 mod health;
 mod me;

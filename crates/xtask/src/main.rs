@@ -15,6 +15,7 @@ usage: cargo xtask <command>
   run     set up what is missing, build the dashboard and the server (release), serve on SQLite
   test    formatting, clippy, unit and API tests on SQLite and PostgreSQL, browser tests
   setup   only install what is missing (wasm toolchain, Trunk, wasm-bindgen, node packages, Chromium)
+  spa     only build the dashboard into dist/ (for working on the frontend)
 
 Under CI=true a missing PostgreSQL or Chromium fails `test` instead of being skipped.";
 
@@ -24,6 +25,10 @@ fn main() -> ExitCode {
         Some("run") => run(&Workspace::locate()),
         Some("test") => test::run(&Workspace::locate()),
         Some("setup") => setup::all(&Workspace::locate(), true).map(|_| ()),
+        Some("spa") => {
+            let ws = Workspace::locate();
+            setup::all(&ws, false).and_then(|toolchain| spa::build(&ws, &toolchain))
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let notices = Notices::get();
     let session = Session::get();
     let navigate = use_navigate();
     let signing_out = RwSignal::new(false);
@@ -19,7 +20,7 @@ pub fn Header() -> impl IntoView {
             let _ = api::sign_out().await;
             session.user.set(None);
             signing_out.set(false);
-            Notices::show("You are signed out.");
+            notices.show("You are signed out.");
             navigate("/sign-in", Default::default());
         });
     };

@@ -1,5 +1,8 @@
 //! Reusable pieces of the dashboard.
 
+pub mod api_credentials;
+pub mod developer_key;
+pub mod dialog;
 pub mod field;
 pub mod header;
 pub mod notice;

@@ -10,6 +10,7 @@ use shared::validate::check_new_password;
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
+    let notices = Notices::get();
     let session = Session::get();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -23,7 +24,7 @@ pub fn ResetPassword() -> impl IntoView {
             new.set(String::new());
             confirmation.set(String::new());
             failure.set(None);
-            Notices::show("Your password is changed. Your other sessions were signed out.");
+            notices.show("Your password is changed. Your other sessions were signed out.");
         }
         Some(Err(e)) => failure.set(Some(e)),
         None => {}

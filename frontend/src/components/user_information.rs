@@ -1,6 +1,7 @@
 //! User Information: the user's name and email.
 
 use crate::api::{self, ApiFailure};
+use crate::components::developer_key::DeveloperKey;
 use crate::components::field::Field;
 use crate::state::{Notices, Session};
 use leptos::prelude::*;
@@ -9,6 +10,7 @@ use shared::validate::{parse_email, parse_name, NAME_MAX_CHARS};
 
 #[component]
 pub fn UserInformation() -> impl IntoView {
+    let notices = Notices::get();
     let session = Session::get();
     let current = move || session.user.get();
     let name = RwSignal::new(current().map(|u| u.name).unwrap_or_default());
@@ -26,7 +28,7 @@ pub fn UserInformation() -> impl IntoView {
             password.set(String::new());
             failure.set(None);
             session.user.set(Some(me));
-            Notices::show("Your details are saved.");
+            notices.show("Your details are saved.");
         }
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
@@ -88,6 +90,7 @@ pub fn UserInformation() -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else { "Save" }}
                 </button>
             </form>
+            <DeveloperKey/>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! `/account`: My Account, Account tab.
 
+use crate::components::api_credentials::ApiCredentials;
 use crate::components::reset_password::ResetPassword;
 use crate::components::tabs::TabBar;
 use crate::components::user_information::UserInformation;
@@ -17,6 +18,7 @@ pub fn AccountPage() -> impl IntoView {
             <div class="tab-panel">
                 <UserInformation/>
                 <ResetPassword/>
+                <ApiCredentials/>
             </div>
         </Show>
     }

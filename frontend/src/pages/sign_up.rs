@@ -12,6 +12,7 @@ use shared::validate::check_new_password;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
+    let notices = Notices::get();
     let session = Session::get();
     let account_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -25,7 +26,7 @@ pub fn SignUpPage() -> impl IntoView {
         Some(Ok(response)) => {
             if let Some(me) = response.user {
                 session.user.set(Some(me));
-                Notices::show("Welcome to Keydesk. Your account is ready.");
+                notices.show("Welcome to Keydesk. Your account is ready.");
                 navigate("/account", Default::default());
             }
         }

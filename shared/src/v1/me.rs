@@ -1,6 +1,6 @@
 //! The signed-in user: profile and password.
 
-use crate::v1::{AccountSummary, Role};
+use crate::v1::{AccountSummary, DeveloperKeyState, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,9 @@ pub struct MeResponse {
     pub role: Role,
     pub account: AccountSummary,
     pub created_at: DateTime<Utc>,
+    /// Added with developer keys; absent from older servers.
+    #[serde(default = "DeveloperKeyState::absent")]
+    pub developer_key: DeveloperKeyState,
 }
 
 /// `PATCH /api/v1/me`: absent fields stay as they are.

@@ -2,11 +2,15 @@
 //! are optional with serde defaults, so older clients keep working.
 
 pub mod accounts;
+pub mod api_credentials;
+pub mod developer_keys;
 pub mod health;
 pub mod me;
 pub mod session;
 
 pub use accounts::*;
+pub use api_credentials::*;
+pub use developer_keys::*;
 pub use health::*;
 pub use me::*;
 pub use session::*;

@@ -1,0 +1,35 @@
+//! The caller's API credentials from `POST /api/auth`: list and revoke.
+
+use crate::auth::{CurrentUser, API_CREDENTIAL_LIFETIME};
+use crate::db::models::api_credential_response;
+use crate::db::{self, api_credentials};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use shared::v1::ApiCredentialResponse;
+use shared::ErrorBody;
+
+#[utoipa::path(get, path = "/api/v1/me/api-credentials", tag = "api credentials",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = [ApiCredentialResponse]), (status = 401, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<ApiCredentialResponse>>> {
+    let user_id = caller.user.id;
+    let since = Utc::now().naive_utc() - API_CREDENTIAL_LIFETIME;
+    let rows = db::run(&state.pool, move |conn| Ok(api_credentials::list_live(conn, &user_id, since)?)).await?;
+    Ok(web::Json(rows.into_iter().map(|r| api_credential_response(r, API_CREDENTIAL_LIFETIME)).collect()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/api-credentials/{id}", tag = "api credentials",
+    params(("id" = String, Path)),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let user_id = caller.user.id;
+    let id = id.into_inner();
+    let deleted = db::run(&state.pool, move |conn| Ok(api_credentials::delete(conn, &user_id, &id)?)).await?;
+    match deleted {
+        0 => Err(ApiError::NotFound("There are no such API credentials.".into())),
+        _ => Ok(HttpResponse::NoContent().finish()),
+    }
+}

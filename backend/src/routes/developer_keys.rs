@@ -1,0 +1,85 @@
+//! The caller's developer key: state, generate/regenerate, and reveal (Show Key).
+
+use crate::auth::reauth::require_recent_password;
+use crate::auth::session::client_ip;
+use crate::auth::CurrentUser;
+use crate::db::models::{developer_key_state, NewDeveloperKey};
+use crate::db::{self, developer_keys};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use rand::RngCore;
+use shared::v1::{
+    developer_key_hint, format_developer_key, DeveloperKeyResponse, DeveloperKeyState, ReauthenticateRequest,
+    DEVELOPER_KEY_RANDOM_BYTES,
+};
+use shared::ErrorBody;
+
+#[utoipa::path(get, path = "/api/v1/me/developer-key", tag = "developer keys",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = DeveloperKeyState), (status = 401, body = ErrorBody)))]
+pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<DeveloperKeyState>> {
+    let user_id = caller.user.id;
+    let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
+    Ok(web::Json(developer_key_state(row.as_ref())))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/developer-key", tag = "developer keys",
+    request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses(
+        (status = 201, description = "The new key; any previous key stops working at once", body = DeveloperKeyResponse),
+        (status = 401, body = ErrorBody), (status = 403, description = "`reauthentication_required`", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn generate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: Option<web::Json<ReauthenticateRequest>>,
+) -> ApiResult<HttpResponse> {
+    let password = body.and_then(|b| b.into_inner().password);
+    require_recent_password(&state, &caller, password, &client_ip(&req)).await?;
+
+    let mut random = [0u8; DEVELOPER_KEY_RANDOM_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let key = format_developer_key(&random);
+    let row = NewDeveloperKey {
+        user_id: caller.user.id.clone(),
+        lookup_hash: state.hasher.hash(&key),
+        sealed_key: state.secrets.encrypt(key.as_bytes())?,
+        hint: developer_key_hint(&key),
+        created_at: Utc::now().naive_utc(),
+    };
+    let user_id = caller.user.id;
+    let stored = db::run(&state.pool, move |conn| {
+        developer_keys::replace(conn, &row)?;
+        Ok(developer_keys::find_for_user(conn, &user_id)?)
+    })
+    .await?;
+    let response = DeveloperKeyResponse { key, state: developer_key_state(stored.as_ref()) };
+    Ok(HttpResponse::Created().json(response))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/developer-key/reveal", tag = "developer keys",
+    request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = DeveloperKeyResponse), (status = 401, body = ErrorBody),
+        (status = 403, description = "`reauthentication_required`", body = ErrorBody),
+        (status = 404, description = "No key generated yet", body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reveal(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: Option<web::Json<ReauthenticateRequest>>,
+) -> ApiResult<web::Json<DeveloperKeyResponse>> {
+    let password = body.and_then(|b| b.into_inner().password);
+    require_recent_password(&state, &caller, password, &client_ip(&req)).await?;
+    let user_id = caller.user.id;
+    let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("You have no developer key yet. Generate one first.".into()))?;
+    let key = String::from_utf8(state.secrets.decrypt(&row.sealed_key)?)
+        .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("sealed key is not text")))?;
+    Ok(web::Json(DeveloperKeyResponse { key, state: developer_key_state(Some(&row)) }))
+}

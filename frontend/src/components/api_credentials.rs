@@ -1,0 +1,82 @@
+//! API credentials from `POST /api/auth`: a table with Revoke.
+
+use crate::api;
+use crate::components::dialog::ConfirmDialog;
+use crate::state::{format_time, Notices};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::ApiCredentialResponse;
+
+#[component]
+pub fn ApiCredentials() -> impl IntoView {
+    let notices = Notices::get();
+    let version = RwSignal::new(0u32);
+    let credentials = LocalResource::new(move || {
+        version.track();
+        api::list_api_credentials()
+    });
+    let confirm = RwSignal::new(false);
+    let target = RwSignal::new(None::<ApiCredentialResponse>);
+    let revoke = move |()| {
+        let Some(credential) = target.get_untracked() else { return };
+        spawn_local(async move {
+            match api::revoke_api_credential(credential.id).await {
+                Ok(()) => notices.show("The API credentials are revoked."),
+                Err(f) => notices.show(f.message()),
+            }
+            version.update(|v| *v += 1);
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="api-credentials-title">
+            <h2 id="api-credentials-title">"API credentials"</h2>
+            <p class="help">
+                "Issued by " <code>"POST /api/auth"</code>
+                " for HTTP Basic access to the data APIs. Unused credentials lapse after 24 hours; changing your password revokes them all."
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || credentials.get().map(|result| match result {
+                    Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No API credentials are in use."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th>"Tool"</th><th>"Login"</th><th>"Created"</th><th>"Last used"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|c| {
+                                        let row = c.clone();
+                                        view! {
+                                            <tr>
+                                                <td>{c.tool.clone()}</td>
+                                                <td><code>{format!("{}…", c.login_hint)}</code></td>
+                                                <td>{format_time(c.created_at)}</td>
+                                                <td>{format_time(c.last_used_at)}</td>
+                                                <td>
+                                                    <button class="button danger-outline small" on:click=move |_| {
+                                                        target.set(Some(row.clone()));
+                                                        confirm.set(true);
+                                                    }>"Revoke"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Transition>
+            <ConfirmDialog
+                open=confirm
+                title="Revoke these API credentials?"
+                message=Signal::derive(move || target.get().map(|c| format!(
+                    "Scripts using the {} credentials {}… will be refused at once.", c.tool, c.login_hint
+                )).unwrap_or_default())
+                yes_label="Yes, revoke"
+                danger=true
+                on_yes=Callback::new(revoke)
+            />
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+//! Modal dialogs: a yes/no confirmation, and a password prompt for sensitive steps.
+
+use crate::components::field::Field;
+use leptos::prelude::*;
+
+/// A modal asking to confirm an action. `open` shows it; Yes calls `on_yes` and closes it.
+#[component]
+pub fn ConfirmDialog(
+    open: RwSignal<bool>,
+    title: &'static str,
+    #[prop(into)] message: Signal<String>,
+    #[prop(default = "Yes")] yes_label: &'static str,
+    #[prop(optional)] danger: bool,
+    on_yes: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+                    <h2 id="dialog-title">{title}</h2>
+                    <p>{move || message.get()}</p>
+                    <div class="modal-actions">
+                        <button class="button secondary" on:click=move |_| open.set(false)>"No"</button>
+                        <button
+                            class="button"
+                            class:primary=!danger
+                            class:danger=danger
+                            autofocus=true
+                            on:click=move |_| {
+                                open.set(false);
+                                on_yes.run(());
+                            }
+                        >
+                            {yes_label}
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// A modal asking for the password again; `on_submit` receives it.
+#[component]
+pub fn PasswordDialog(
+    open: RwSignal<bool>,
+    #[prop(into)] error: Signal<Option<String>>,
+    on_submit: Callback<String>,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_submit.run(password.get());
+        password.set(String::new());
+    };
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+                <form class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" on:submit=submit>
+                    <h2 id="reauth-title">"Confirm your password"</h2>
+                    <p>"Your last sign-in was more than 15 minutes ago. Enter your password to continue."</p>
+                    <Field id="reauth-password" label="Password" value=password error=error kind="password"
+                        autocomplete="current-password" required=true/>
+                    <div class="modal-actions">
+                        <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                        <button type="submit" class="button primary">"Continue"</button>
+                    </div>
+                </form>
+            </div>
+        </Show>
+    }
+}

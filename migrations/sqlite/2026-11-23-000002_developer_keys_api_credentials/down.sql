@@ -1,0 +1,2 @@
+DROP TABLE api_credentials;
+DROP TABLE developer_keys;

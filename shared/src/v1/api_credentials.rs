@@ -1,0 +1,35 @@
+//! API credentials issued by `POST /api/auth`, as the dashboard lists them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The tools `POST /api/auth` issues credentials for.
+pub const TOOLS: [&str; 3] = ["dev", "insight", "fuseplus"];
+
+/// `GET /api/v1/me/api-credentials` items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiCredentialResponse {
+    pub id: String,
+    pub tool: String,
+    /// The first characters of the Basic-auth login, to tell credentials apart.
+    pub login_hint: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    /// Unused credentials lapse 24 hours after their last use.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/auth` success body, exactly as the original service.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiAuthResponse {
+    pub login: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for ApiAuthResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiAuthResponse").field("login", &self.login).field("password", &"***").finish()
+    }
+}
