@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.KEYDESK_BIN;
@@ -100,4 +101,21 @@ export async function signOut(page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/sign-in');
   await page.getByText('You are signed out.').waitFor();
+}
+
+/**
+ * One server and one browser for a test file, started before its tests and
+ * stopped after them. Returns an object whose `server` and `browser` fill in then.
+ */
+export function serverAndBrowser(extraEnv = {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(extraEnv);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,31 +1,20 @@
 // The Account tab in a real browser: sign-up, sign-out, sign-in,
 // User Information, and Reset Password with its live requirement list.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, PASSWORD, signIn, signOut, signUp, startServer, uniqueEmail } from '../lib/harness.js';
+import { PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser } from '../lib/harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function freshPage() {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   return context.newPage();
 }
 
 test('a new user signs up and lands on their account', async () => {
   const page = await freshPage();
   const email = uniqueEmail('ann');
-  await signUp(page, server.url, { email });
+  await signUp(page, env.server.url, { email });
   await assert.doesNotReject(page.getByRole('heading', { name: 'My Account' }).waitFor());
   assert.equal(await page.getByLabel('Name').inputValue(), 'Ann Example');
   assert.equal(await page.getByLabel('Email').inputValue(), email);
@@ -35,14 +24,14 @@ test('a new user signs up and lands on their account', async () => {
 test('a user signs out and signs in again', async () => {
   const page = await freshPage();
   const email = uniqueEmail('sam');
-  await signUp(page, server.url, { email, name: 'Sam' });
+  await signUp(page, env.server.url, { email, name: 'Sam' });
   await signOut(page);
-  await page.goto(`${server.url}/account`);
+  await page.goto(`${env.server.url}/account`);
   await page.waitForURL('**/sign-in');
 
-  await signIn(page, server.url, email, 'Wrong-pass1');
+  await signIn(page, env.server.url, email, 'Wrong-pass1');
   await page.getByText('The email or password is incorrect.').waitFor();
-  await signIn(page, server.url, email, PASSWORD);
+  await signIn(page, env.server.url, email, PASSWORD);
   await page.waitForURL('**/account');
   assert.equal(await page.getByLabel('Name').inputValue(), 'Sam');
   await page.context().close();
@@ -50,7 +39,7 @@ test('a user signs out and signs in again', async () => {
 
 test('a user changes their name, and their email with the current password', async () => {
   const page = await freshPage();
-  await signUp(page, server.url, { email: uniqueEmail('kim') });
+  await signUp(page, env.server.url, { email: uniqueEmail('kim') });
   const save = async () => {
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
     await page.getByRole('button', { name: 'Save' }).first().click();
@@ -77,7 +66,7 @@ test('a user changes their name, and their email with the current password', asy
 
 test('the requirement list ticks as the password is typed', async () => {
   const page = await freshPage();
-  await signUp(page, server.url, { email: uniqueEmail('lee') });
+  await signUp(page, env.server.url, { email: uniqueEmail('lee') });
   const rules = page.locator('section', { hasText: 'Reset Password' }).locator('.password-rules li');
   const met = async () => rules.evaluateAll((items) => items.map((li) => li.dataset.met === 'true'));
   const newPassword = page.getByLabel('New password', { exact: true });
@@ -94,7 +83,7 @@ test('the requirement list ticks as the password is typed', async () => {
 test('a changed password works at once and the old one no longer does', async () => {
   const page = await freshPage();
   const email = uniqueEmail('max');
-  await signUp(page, server.url, { email });
+  await signUp(page, env.server.url, { email });
   const save = page.locator('section', { hasText: 'Reset Password' }).getByRole('button', { name: 'Save' });
 
   await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
@@ -107,9 +96,9 @@ test('a changed password works at once and the old one no longer does', async ()
   await page.getByText('Your password is changed.').waitFor();
 
   await signOut(page);
-  await signIn(page, server.url, email, PASSWORD);
+  await signIn(page, env.server.url, email, PASSWORD);
   await page.getByText('The email or password is incorrect.').waitFor();
-  await signIn(page, server.url, email, 'N3w+password');
+  await signIn(page, env.server.url, email, 'N3w+password');
   await page.waitForURL('**/account');
   await page.context().close();
 });

@@ -1,30 +1,19 @@
 // Developer key in a real browser: generate, show, hide, regenerate (with
 // confirmations), and the shown key really authenticates API requests.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signUp, startServer, uniqueEmail } from '../lib/harness.js';
+import { signUp, uniqueEmail, serverAndBrowser } from '../lib/harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function meWithKey(key) {
-  return fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+  return fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
 }
 
 test('generate, show, hide and regenerate the developer key', async () => {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('dev');
-  await signUp(page, server.url, { email });
+  await signUp(page, env.server.url, { email });
   const keyField = page.getByTestId('developer-key');
 
   await page.getByRole('button', { name: 'Generate Key' }).click();
@@ -69,13 +58,13 @@ test('generate, show, hide and regenerate the developer key', async () => {
 });
 
 test('API credentials from POST /api/auth are listed and can be revoked', async () => {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('creds');
-  await signUp(page, server.url, { email });
+  await signUp(page, env.server.url, { email });
   const form = new URLSearchParams({ tool: 'insight', login: email, password: 'Sup3r-secret!' });
-  const issued = await (await fetch(`${server.url}/api/auth`, { method: 'POST', body: form })).json();
+  const issued = await (await fetch(`${env.server.url}/api/auth`, { method: 'POST', body: form })).json();
   const basic = 'Basic ' + Buffer.from(`${issued.login}:${issued.password}`).toString('base64');
-  assert.equal((await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 200);
+  assert.equal((await fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 200);
 
   await page.reload();
   const row = page.getByRole('row', { name: /insight/ });
@@ -83,6 +72,6 @@ test('API credentials from POST /api/auth are listed and can be revoked', async 
   await row.getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();
   await page.getByText('No API credentials are in use.').waitFor();
-  assert.equal((await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 401);
+  assert.equal((await fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 401);
   await page.context().close();
 });

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's two commands (`run`, `test`) and their set-up.
 //! Standard library only, so it builds in seconds on a fresh machine.
 
+mod bench;
 mod process;
 mod setup;
 mod spa;
@@ -14,6 +15,7 @@ usage: cargo xtask <command>
 
   run     set up what is missing, build the dashboard and the server (release), serve on SQLite
   test    formatting, clippy, unit and API tests on SQLite and PostgreSQL, browser tests
+  bench   load the release server with wrk beside a plain actix-web reference; writes BENCHMARKS.md
   setup   only install what is missing (wasm toolchain, Trunk, wasm-bindgen, node packages, Chromium)
   spa     only build the dashboard into dist/ (for working on the frontend)
 
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&Workspace::locate()),
         Some("test") => test::run(&Workspace::locate()),
+        Some("bench") => bench::run(&Workspace::locate()),
         Some("setup") => setup::all(&Workspace::locate(), true).map(|_| ()),
         Some("spa") => {
             let ws = Workspace::locate();

@@ -149,6 +149,14 @@ pub fn chromium() -> anyhow::Result<()> {
     step("Installing Chromium", "about 2 minutes", || apt_install(&["chromium"]))
 }
 
+/// The load generator for `cargo xtask bench`.
+pub fn wrk() -> anyhow::Result<()> {
+    if output(Command::new("wrk").arg("--version")).is_some() || Path::new("/usr/bin/wrk").exists() {
+        return Ok(());
+    }
+    step("Installing wrk", "seconds", || apt_install(&["wrk", "curl"]))
+}
+
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
