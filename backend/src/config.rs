@@ -21,6 +21,20 @@ pub struct Settings {
     /// `KEYDESK_SPA_DIR`: the built SPA; default `dist` next to the binary, then `./dist`.
     pub spa_dir: Option<PathBuf>,
     pub mail: MailSettings,
+    pub sms: SmsSettings,
+}
+
+/// Outgoing SMS through a Twilio-style Messages API. Without an account id, messages go to the outbox.
+#[derive(Debug, Clone)]
+pub struct SmsSettings {
+    /// `KEYDESK_SMS_URL`, default `https://api.twilio.com`
+    pub base_url: String,
+    /// `KEYDESK_SMS_ACCOUNT`
+    pub account: Option<String>,
+    /// `KEYDESK_SMS_TOKEN`
+    pub token: Option<SecretString>,
+    /// `KEYDESK_SMS_FROM`: the sender number.
+    pub from: String,
 }
 
 /// Outgoing mail. Without `KEYDESK_SMTP_HOST`, mail is written to the outbox folder.
@@ -76,6 +90,12 @@ impl Settings {
                 smtp_user: var("KEYDESK_SMTP_USER"),
                 smtp_password: var("KEYDESK_SMTP_PASSWORD").map(SecretString::from),
             },
+            sms: SmsSettings {
+                base_url: var("KEYDESK_SMS_URL").unwrap_or_else(|| "https://api.twilio.com".into()),
+                account: var("KEYDESK_SMS_ACCOUNT"),
+                token: var("KEYDESK_SMS_TOKEN").map(SecretString::from),
+                from: var("KEYDESK_SMS_FROM").unwrap_or_default(),
+            },
         })
     }
 
@@ -97,6 +117,7 @@ impl Settings {
                 smtp_user: None,
                 smtp_password: None,
             },
+            sms: SmsSettings { base_url: String::new(), account: None, token: None, from: String::new() },
         }
     }
 

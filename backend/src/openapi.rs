@@ -15,6 +15,11 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::accounts::sign_up,
         routes::session::sign_in,
         routes::session::sign_out,
+        routes::session::second_step,
+        routes::two_factor::start,
+        routes::two_factor::verify,
+        routes::two_factor::deactivate,
+        routes::two_factor::new_recovery_code_set,
         routes::me::get_me,
         routes::me::update_me,
         routes::me::change_password,
@@ -26,7 +31,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

@@ -3,8 +3,10 @@
 use crate::config::Settings;
 use crate::crypto::{self, KeyedHasher, SecretBox};
 use crate::db;
+use crate::mail::Mailer;
 use crate::rate_limit::AuthRateLimiter;
 use crate::routes;
+use crate::sms::SmsSender;
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
@@ -35,6 +37,8 @@ impl Application {
         let location = settings.database_location();
         let pool = web::block(move || db::pool::connect(&location)).await??;
 
+        let mailer = Mailer::from_settings(&settings)?;
+        let sms = SmsSender::from_settings(&settings)?;
         let spa_dir = routes::spa::locate(settings.spa_dir.clone());
         match &spa_dir {
             Some(dir) => tracing::info!(dir = %dir.display(), "serving the dashboard"),
@@ -48,6 +52,8 @@ impl Application {
             secrets: Arc::new(SecretBox::new(key, &previous)),
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
             auth_limiter: Arc::new(AuthRateLimiter::new()),
+            mailer: Arc::new(mailer),
+            sms: Arc::new(sms),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

@@ -3,7 +3,9 @@
 use crate::config::Settings;
 use crate::crypto::{KeyedHasher, SecretBox};
 use crate::db::DbPool;
+use crate::mail::Mailer;
 use crate::rate_limit::AuthRateLimiter;
+use crate::sms::SmsSender;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -12,5 +14,7 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     pub hasher: Arc<KeyedHasher>,
     pub auth_limiter: Arc<AuthRateLimiter>,
+    pub mailer: Arc<Mailer>,
+    pub sms: Arc<SmsSender>,
     pub settings: Arc<Settings>,
 }

@@ -14,6 +14,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const IDLE_TIMEOUT: Duration = Duration::hours(12);
 /// A session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(7);
+/// Identifies the browser across sign-ins (for unrecognized-device notices).
+pub const DEVICE_COOKIE: &str = "keydesk_device";
+const DEVICE_REMEMBERED_FOR: Duration = Duration::days(365);
 /// `last_seen_at` is written at most this often, so reads stay reads.
 pub const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
@@ -64,6 +67,17 @@ pub fn cookies(req: &HttpRequest, token: &str, csrf_token: &str) -> [Cookie<'sta
     [session, csrf]
 }
 
+/// The long-lived device cookie; HttpOnly, it is only ever read by the server.
+pub fn device_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, token.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(is_https(req))
+        .max_age(time::Duration::seconds(DEVICE_REMEMBERED_FOR.num_seconds()))
+        .finish()
+}
+
 /// Cookies that make the browser forget both.
 pub fn removal_cookies() -> [Cookie<'static>; 2] {
     [SESSION_COOKIE, CSRF_COOKIE].map(|name| {
@@ -78,7 +92,7 @@ pub fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
-fn user_agent(req: &HttpRequest) -> String {
+pub fn user_agent(req: &HttpRequest) -> String {
     let ua = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
     ua.chars().take(256).collect()
 }

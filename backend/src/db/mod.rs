@@ -4,11 +4,14 @@
 pub mod accounts;
 pub mod api_credentials;
 pub mod developer_keys;
+pub mod devices;
 pub mod models;
 pub mod pool;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_failures;
+pub mod two_factor;
+pub mod two_factor_codes;
 pub mod users;
 
 pub use pool::{DbConnection, DbPool};

@@ -1,10 +1,14 @@
 //! Row structs: `XRow` to read, `NewX` to write. They never reach the wire;
 //! functions here turn them into the shared DTOs.
 
-use crate::db::schema::{accounts, api_credentials, developer_keys, sessions, users};
+use crate::db::schema::{
+    accounts, api_credentials, developer_keys, devices, sessions, two_factor, two_factor_codes, users,
+};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::v1::{AccountSummary, ApiCredentialResponse, DeveloperKeyState, MeResponse, Role};
+use shared::v1::{
+    AccountSummary, ApiCredentialResponse, DeveloperKeyState, MeResponse, Role, TwoFactorMethod, TwoFactorState,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -179,8 +183,26 @@ pub fn api_credential_response(row: ApiCredentialRow, lifetime: chrono::Duration
     }
 }
 
+/// The two-factor state as the API shows it, destination masked.
+pub fn two_factor_state(row: Option<&TwoFactorRow>, recovery_codes_remaining: i64) -> TwoFactorState {
+    match row.and_then(|r| TwoFactorMethod::parse(&r.method).map(|m| (r, m))) {
+        None => TwoFactorState::off(),
+        Some((row, method)) => TwoFactorState {
+            enabled: true,
+            method: Some(method),
+            destination_hint: Some(crate::auth::two_factor::destination_hint(method, &row.destination)),
+            recovery_codes_remaining: u32::try_from(recovery_codes_remaining).unwrap_or(0),
+        },
+    }
+}
+
 /// The user as `GET /api/v1/me` shows them.
-pub fn me_response(user: UserRow, account: AccountRow, key: Option<&DeveloperKeyRow>) -> MeResponse {
+pub fn me_response(
+    user: UserRow,
+    account: AccountRow,
+    key: Option<&DeveloperKeyRow>,
+    two_factor: TwoFactorState,
+) -> MeResponse {
     MeResponse {
         role: user.role(),
         id: user.id,
@@ -189,5 +211,40 @@ pub fn me_response(user: UserRow, account: AccountRow, key: Option<&DeveloperKey
         account: AccountSummary { id: account.id, name: account.name },
         created_at: user.created_at.and_utc(),
         developer_key: developer_key_state(key),
+        two_factor,
     }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = two_factor)]
+pub struct TwoFactorRow {
+    pub user_id: String,
+    pub method: String,
+    pub destination: String,
+    pub enabled_at: NaiveDateTime,
+}
+
+#[derive(Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = two_factor_codes)]
+pub struct TwoFactorCodeRow {
+    pub id: String,
+    pub user_id: String,
+    pub purpose: String,
+    pub method: String,
+    pub destination: String,
+    pub code_hash: String,
+    pub attempts: i32,
+    pub sent_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = devices)]
+pub struct DeviceRow {
+    pub id: String,
+    pub user_id: String,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
 }

@@ -69,6 +69,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> Text,
+        method -> Text,
+        destination -> Text,
+        enabled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    two_factor_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        method -> Text,
+        destination -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        sent_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Text,
+        user_id -> Text,
+        user_agent -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(developer_keys -> users (user_id));
 diesel::joinable!(api_credentials -> users (user_id));

@@ -1,12 +1,11 @@
 //! `POST /api/v1/accounts`: sign-up creates an account and its first admin, signed in.
 
 use crate::auth::password::hash_off_thread;
-use crate::auth::session::{self, IssuedSession};
 use crate::db::models::{NewAccount, NewUser};
-use crate::db::{self, accounts, is_unique_violation, sessions};
+use crate::db::{self, accounts, is_unique_violation};
 use crate::domain::{AccountName, Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::session::{load_me, signed_in};
+use crate::routes::session::finish_sign_in;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -55,18 +54,15 @@ pub async fn sign_up(
         created_at: now,
         updated_at: now,
     };
-    let IssuedSession { token, csrf_token, row } = session::issue(&user.id, &req, now);
-    let me = db::run(&state.pool, move |conn| {
-        let user_id = user.id.clone();
+    let user_id = user.id.clone();
+    db::run(&state.pool, move |conn| {
         accounts::insert_with_first_user(conn, account, user).map_err(|e| match is_unique_violation(&e) {
             true => email_taken(),
             false => e.into(),
-        })?;
-        sessions::insert(conn, &row)?;
-        load_me(conn, &user_id)
+        })
     })
     .await?;
-    Ok(signed_in(&req, StatusCode::CREATED, &token, &csrf_token, me))
+    finish_sign_in(&req, &state, user_id, StatusCode::CREATED).await
 }
 
 /// 409 for an email some user already has (in any account).

@@ -2,8 +2,7 @@
 
 use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict};
 use crate::auth::CurrentUser;
-use crate::db::models::me_response;
-use crate::db::{self, api_credentials, developer_keys, is_unique_violation, sessions, users};
+use crate::db::{self, api_credentials, is_unique_violation, sessions, users};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::accounts::email_taken;
@@ -20,9 +19,8 @@ const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<web::Json<MeResponse>> {
-    let user_id = current.user.id.clone();
-    let key = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
-    Ok(web::Json(me_response(current.user, current.account, key.as_ref())))
+    let user_id = current.user.id;
+    Ok(web::Json(db::run(&state.pool, move |conn| load_me(conn, &user_id)).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,

@@ -8,6 +8,7 @@ pub mod health;
 pub mod me;
 pub mod session;
 pub mod spa;
+pub mod two_factor;
 
 use crate::error::ApiError;
 use crate::{openapi, rate_limit};
@@ -36,7 +37,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(session::sign_in))
                         .route(web::delete().to(session::sign_out)),
                 )
+                .service(resource("/v1/session/two-factor").route(web::post().to(session::second_step)))
                 .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
+                .service(
+                    resource("/v1/me/two-factor")
+                        .route(web::post().to(two_factor::start))
+                        .route(web::delete().to(two_factor::deactivate)),
+                )
+                .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))
+                .service(
+                    resource("/v1/me/two-factor/recovery-codes")
+                        .route(web::post().to(two_factor::new_recovery_code_set)),
+                )
                 .service(resource("/v1/me/password").route(web::put().to(me::change_password)))
                 .service(
                     resource("/v1/me/developer-key")

@@ -1,27 +1,34 @@
-//! `POST /api/v1/session` (sign in) and `DELETE /api/v1/session` (sign out).
+//! Sign-in (`POST /api/v1/session`, then `POST /api/v1/session/two-factor` when
+//! two-factor authentication is on) and sign-out (`DELETE /api/v1/session`).
 
 use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict, DUMMY_HASH};
-use crate::auth::session::{self, client_ip, IssuedSession};
+use crate::auth::session::{self, client_ip, user_agent, IssuedSession, DEVICE_COOKIE};
 use crate::auth::throttle::{self, Keys};
+use crate::auth::two_factor::{
+    check_code, code_hash, deliver, destination_hint, new_code, normalize_recovery_code, CodeCheck, CODE_LIFETIME,
+    PURPOSE_SIGN_IN,
+};
 use crate::auth::CurrentUser;
-use crate::db::models::me_response;
-use crate::db::{self, developer_keys, sessions, users};
+use crate::crypto::{random_token, token_hash};
+use crate::db::models::{me_response, two_factor_state, DeviceRow, TwoFactorCodeRow, TwoFactorRow};
+use crate::db::{self, developer_keys, devices, sessions, two_factor, two_factor_codes, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
-use shared::v1::{MeResponse, SignInRequest, SignInResponse};
+use chrono::{NaiveDateTime, Utc};
+use shared::v1::{MeResponse, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest};
 use shared::ErrorBody;
 
 const WRONG_CREDENTIALS: &str = "The email or password is incorrect.";
+const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
     responses(
-        (status = 200, description = "Signed in; sets the session and CSRF cookies", body = SignInResponse),
+        (status = 200, description = "Signed in (sets the session and CSRF cookies), or `two_factor_required` with a challenge", body = SignInResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
 pub async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -59,17 +66,153 @@ pub async fn sign_in(
         true => Some(hash_off_thread(password.expose().to_string()).await?),
         false => None,
     };
-    let IssuedSession { token, csrf_token, row } = session::issue(&user.id, &req, now);
-    let me = db::run(&state.pool, move |conn| {
+    let user_id = user.id.clone();
+    let second_factor = db::run(&state.pool, move |conn| {
         throttle::record_success(conn, &keys)?;
         if let Some(hash) = rehashed {
-            users::update_password_hash(conn, &user.id, &hash, now)?;
+            users::update_password_hash(conn, &user_id, &hash, now)?;
         }
-        sessions::insert(conn, &row)?;
-        load_me(conn, &user.id)
+        Ok(two_factor::find(conn, &user_id)?)
     })
     .await?;
-    Ok(signed_in(&req, StatusCode::OK, &token, &csrf_token, me))
+    match second_factor {
+        Some(method) => challenge(&state, method, now).await,
+        None => finish_sign_in(&req, &state, user.id, StatusCode::OK).await,
+    }
+}
+
+/// Sends a sign-in code and answers with the challenge; no session exists yet.
+async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTime) -> ApiResult<HttpResponse> {
+    let method = TwoFactorMethod::parse(&method_row.method)
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
+    let token = random_token();
+    let id = token_hash(&token);
+    let code = new_code();
+    let row = TwoFactorCodeRow {
+        id: id.clone(),
+        user_id: method_row.user_id,
+        purpose: PURPOSE_SIGN_IN.into(),
+        method: method_row.method,
+        destination: method_row.destination.clone(),
+        code_hash: code_hash(state, &id, &code),
+        attempts: 0,
+        sent_at: now,
+        expires_at: now + CODE_LIFETIME,
+    };
+    db::run(&state.pool, move |conn| Ok(two_factor_codes::replace(conn, &row)?)).await?;
+    if let Err(e) = deliver(state, method, &method_row.destination, &code).await {
+        db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
+        return Err(e);
+    }
+    Ok(HttpResponse::Ok().json(SignInResponse {
+        two_factor_required: true,
+        challenge: Some(token),
+        method: Some(method),
+        destination_hint: Some(destination_hint(method, &method_row.destination)),
+        csrf_token: None,
+        user: None,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/session/two-factor", tag = "session", request_body = TwoFactorSignInRequest,
+    responses(
+        (status = 200, description = "Signed in; sets the session and CSRF cookies", body = SignInResponse),
+        (status = 401, description = "The challenge expired or is used up", body = ErrorBody),
+        (status = 422, description = "Wrong code", body = ErrorBody)))]
+pub async fn second_step(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TwoFactorSignInRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let now = Utc::now().naive_utc();
+    let id = token_hash(&body.challenge);
+    let lookup = id.clone();
+    let row = db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &lookup)?))
+        .await?
+        .filter(|r| r.purpose == PURPOSE_SIGN_IN)
+        .ok_or_else(|| ApiError::Unauthorized(CHALLENGE_OVER.into()))?;
+    let (field, right) = match (body.code.as_deref(), body.recovery_code.as_deref()) {
+        (Some(code), _) if !code.trim().is_empty() => match check_code(&state, &row, code, now) {
+            CodeCheck::Void => {
+                db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
+                return Err(ApiError::Unauthorized(CHALLENGE_OVER.into()));
+            }
+            verdict => ("code", matches!(verdict, CodeCheck::Right)),
+        },
+        (_, Some(recovery)) if !recovery.trim().is_empty() => {
+            if row.expires_at <= now || row.attempts >= crate::auth::two_factor::MAX_ATTEMPTS {
+                return Err(ApiError::Unauthorized(CHALLENGE_OVER.into()));
+            }
+            let hashes = state.hasher.candidates(&normalize_recovery_code(recovery));
+            let user_id = row.user_id.clone();
+            let used =
+                db::run(&state.pool, move |conn| Ok(two_factor::use_recovery_code(conn, &user_id, &hashes, now)?))
+                    .await?;
+            ("recovery_code", used)
+        }
+        _ => return Err(ApiError::field("code", "Enter the code we sent, or one of your one-time access codes")),
+    };
+    if !right {
+        db::run(&state.pool, move |conn| Ok(two_factor_codes::count_attempt(conn, &id)?)).await?;
+        return Err(ApiError::field(field, "The code is incorrect"));
+    }
+    db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
+    finish_sign_in(&req, &state, row.user_id, StatusCode::OK).await
+}
+
+/// Creates the session and remembers the browser; a sign-in from a browser not seen
+/// before for this user brings an email notice when two-factor authentication is on.
+pub async fn finish_sign_in(
+    req: &HttpRequest,
+    state: &AppState,
+    user_id: String,
+    status: StatusCode,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now().naive_utc();
+    let IssuedSession { token, csrf_token, row } = session::issue(&user_id, req, now);
+    let existing_device = req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 40);
+    let device_token = existing_device.clone().unwrap_or_else(random_token);
+    let device = DeviceRow {
+        id: token_hash(&format!("{device_token}:{user_id}")),
+        user_id: user_id.clone(),
+        user_agent: user_agent(req),
+        ip: client_ip(req),
+        created_at: now,
+        last_seen_at: now,
+    };
+    let notice = (device.ip.clone(), device.user_agent.clone());
+    let (me, recognised) = db::run(&state.pool, move |conn| {
+        sessions::insert(conn, &row)?;
+        let recognised = devices::recognise(conn, &device.id, &user_id, now)?;
+        if !recognised {
+            devices::insert(conn, &device)?;
+        }
+        Ok((load_me(conn, &user_id)?, recognised))
+    })
+    .await?;
+    if !recognised && me.two_factor.enabled {
+        notify_new_device(state, &me.email, now, notice).await;
+    }
+    let mut response = signed_in(req, status, &token, &csrf_token, me);
+    if existing_device.is_none() {
+        let _ = response.add_cookie(&session::device_cookie(req, &device_token));
+    }
+    Ok(response)
+}
+
+/// The unrecognized-device email. A failure is logged; it must not stop the sign-in.
+async fn notify_new_device(state: &AppState, email: &str, at: NaiveDateTime, (ip, browser): (String, String)) {
+    let body = format!(
+        "A sign-in to your Keydesk account came from a device we did not recognize.\n\n\
+         Time: {} UTC\nAddress: {ip}\nBrowser: {browser}\n\n\
+         If this was you, there is nothing to do. If not, change your password now and review your \
+         two-factor authentication settings.\n",
+        at.format("%Y-%m-%d %H:%M:%S")
+    );
+    if let Err(e) = state.mailer.send(email, "New sign-in to your Keydesk account", body).await {
+        tracing::warn!(error = ?e, "could not send the new-device notice");
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
@@ -91,9 +234,14 @@ pub async fn sign_out(state: web::Data<AppState>, current: CurrentUser) -> ApiRe
 /// The user as `GET /me` shows them.
 pub fn load_me(conn: &mut db::DbConnection, user_id: &str) -> Result<MeResponse, ApiError> {
     let (user, account) = users::find_with_account(conn, user_id)?
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user vanished while signing in")))?;
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user {user_id} vanished")))?;
     let key = developer_keys::find_for_user(conn, user_id)?;
-    Ok(me_response(user, account, key.as_ref()))
+    let method = two_factor::find(conn, user_id)?;
+    let remaining = match method {
+        Some(_) => two_factor::remaining_recovery_codes(conn, user_id)?,
+        None => 0,
+    };
+    Ok(me_response(user, account, key.as_ref(), two_factor_state(method.as_ref(), remaining)))
 }
 
 /// The answer to a successful sign-in or sign-up: cookies set, CSRF token in the body.
@@ -106,5 +254,8 @@ pub fn signed_in(req: &HttpRequest, status: StatusCode, token: &str, csrf_token:
         two_factor_required: false,
         csrf_token: Some(csrf_token.to_string()),
         user: Some(me),
+        challenge: None,
+        method: None,
+        destination_hint: None,
     })
 }

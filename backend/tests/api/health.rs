@@ -32,6 +32,11 @@ async fn the_openapi_document_lists_every_endpoint_with_its_methods() {
         ("/api/v1/me/api-credentials", "get"),
         ("/api/v1/me/api-credentials/{id}", "delete"),
         ("/api/auth", "post"),
+        ("/api/v1/session/two-factor", "post"),
+        ("/api/v1/me/two-factor", "post"),
+        ("/api/v1/me/two-factor", "delete"),
+        ("/api/v1/me/two-factor/verify", "post"),
+        ("/api/v1/me/two-factor/recovery-codes", "post"),
     ];
     for (path, method) in expected {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");

@@ -175,6 +175,18 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The second step of a two-factor sign-in; keeps the session's CSRF token.
+    pub async fn second_step(&self, body: Value) -> Response {
+        let response = self.post("/api/v1/session/two-factor", body).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        self.remember_csrf(&body);
+        rebuild(status, headers, body)
+    }
+}
+
 /// Reading a body consumes a response; this makes an equivalent one for the caller.
 fn rebuild(status: StatusCode, headers: reqwest::header::HeaderMap, body: Value) -> Response {
     let mut builder = http::Response::builder().status(status);

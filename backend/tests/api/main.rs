@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod peers;
 
 mod accounts;
 mod admin_cli;
@@ -13,3 +14,4 @@ mod health;
 mod me;
 mod password;
 mod session;
+mod two_factor;

@@ -1,6 +1,6 @@
 //! The signed-in user: profile and password.
 
-use crate::v1::{AccountSummary, DeveloperKeyState, Role};
+use crate::v1::{AccountSummary, DeveloperKeyState, Role, TwoFactorState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,9 @@ pub struct MeResponse {
     /// Added with developer keys; absent from older servers.
     #[serde(default = "DeveloperKeyState::absent")]
     pub developer_key: DeveloperKeyState,
+    /// Added with two-factor authentication.
+    #[serde(default = "TwoFactorState::off")]
+    pub two_factor: TwoFactorState,
 }
 
 /// `PATCH /api/v1/me`: absent fields stay as they are.

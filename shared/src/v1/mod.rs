@@ -7,6 +7,7 @@ pub mod developer_keys;
 pub mod health;
 pub mod me;
 pub mod session;
+pub mod two_factor;
 
 pub use accounts::*;
 pub use api_credentials::*;
@@ -14,3 +15,4 @@ pub use developer_keys::*;
 pub use health::*;
 pub use me::*;
 pub use session::*;
+pub use two_factor::*;

@@ -29,4 +29,11 @@ pub struct SignInResponse {
     pub csrf_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<MeResponse>,
+    /// With `two_factor_required`: send it back with the code to `POST /api/v1/session/two-factor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<crate::v1::TwoFactorMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_hint: Option<String>,
 }

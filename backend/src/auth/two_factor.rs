@@ -1,0 +1,118 @@
+//! Two-factor codes: making, sending and checking them, and one-time access codes.
+
+use crate::crypto::constant_time_eq;
+use crate::db::models::TwoFactorCodeRow;
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{Duration, NaiveDateTime};
+use rand::Rng;
+use shared::v1::{mask_email, mask_phone, TwoFactorMethod};
+
+/// How long a sent code stays valid.
+pub const CODE_LIFETIME: Duration = Duration::minutes(10);
+/// Wrong entries allowed per code before it is void.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// How soon another code may be sent.
+pub const RESEND_AFTER: Duration = Duration::seconds(60);
+pub const RECOVERY_CODE_COUNT: usize = 10;
+/// Crockford's base32 letters: no I, L, O, U to misread. 10 of them carry 50 bits.
+const RECOVERY_ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+pub const PURPOSE_SETUP: &str = "setup";
+pub const PURPOSE_SIGN_IN: &str = "sign_in";
+
+/// Six digits from the OS generator.
+pub fn new_code() -> String {
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
+}
+
+/// A code's stored form: keyed, and bound to its row so equal codes elsewhere do not match.
+pub fn code_hash(state: &AppState, row_id: &str, code: &str) -> String {
+    state.hasher.hash(&format!("{row_id}:{}", code.trim()))
+}
+
+/// `xxxxx-xxxxx`
+pub fn new_recovery_codes() -> Vec<String> {
+    let mut rng = rand::rngs::OsRng;
+    (0..RECOVERY_CODE_COUNT)
+        .map(|_| {
+            let chars: String =
+                (0..10).map(|_| RECOVERY_ALPHABET[rng.gen_range(0..RECOVERY_ALPHABET.len())] as char).collect();
+            format!("{}-{}", &chars[..5], &chars[5..])
+        })
+        .collect()
+}
+
+/// Lower case without separators, as typed codes are compared.
+pub fn normalize_recovery_code(code: &str) -> String {
+    code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+pub fn destination_hint(method: TwoFactorMethod, destination: &str) -> String {
+    match method {
+        TwoFactorMethod::Email => mask_email(destination),
+        TwoFactorMethod::Sms => mask_phone(destination),
+    }
+}
+
+/// Sends `code` by the method; a failure is the user's to know about (502), never a 500.
+pub async fn deliver(state: &AppState, method: TwoFactorMethod, destination: &str, code: &str) -> Result<(), ApiError> {
+    let text = format!("Your Keydesk verification code is {code}. It expires in 10 minutes.");
+    let sent = match method {
+        TwoFactorMethod::Email => state.mailer.send(destination, "Your Keydesk verification code", text).await,
+        TwoFactorMethod::Sms => state.sms.send(destination, &text).await,
+    };
+    sent.map_err(|e| {
+        tracing::warn!(error = ?e, method = method.as_str(), "could not deliver a verification code");
+        ApiError::DeliveryFailed(format!(
+            "We could not send a code to {}. Check it, or try again in a few minutes.",
+            destination_hint(method, destination)
+        ))
+    })
+}
+
+/// Why an entered code was refused.
+pub enum CodeCheck {
+    Right,
+    Wrong,
+    /// Expired or out of attempts: the row is void.
+    Void,
+}
+
+pub fn check_code(state: &AppState, row: &TwoFactorCodeRow, code: &str, now: NaiveDateTime) -> CodeCheck {
+    if row.expires_at <= now || row.attempts >= MAX_ATTEMPTS {
+        return CodeCheck::Void;
+    }
+    match constant_time_eq(&code_hash(state, &row.id, code), &row.code_hash) {
+        true => CodeCheck::Right,
+        false => CodeCheck::Wrong,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_six_digits() {
+        for _ in 0..100 {
+            let code = new_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn recovery_codes_are_ten_distinct_50_bit_codes() {
+        let codes = new_recovery_codes();
+        assert_eq!(codes.len(), 10);
+        let unique: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), 10);
+        for code in &codes {
+            assert_eq!(code.len(), 11);
+            assert_eq!(&code[5..6], "-");
+            assert_eq!(normalize_recovery_code(code).len(), 10);
+        }
+        assert_eq!(normalize_recovery_code(" ABCDE-fghjk "), "abcdefghjk");
+    }
+}

@@ -1,0 +1,19 @@
+//! The `devices` table: browsers each user has signed in from.
+
+use crate::db::models::DeviceRow;
+use crate::db::schema::devices;
+use crate::db::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Whether the device is known for this user; its last sighting is updated if so.
+pub fn recognise(conn: &mut DbConnection, id: &str, user_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(devices::table.filter(devices::id.eq(id)).filter(devices::user_id.eq(user_id)))
+        .set(devices::last_seen_at.eq(now))
+        .execute(conn)?;
+    Ok(updated > 0)
+}
+
+pub fn insert(conn: &mut DbConnection, device: &DeviceRow) -> QueryResult<()> {
+    diesel::insert_into(devices::table).values(device).execute(conn).map(|_| ())
+}

@@ -1,0 +1,68 @@
+//! The `two_factor` and `recovery_codes` tables: the method in force and the one-time access codes.
+
+use crate::db::models::TwoFactorRow;
+use crate::db::schema::{recovery_codes as codes, two_factor};
+use crate::db::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub fn find(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<TwoFactorRow>> {
+    two_factor::table.find(user_id).select(TwoFactorRow::as_select()).first(conn).optional()
+}
+
+/// Puts `row` in force with a fresh set of recovery codes (hashes), voiding the old set.
+pub fn enable(conn: &mut DbConnection, row: &TwoFactorRow, code_hashes: &[String]) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(two_factor::table.find(&row.user_id)).execute(conn)?;
+        diesel::insert_into(two_factor::table).values(row).execute(conn)?;
+        replace_recovery_codes(conn, &row.user_id, code_hashes)
+    })
+}
+
+/// Turns 2FA off and forgets the contact details and codes.
+pub fn disable(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(two_factor::table.find(user_id)).execute(conn)?;
+        diesel::delete(codes::table.filter(codes::user_id.eq(user_id))).execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn replace_recovery_codes(conn: &mut DbConnection, user_id: &str, code_hashes: &[String]) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(codes::table.filter(codes::user_id.eq(user_id))).execute(conn)?;
+        // One row at a time: batch inserts do not work across both backends of MultiConnection.
+        for hash in code_hashes {
+            diesel::insert_into(codes::table)
+                .values((
+                    codes::id.eq(uuid::Uuid::new_v4().to_string()),
+                    codes::user_id.eq(user_id),
+                    codes::code_hash.eq(hash),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn remaining_recovery_codes(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
+    codes::table.filter(codes::user_id.eq(user_id)).filter(codes::used_at.is_null()).count().get_result(conn)
+}
+
+/// Marks the unused code with one of these hashes used; false when there is none.
+pub fn use_recovery_code(
+    conn: &mut DbConnection,
+    user_id: &str,
+    hashes: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        codes::table
+            .filter(codes::user_id.eq(user_id))
+            .filter(codes::code_hash.eq_any(hashes))
+            .filter(codes::used_at.is_null()),
+    )
+    .set(codes::used_at.eq(now))
+    .execute(conn)?;
+    Ok(updated > 0)
+}

@@ -1,0 +1,272 @@
+//! Two-factor authentication: activation by email and SMS, sign-in with a code or a
+//! one-time access code, deactivation, delivery failures, and new-device notices.
+
+use crate::helpers::{error_body, spawn_app_with, TestApp, PASSWORD};
+use crate::peers::{code_in, SmsProvider, SmtpServer, SMS_ACCOUNT, SMS_TOKEN};
+use diesel::prelude::*;
+use keydesk::db::schema::{two_factor, two_factor_codes};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const EMAIL: &str = "ann@example.com";
+const PHONE: &str = "+15551234567";
+
+struct World {
+    app: TestApp,
+    smtp: SmtpServer,
+    sms: SmsProvider,
+}
+
+async fn world() -> World {
+    let smtp = SmtpServer::start().await;
+    let sms = SmsProvider::start().await;
+    let (port, url) = (smtp.port, sms.url.clone());
+    let app = spawn_app_with(move |s| {
+        s.mail.smtp_host = Some("127.0.0.1".into());
+        s.mail.smtp_port = port;
+        s.mail.smtp_tls = "none".into();
+        s.sms.base_url = url;
+        s.sms.account = Some(SMS_ACCOUNT.into());
+        s.sms.token = Some(SMS_TOKEN.to_string().into());
+        s.sms.from = "+15550000000".into();
+    })
+    .await;
+    app.signed_up(EMAIL).await;
+    World { app, smtp, sms }
+}
+
+/// Activates 2FA by email and returns the one-time access codes.
+async fn activate_by_email(w: &World) -> Vec<String> {
+    let before = w.smtp.to(EMAIL).len();
+    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let code = code_in(&w.smtp.wait_for(EMAIL, before + 1).await.data);
+    let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    body["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect()
+}
+
+/// Signs in with the password in a fresh browser; returns it and the challenge.
+async fn first_step(w: &World) -> (TestApp, String) {
+    let browser = w.app.other_browser();
+    let response = browser.sign_in(EMAIL, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["two_factor_required"], true, "{body}");
+    assert!(body.get("user").is_none() && body.get("csrf_token").is_none());
+    (browser, body["challenge"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn activating_by_email_sends_a_code_and_verifying_returns_ten_access_codes() {
+    let w = world().await;
+    let codes = activate_by_email(&w).await;
+    assert_eq!(codes.len(), 10);
+    let mail = &w.smtp.to(EMAIL)[0];
+    assert!(mail.data.contains("From: Keydesk <hello@keydesk.localhost>"), "{}", mail.data);
+
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["enabled"], true);
+    assert_eq!(me["two_factor"]["method"], "email");
+    assert_eq!(me["two_factor"]["destination_hint"], "a***@example.com");
+    assert_eq!(me["two_factor"]["recovery_codes_remaining"], 10);
+}
+
+#[tokio::test]
+async fn activating_by_sms_sends_the_code_through_the_provider() {
+    let w = world().await;
+    let response =
+        w.app.post("/api/v1/me/two-factor", json!({"method": "sms", "destination": "+1 555 123-4567"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let sent: Value = response.json().await.unwrap();
+    assert_eq!(sent["destination_hint"], "+1••••••••67");
+    let sms = w.sms.wait_for(PHONE, 1).await;
+    assert_eq!(sms.from, "+15550000000");
+    assert!(sms.authorization.starts_with("Basic "));
+    let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": code_in(&sms.body)})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["method"], "sms");
+}
+
+#[tokio::test]
+async fn destinations_are_validated() {
+    let w = world().await;
+    for (method, destination) in [("sms", "5551234567"), ("sms", "+0123"), ("email", "not-an-address")] {
+        let response = w.app.post("/api/v1/me/two-factor", json!({"method": method, "destination": destination})).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{destination}");
+        assert!(!error_body(response).await.field("destination").is_empty());
+    }
+    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "pigeon", "destination": "x"})).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn wrong_codes_are_refused_and_five_of_them_void_the_code() {
+    let w = world().await;
+    w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
+    let code = code_in(&w.smtp.wait_for(EMAIL, 1).await.data);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": wrong})).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "the right code comes too late");
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["enabled"], false);
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let w = world().await;
+    w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
+    let code = code_in(&w.smtp.wait_for(EMAIL, 1).await.data);
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1);
+    diesel::update(two_factor_codes::table)
+        .set(two_factor_codes::expires_at.eq(past))
+        .execute(&mut w.app.db())
+        .unwrap();
+    let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_body(response).await.field("code")[0].contains("expired"));
+}
+
+#[tokio::test]
+async fn another_code_cannot_be_sent_within_a_minute() {
+    let w = world().await;
+    let first = w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let again = w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(again.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_a_clear_502_and_leaves_2fa_off() {
+    let w = world().await;
+    *w.sms.failing.lock().unwrap() = true;
+    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "sms", "destination": PHONE})).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let body = error_body(response).await;
+    assert_eq!(body.code, "delivery_failed");
+    assert!(body.error.contains("+1••••••••67"), "{}", body.error);
+    *w.sms.failing.lock().unwrap() = false;
+    // Nothing is left pending, so the user may try again at once.
+    let retry = w.app.post("/api/v1/me/two-factor", json!({"method": "sms", "destination": PHONE})).await;
+    assert_eq!(retry.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_in_with_2fa_needs_the_emailed_code_and_no_session_exists_before() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let (browser, challenge) = first_step(&w).await;
+    assert_eq!(browser.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
+
+    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(browser.get("/api/v1/me").await.status(), StatusCode::OK);
+    // The challenge is spent.
+    let again = browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_challenge_allows_five_tries() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let (browser, challenge) = first_step(&w).await;
+    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let response = browser.second_step(json!({"challenge": challenge, "code": wrong})).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_one_time_access_code_signs_in_once_only() {
+    let w = world().await;
+    let codes = activate_by_email(&w).await;
+    let (browser, challenge) = first_step(&w).await;
+    let typed = codes[3].to_uppercase().replace('-', " ");
+    let response = browser.second_step(json!({"challenge": challenge, "recovery_code": typed})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: Value = browser.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["recovery_codes_remaining"], 9);
+
+    let (browser, challenge) = first_step(&w).await;
+    let response = browser.second_step(json!({"challenge": challenge, "recovery_code": codes[3]})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_new_set_of_access_codes_voids_the_old_one() {
+    let w = world().await;
+    let old = activate_by_email(&w).await;
+    let response = w.app.post("/api/v1/me/two-factor/recovery-codes", json!({"password": PASSWORD})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (browser, challenge) = first_step(&w).await;
+    let response = browser.second_step(json!({"challenge": challenge, "recovery_code": old[0]})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_old_method_stays_until_the_update_is_verified() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "sms", "destination": PHONE})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["method"], "email", "not switched before verification");
+    let code = code_in(&w.sms.wait_for(PHONE, 1).await.body);
+    assert_eq!(w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await.status(), StatusCode::OK);
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["method"], "sms");
+}
+
+#[tokio::test]
+async fn deactivating_needs_the_password_and_deletes_the_contact_details() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let wrong =
+        w.app.request(reqwest::Method::DELETE, "/api/v1/me/two-factor", Some(json!({"password": "Wrong-pass1"}))).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let right =
+        w.app.request(reqwest::Method::DELETE, "/api/v1/me/two-factor", Some(json!({"password": PASSWORD}))).await;
+    assert_eq!(right.status(), StatusCode::NO_CONTENT);
+    let rows: i64 = two_factor::table.count().get_result(&mut w.app.db()).unwrap();
+    assert_eq!(rows, 0);
+    let response = w.app.other_browser().sign_in(EMAIL, PASSWORD).await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["two_factor_required"], false);
+}
+
+#[tokio::test]
+async fn a_sign_in_from_an_unrecognized_browser_is_noticed_by_email_but_a_remembered_one_is_not() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let notices = |w: &World| w.smtp.to(EMAIL).iter().filter(|m| m.data.contains("did not recognize")).count();
+    assert_eq!(notices(&w), 0);
+
+    let (browser, challenge) = first_step(&w).await;
+    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    let notice = w.smtp.wait_for(EMAIL, 3).await;
+    assert!(notice.data.contains("did not recognize") && notice.data.contains("127.0.0.1"), "{}", notice.data);
+
+    // The same browser again: remembered, so no notice.
+    browser.delete("/api/v1/session").await;
+    let response = browser.sign_in(EMAIL, PASSWORD).await;
+    let challenge = response.json::<Value>().await.unwrap()["challenge"].as_str().unwrap().to_string();
+    let code = code_in(&w.smtp.wait_for(EMAIL, 4).await.data);
+    let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(notices(&w), 1);
+}
