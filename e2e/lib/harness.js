@@ -1,7 +1,7 @@
 // Starts the real Keydesk server (with the built SPA) on a free port with a
 // fresh data folder, and Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +118,34 @@ export function serverAndBrowser(extraEnv = {}) {
     await env.server?.stop();
   });
   return env;
+}
+
+/** Mail the server wrote to its outbox (no SMTP is configured in these tests), oldest first. */
+export function outboxMail(dataDir, to) {
+  let names = [];
+  try {
+    names = readdirSync(join(dataDir, 'outbox')).filter((n) => n.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => readFileSync(join(dataDir, 'outbox', n), 'utf8'))
+    .filter((text) => text.split(/\r?\n/).some((line) => /^To:/i.test(line) && line.includes(to)));
+}
+
+/** Waits for the `n`th message to `to` and returns it. */
+export async function waitForMail(dataDir, to, n) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const mail = outboxMail(dataDir, to);
+    if (mail.length >= n) return mail[n - 1];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no message #${n} to ${to} in the outbox`);
+}
+
+export function codeIn(text) {
+  const match = text.match(/code is (\d{6})/);
+  if (!match) throw new Error(`no code in: ${text}`);
+  return match[1];
 }

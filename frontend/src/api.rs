@@ -4,8 +4,9 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ChangePasswordRequest, DeveloperKeyResponse, MeResponse, ReauthenticateRequest,
-    SignInRequest, SignInResponse, SignUpRequest, UpdateMeRequest,
+    ApiCredentialResponse, ChangePasswordRequest, CodeSentResponse, DeveloperKeyResponse, MeResponse,
+    PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
+    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -120,4 +121,24 @@ pub async fn list_api_credentials() -> Result<Vec<ApiCredentialResponse>, ApiFai
 
 pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
     send(Verb::Delete, &format!("/api/v1/me/api-credentials/{id}"), NO_BODY).await
+}
+
+pub async fn sign_in_second_step(request: TwoFactorSignInRequest) -> Result<SignInResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/session/two-factor", Some(&request)).await
+}
+
+pub async fn start_two_factor(request: StartTwoFactorRequest) -> Result<CodeSentResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/two-factor", Some(&request)).await
+}
+
+pub async fn verify_two_factor(code: String) -> Result<RecoveryCodesResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/two-factor/verify", Some(&VerifyCodeRequest { code })).await
+}
+
+pub async fn deactivate_two_factor(password: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, "/api/v1/me/two-factor", Some(&PasswordConfirmation { password })).await
+}
+
+pub async fn new_recovery_codes(password: String) -> Result<RecoveryCodesResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&PasswordConfirmation { password })).await
 }

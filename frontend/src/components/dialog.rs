@@ -40,12 +40,17 @@ pub fn ConfirmDialog(
     }
 }
 
-/// A modal asking for the password again; `on_submit` receives it.
+/// A modal asking for the password; `on_submit` receives it.
 #[component]
 pub fn PasswordDialog(
     open: RwSignal<bool>,
     #[prop(into)] error: Signal<Option<String>>,
     on_submit: Callback<String>,
+    #[prop(default = "Confirm your password")] title: &'static str,
+    #[prop(default = "Your last sign-in was more than 15 minutes ago. Enter your password to continue.")]
+    message: &'static str,
+    #[prop(default = "Continue")] submit_label: &'static str,
+    #[prop(optional)] danger: bool,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -57,13 +62,13 @@ pub fn PasswordDialog(
         <Show when=move || open.get()>
             <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
                 <form class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" on:submit=submit>
-                    <h2 id="reauth-title">"Confirm your password"</h2>
-                    <p>"Your last sign-in was more than 15 minutes ago. Enter your password to continue."</p>
+                    <h2 id="reauth-title">{title}</h2>
+                    <p>{message}</p>
                     <Field id="reauth-password" label="Password" value=password error=error kind="password"
                         autocomplete="current-password" required=true/>
                     <div class="modal-actions">
                         <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                        <button type="submit" class="button primary">"Continue"</button>
+                        <button type="submit" class="button" class:primary=!danger class:danger=danger>{submit_label}</button>
                     </div>
                 </form>
             </div>

@@ -2,6 +2,7 @@
 
 use crate::components::api_credentials::ApiCredentials;
 use crate::components::reset_password::ResetPassword;
+use crate::components::security::Security;
 use crate::components::tabs::TabBar;
 use crate::components::user_information::UserInformation;
 use crate::state::Session;
@@ -17,6 +18,7 @@ pub fn AccountPage() -> impl IntoView {
             <TabBar/>
             <div class="tab-panel">
                 <UserInformation/>
+                <Security/>
                 <ResetPassword/>
                 <ApiCredentials/>
             </div>

@@ -1,4 +1,4 @@
-//! `/sign-in`
+//! `/sign-in`: email and password, then the two-factor code when it is on.
 
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
@@ -6,48 +6,125 @@ use crate::state::Session;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
-use shared::v1::SignInRequest;
+use shared::v1::{SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest};
+
+/// The second step's state: the challenge and where the code went.
+#[derive(Clone)]
+struct Challenge {
+    token: String,
+    method: Option<TwoFactorMethod>,
+    hint: String,
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = Session::get();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let use_access_code = RwSignal::new(false);
+    let challenge = RwSignal::new(None::<Challenge>);
     let failure = RwSignal::new(None::<ApiFailure>);
     let navigate = use_navigate();
 
     let sign_in = Action::new_local(move |request: &SignInRequest| api::sign_in(request.clone()));
-    Effect::new(move |_| match sign_in.value().get() {
+    let second = Action::new_local(move |request: &TwoFactorSignInRequest| api::sign_in_second_step(request.clone()));
+    let on_answer = move |answer: Option<Result<SignInResponse, ApiFailure>>| match answer {
+        Some(Ok(response)) if response.two_factor_required => {
+            failure.set(None);
+            challenge.set(Some(Challenge {
+                token: response.challenge.unwrap_or_default(),
+                method: response.method,
+                hint: response.destination_hint.unwrap_or_default(),
+            }));
+        }
         Some(Ok(response)) => {
             if let Some(me) = response.user {
                 session.user.set(Some(me));
                 navigate("/account", Default::default());
             }
         }
-        Some(Err(e)) => failure.set(Some(e)),
+        Some(Err(e)) => {
+            // An expired or used-up challenge sends the user back to the first step.
+            if e.status == 401 && challenge.with_untracked(Option::is_some) {
+                challenge.set(None);
+                code.set(String::new());
+            }
+            failure.set(Some(e));
+        }
         None => {}
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+    };
+    let on_answer_2 = on_answer.clone();
+    Effect::new(move |_| on_answer(sign_in.value().get()));
+    Effect::new(move |_| on_answer_2(second.value().get()));
+
+    let submit_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
         sign_in.dispatch(SignInRequest { email: email.get(), password: password.get() });
     };
+    let submit_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(c) = challenge.get() else { return };
+        failure.set(None);
+        let (code_value, access) = (code.get(), use_access_code.get());
+        second.dispatch(TwoFactorSignInRequest {
+            challenge: c.token,
+            code: (!access).then(|| code_value.clone()),
+            recovery_code: access.then_some(code_value),
+        });
+    };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+    let code_error =
+        Signal::derive(move || failure.get().and_then(|f| f.field("code").or_else(|| f.field("recovery_code"))));
+    let pending = move || sign_in.pending().get() || second.pending().get();
+    let general_error = move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message());
 
     view! {
         <Show when=move || !session.is_signed_in() fallback=|| view! { <Redirect path="/account"/> }>
             <section class="card narrow" aria-labelledby="sign-in-title">
                 <h1 id="sign-in-title">"Sign in"</h1>
-                <form on:submit=on_submit novalidate>
-                    <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="username" required=true/>
-                    <Field id="password" label="Password" value=password error=field_error("password") kind="password" autocomplete="current-password" required=true/>
-                    <p class="form-error" role="alert">
-                        {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
-                    </p>
-                    <button type="submit" class="button primary wide" disabled=move || sign_in.pending().get()>
-                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </form>
+                <Show
+                    when=move || challenge.with(Option::is_some)
+                    fallback=move || view! {
+                        <form on:submit=submit_password novalidate>
+                            <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="username" required=true/>
+                            <Field id="password" label="Password" value=password error=field_error("password") kind="password" autocomplete="current-password" required=true/>
+                            <p class="form-error" role="alert">{general_error}</p>
+                            <button type="submit" class="button primary wide" disabled=pending>
+                                {move || if pending() { "Signing in…" } else { "Sign in" }}
+                            </button>
+                        </form>
+                    }
+                >
+                    <form on:submit=submit_code novalidate>
+                        <p>{move || challenge.get().map(|c| match c.method {
+                            Some(TwoFactorMethod::Sms) => format!("We sent a verification code by text message to {}.", c.hint),
+                            _ => format!("We sent a verification code by email to {}.", c.hint),
+                        })}</p>
+                        <Show
+                            when=move || use_access_code.get()
+                            fallback=move || view! {
+                                <Field id="code" label="Verification code" value=code error=code_error autocomplete="one-time-code" required=true/>
+                            }
+                        >
+                            <Field id="access-code" label="One-time access code" value=code error=code_error required=true/>
+                        </Show>
+                        <p class="form-error" role="alert">{general_error}</p>
+                        <button type="submit" class="button primary wide" disabled=pending>
+                            {move || if pending() { "Checking…" } else { "Verify" }}
+                        </button>
+                        <p class="aside">
+                            <button type="button" class="link-button" on:click=move |_| {
+                                use_access_code.update(|v| *v = !*v);
+                                code.set(String::new());
+                                failure.set(None);
+                            }>
+                                {move || if use_access_code.get() { "Use the verification code instead" } else { "Use a one-time access code instead" }}
+                            </button>
+                        </p>
+                    </form>
+                </Show>
                 <p class="aside">"New to Keydesk? " <a href="/sign-up">"Create an account"</a></p>
             </section>
         </Show>

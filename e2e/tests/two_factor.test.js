@@ -1,0 +1,111 @@
+// Two-factor authentication in a real browser, with mail read from the server's outbox.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { codeIn, outboxMail, PASSWORD, serverAndBrowser, signIn, signOut, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
+
+const env = serverAndBrowser();
+const NOTICE = 'Subject: New sign-in to your Keydesk account';
+
+/** Activates 2FA by email through the five steps; returns the one-time access codes. */
+async function activateByEmail(page, email) {
+  await page.getByRole('button', { name: 'Activate' }).click();
+  const dialog = page.getByRole('dialog', { name: '2-Factor Authentication' });
+  await dialog.getByLabel('Email').check();
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  await dialog.getByLabel('Email address for codes').fill(email);
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  await dialog.getByLabel('Verification code').waitFor();
+  const sent = outboxMail(env.server.dataDir, email).length;
+  await dialog.getByLabel('Verification code').fill(codeIn(await waitForMail(env.server.dataDir, email, sent)));
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  const list = dialog.getByTestId('recovery-codes');
+  await list.waitFor();
+  assert.match(await dialog.innerText(), /will not be able to view these codes again/);
+  assert.equal(await dialog.getByRole('link', { name: 'Download' }).getAttribute('download'), 'keydesk-access-codes.txt');
+  const codes = (await list.innerText()).split('\n').map((c) => c.trim()).filter(Boolean);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await page.getByText('Two-factor authentication is on.', { exact: false }).first().waitFor();
+  return codes;
+}
+
+async function signInWithCode(page, email) {
+  const before = outboxMail(env.server.dataDir, email).length;
+  await signIn(page, env.server.url, email, PASSWORD);
+  await page.getByLabel('Verification code').waitFor();
+  const mail = await waitForMail(env.server.dataDir, email, before + 1);
+  await page.getByLabel('Verification code').fill(codeIn(mail));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL('**/account');
+}
+
+test('activate by email, sign out, and sign in with the emailed code', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  const email = uniqueEmail('tfa');
+  await signUp(page, env.server.url, { email });
+  const codes = await activateByEmail(page, email);
+  assert.equal(codes.length, 10);
+  assert.match(await page.getByTestId('two-factor-status').innerText(), /t\*\*\*@example\.com/);
+
+  await signOut(page);
+  await signInWithCode(page, email);
+  assert.match(await page.getByTestId('two-factor-status').innerText(), /is on/);
+  await page.context().close();
+});
+
+test('a one-time access code signs in once, then fails; deactivation turns 2FA off', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  const email = uniqueEmail('otc');
+  await signUp(page, env.server.url, { email });
+  const codes = await activateByEmail(page, email);
+  await signOut(page);
+
+  const useAccessCode = async (code) => {
+    await signIn(page, env.server.url, email, PASSWORD);
+    await page.getByRole('button', { name: 'Use a one-time access code instead' }).click();
+    await page.getByLabel('One-time access code').fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+  };
+  await useAccessCode(codes[0]);
+  await page.waitForURL('**/account');
+  await page.getByText('9 one-time access codes left.').waitFor();
+  await signOut(page);
+
+  await useAccessCode(codes[0]);
+  await page.getByText('The code is incorrect').waitFor();
+  await page.getByLabel('One-time access code').fill(codes[1]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL('**/account');
+
+  await page.getByRole('button', { name: 'Deactivate' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Deactivate two-factor authentication?' });
+  await dialog.getByLabel('Password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
+  await page.getByText('Two-factor authentication is off.', { exact: false }).first().waitFor();
+  await signOut(page);
+  await signIn(page, env.server.url, email, PASSWORD);
+  await page.waitForURL('**/account');
+  await page.context().close();
+});
+
+test('the unrecognized-device email arrives for a new browser and not for a remembered one', async () => {
+  const first = await (await env.browser.newContext()).newPage();
+  const email = uniqueEmail('dev.notice');
+  await signUp(first, env.server.url, { email });
+  await activateByEmail(first, email);
+  const notices = () => outboxMail(env.server.dataDir, email).filter((m) => m.includes(NOTICE)).length;
+
+  // The browser that signed up is remembered: signing in there again brings no notice.
+  await signOut(first);
+  await signInWithCode(first, email);
+  assert.equal(notices(), 0);
+
+  const stranger = await (await env.browser.newContext()).newPage();
+  await signInWithCode(stranger, email);
+  const deadline = Date.now() + 5000;
+  while (notices() < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(notices(), 1);
+  const notice = outboxMail(env.server.dataDir, email).find((m) => m.includes(NOTICE));
+  assert.match(notice, /127\.0\.0\.1/);
+  await first.context().close();
+  await stranger.context().close();
+});

@@ -1,0 +1,163 @@
+//! The 2-Factor Authentication window: the spec's five steps. Choose Email or Text,
+//! enter the address or number, enter the code sent, then record the one-time access codes.
+
+use crate::api::{self, ApiFailure};
+use crate::components::field::Field;
+use crate::components::recovery_codes::RecoveryCodes;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::{StartTwoFactorRequest, TwoFactorMethod};
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Choose,
+    Destination,
+    Code,
+    Codes(Vec<String>),
+}
+
+#[component]
+pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl IntoView {
+    let step = RwSignal::new(Step::Choose);
+    let method = RwSignal::new(TwoFactorMethod::Email);
+    let destination = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let needs_password = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let hint = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let busy = RwSignal::new(false);
+
+    // Every opening starts at step one.
+    Effect::new(move |_| {
+        if open.get() {
+            step.set(Step::Choose);
+            destination.set(String::new());
+            code.set(String::new());
+            password.set(String::new());
+            needs_password.set(false);
+            failure.set(None);
+        }
+    });
+    let close = move || {
+        let finished = matches!(step.get_untracked(), Step::Codes(_));
+        open.set(false);
+        if finished {
+            on_done.run(());
+        }
+    };
+
+    let send_code = move || {
+        busy.set(true);
+        failure.set(None);
+        let request = StartTwoFactorRequest {
+            method: method.get_untracked(),
+            destination: destination.get_untracked(),
+            password: needs_password.get_untracked().then(|| password.get_untracked()),
+        };
+        spawn_local(async move {
+            match api::start_two_factor(request).await {
+                Ok(sent) => {
+                    hint.set(sent.destination_hint);
+                    step.set(Step::Code);
+                }
+                Err(f) if f.body.code == "reauthentication_required" => {
+                    needs_password.set(true);
+                    failure.set(Some(f));
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    let verify = move || {
+        busy.set(true);
+        failure.set(None);
+        let entered = code.get_untracked();
+        spawn_local(async move {
+            match api::verify_two_factor(entered).await {
+                Ok(codes) => step.set(Step::Codes(codes.recovery_codes)),
+                Err(f) => failure.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+    let general_error = move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message());
+
+    let body = move || {
+        match step.get() {
+        Step::Choose => view! {
+            <fieldset class="choices">
+                <legend>"How should we send your verification codes?"</legend>
+                <label class="choice">
+                    <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Email
+                        on:change=move |_| method.set(TwoFactorMethod::Email)/>
+                    " Email"
+                </label>
+                <label class="choice">
+                    <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Sms
+                        on:change=move |_| method.set(TwoFactorMethod::Sms)/>
+                    " Text"
+                </label>
+            </fieldset>
+            <div class="modal-actions">
+                <button type="button" class="button secondary" on:click=move |_| close()>"Cancel"</button>
+                <button type="button" class="button primary" on:click=move |_| step.set(Step::Destination)>"Next"</button>
+            </div>
+        }
+        .into_any(),
+        Step::Destination => {
+            let (label, kind) = match method.get_untracked() {
+                TwoFactorMethod::Email => ("Email address for codes", "email"),
+                TwoFactorMethod::Sms => ("Mobile phone number (e.g. +15551234567)", "tel"),
+            };
+            view! {
+                <form on:submit=move |ev| { ev.prevent_default(); send_code(); } novalidate>
+                    <Field id="two-factor-destination" label=label value=destination error=field_error("destination") kind=kind required=true/>
+                    <Show when=move || needs_password.get()>
+                        <Field id="two-factor-password" label="Your password" value=password error=field_error("password")
+                            kind="password" autocomplete="current-password" required=true/>
+                    </Show>
+                    <p class="form-error" role="alert">{general_error}</p>
+                    <div class="modal-actions">
+                        <button type="button" class="button secondary" on:click=move |_| step.set(Step::Choose)>"Back"</button>
+                        <button type="submit" class="button primary" disabled=move || busy.get()>"Next"</button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+        Step::Code => view! {
+            <form on:submit=move |ev| { ev.prevent_default(); verify(); } novalidate>
+                <p>{move || format!("Enter the verification code we sent to {}.", hint.get())}</p>
+                <Field id="two-factor-code" label="Verification code" value=code error=field_error("code") autocomplete="one-time-code" required=true/>
+                <p class="form-error" role="alert">{general_error}</p>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>"Verify"</button>
+                </div>
+            </form>
+        }
+        .into_any(),
+        Step::Codes(codes) => view! {
+            <RecoveryCodes codes=codes/>
+            <div class="modal-actions">
+                <button type="button" class="button primary" on:click=move |_| close()>"Done"</button>
+            </div>
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop">
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="two-factor-title">
+                    <h2 id="two-factor-title">"2-Factor Authentication"</h2>
+                    {body}
+                </div>
+            </div>
+        </Show>
+    }
+}
