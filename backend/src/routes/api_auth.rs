@@ -7,7 +7,7 @@ use crate::auth::session::client_ip;
 use crate::auth::throttle::{self, Keys};
 use crate::crypto::random_hex;
 use crate::db::models::NewApiCredential;
-use crate::db::{self, api_credentials, users};
+use crate::db::{self, api_credentials, two_factor, users};
 use crate::domain::Email;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -164,8 +164,17 @@ async fn by_password(
     let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     match (user, verify_off_thread(password, stored).await?) {
         (Some(user), Verdict::Right { .. }) => {
-            db::run(&state.pool, move |conn| throttle::record_success(conn, &keys)).await?;
-            Ok(user.id)
+            // A code cannot be given here, so with 2FA on only the developer key will do.
+            let user_id = user.id.clone();
+            let has_two_factor = db::run(&state.pool, move |conn| {
+                throttle::record_success(conn, &keys)?;
+                Ok(two_factor::find(conn, &user_id)?.is_some())
+            })
+            .await?;
+            match has_two_factor {
+                true => Err(AuthEndpointError::Unauthorized(WRONG_CREDENTIALS.into())),
+                false => Ok(user.id),
+            }
         }
         _ => {
             db::run(&state.pool, move |conn| throttle::record_failure(conn, &keys, now)).await?;

@@ -270,3 +270,26 @@ async fn a_sign_in_from_an_unrecognized_browser_is_noticed_by_email_but_a_rememb
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(notices(&w), 1);
 }
+
+#[tokio::test]
+async fn with_2fa_on_post_api_auth_takes_the_developer_key_not_the_password() {
+    let w = world().await;
+    let key: Value = w.app.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+    activate_by_email(&w).await;
+    let auth = |password: String| {
+        let url = w.app.url("/api/auth");
+        async move {
+            crate::helpers::new_client()
+                .post(url)
+                .form(&[("tool", "dev"), ("login", EMAIL), ("password", password.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let with_password = auth(PASSWORD.to_string()).await;
+    assert_eq!(with_password.status(), StatusCode::UNAUTHORIZED);
+    assert!(with_password.text().await.unwrap().contains("developer key"));
+    assert_eq!(auth(key).await.status(), StatusCode::OK);
+}
