@@ -22,6 +22,9 @@ pub struct Settings {
     pub spa_dir: Option<PathBuf>,
     pub mail: MailSettings,
     pub sms: SmsSettings,
+    /// `KEYDESK_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
+    /// `X-Forwarded-For` is believed. Empty (the default): the socket's address is the client's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Outgoing SMS through a Twilio-style Messages API. Without an account id, messages go to the outbox.
@@ -90,6 +93,18 @@ impl Settings {
                 smtp_user: var("KEYDESK_SMTP_USER"),
                 smtp_password: var("KEYDESK_SMTP_PASSWORD").map(SecretString::from),
             },
+            trusted_proxies: var("KEYDESK_TRUSTED_PROXIES")
+                .map(|list| {
+                    list.split(',')
+                        .map(|ip| {
+                            ip.trim()
+                                .parse()
+                                .with_context(|| format!("KEYDESK_TRUSTED_PROXIES: {ip:?} is not an IP address"))
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+                .transpose()?
+                .unwrap_or_default(),
             sms: SmsSettings {
                 base_url: var("KEYDESK_SMS_URL").unwrap_or_else(|| "https://api.twilio.com".into()),
                 account: var("KEYDESK_SMS_ACCOUNT"),
@@ -118,6 +133,7 @@ impl Settings {
                 smtp_password: None,
             },
             sms: SmsSettings { base_url: String::new(), account: None, token: None, from: String::new() },
+            trusted_proxies: Vec::new(),
         }
     }
 

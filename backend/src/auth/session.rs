@@ -5,6 +5,7 @@ use crate::db::models::NewSession;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::HttpRequest;
 use chrono::{Duration, NaiveDateTime};
+use std::net::IpAddr;
 
 pub const SESSION_COOKIE: &str = "keydesk_session";
 /// Readable by the SPA, which echoes it in [`CSRF_HEADER`] (double-submit).
@@ -87,12 +88,61 @@ pub fn removal_cookies() -> [Cookie<'static>; 2] {
     })
 }
 
-/// The peer's address from the socket (a trusted-proxy setting comes later).
+/// The client's address: the socket's peer, unless that peer is a trusted proxy; then the
+/// nearest `X-Forwarded-For` entry that is not a trusted proxy (entries further left could be forged).
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".into() };
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    forwarded_client(peer, trusted, req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())).to_string()
+}
+
+fn forwarded_client(peer: IpAddr, trusted: &[IpAddr], forwarded_for: Option<&str>) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(chain) = forwarded_for else { return peer };
+    let mut client = peer;
+    for hop in chain.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip,
+            Err(_) => return client,
+        }
+    }
+    client
 }
 
 pub fn user_agent(req: &HttpRequest) -> String {
     let ua = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
     ua.chars().take(256).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_socket_is_the_client() {
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &[], Some("203.0.113.9")), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_nearest_untrusted_hop_is_the_client() {
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxies, Some("203.0.113.9")), ip("203.0.113.9"));
+        // A client cannot forge its address by sending its own header: the proxy appends the real one.
+        assert_eq!(
+            forwarded_client(ip("10.0.0.1"), &proxies, Some("1.2.3.4, 203.0.113.9, 10.0.0.2")),
+            ip("203.0.113.9")
+        );
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxies, None), ip("10.0.0.1"));
+        assert_eq!(forwarded_client(ip("10.0.0.1"), &proxies, Some("garbage")), ip("10.0.0.1"));
+    }
 }

@@ -204,3 +204,35 @@ async fn the_credential_secret_is_stored_only_as_a_keyed_hash() {
     assert_ne!(stored, password);
     assert!(!stored.contains(&password));
 }
+
+/// An attempt with a fresh login each time, so only the address limit can answer 429.
+async fn auth_from(app: &TestApp, forwarded_for: &str) -> StatusCode {
+    let login = format!("{}@example.com", uuid::Uuid::new_v4().simple());
+    crate::helpers::new_client()
+        .post(app.url("/api/auth"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[("tool", "dev"), ("login", login.as_str()), ("password", "x")])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let app = crate::helpers::spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    for _ in 0..15 {
+        assert_eq!(auth_from(&app, "203.0.113.5").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(auth_from(&app, "203.0.113.5").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(auth_from(&app, "203.0.113.6").await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forged_forwarded_header_changes_nothing() {
+    let app = spawn_app().await;
+    for i in 0..15 {
+        assert_eq!(auth_from(&app, &format!("203.0.113.{i}")).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(auth_from(&app, "203.0.113.99").await, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -2,7 +2,7 @@
 
 use crate::helpers::{error_body, spawn_app, PASSWORD};
 use diesel::prelude::*;
-use keydesk::auth::throttle::PER_EMAIL;
+use keydesk::auth::throttle::{PER_ADDRESS, PER_EMAIL};
 use keydesk::db::schema::sessions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -161,4 +161,19 @@ async fn requests_without_a_session_are_unauthorized() {
     let response = app.get("/api/v1/me").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_body(response).await.code, "unauthorized");
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_address_are_throttled_across_emails() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let browser = app.other_browser();
+    // Spread over many emails so the per-email limit never triggers.
+    for i in 0..PER_ADDRESS {
+        let email = format!("guess{}@example.com", i % 50);
+        assert_eq!(browser.sign_in(&email, "Wrong-pass1").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = browser.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
 }
