@@ -1,7 +1,7 @@
 // Two-factor authentication in a real browser, with mail read from the server's outbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeIn, outboxMail, PASSWORD, serverAndBrowser, signIn, signOut, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
+import { codeIn, outboxMail, PASSWORD, serverAndBrowser, signIn, signOut, signUp, totp, uniqueEmail, waitForMail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 const NOTICE = 'Subject: New sign-in to your Keydesk account';
@@ -24,7 +24,7 @@ async function activateByEmail(page, email) {
   assert.equal(await dialog.getByRole('link', { name: 'Download' }).getAttribute('download'), 'keydesk-access-codes.txt');
   const codes = (await list.innerText()).split('\n').map((c) => c.trim()).filter(Boolean);
   await dialog.getByRole('button', { name: 'Done' }).click();
-  await page.getByText('Two-factor authentication is on.', { exact: false }).first().waitFor();
+  await page.getByTestId('two-factor-status').filter({ hasText: 'is on' }).waitFor();
   return codes;
 }
 
@@ -80,7 +80,7 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   const dialog = page.getByRole('dialog', { name: 'Deactivate two-factor authentication?' });
   await dialog.getByLabel('Password').fill(PASSWORD);
   await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
-  await page.getByText('Two-factor authentication is off.', { exact: false }).first().waitFor();
+  await page.getByTestId('two-factor-status').filter({ hasText: 'is off' }).waitFor();
   await signOut(page);
   await signIn(page, env.server.url, email, PASSWORD);
   await page.waitForURL('**/account');
@@ -108,4 +108,30 @@ test('the unrecognized-device email arrives for a new browser and not for a reme
   assert.match(notice, /127\.0\.0\.1/);
   await first.context().close();
   await stranger.context().close();
+});
+
+test('an authenticator app is set up from the QR code and its codes sign in', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  const email = uniqueEmail('app');
+  await signUp(page, env.server.url, { email });
+  await page.getByRole('button', { name: 'Activate' }).click();
+  const dialog = page.getByRole('dialog', { name: '2-Factor Authentication' });
+  await dialog.getByLabel('Authenticator app').check();
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  await dialog.locator('.qr svg').waitFor();
+  const secret = (await dialog.getByTestId('totp-secret').innerText()).trim();
+  await dialog.getByLabel('Verification code').fill(totp(secret));
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  await dialog.getByTestId('recovery-codes').waitFor();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await page.getByText('Codes come from your authenticator app.').waitFor();
+  assert.equal(outboxMail(env.server.dataDir, email).length, 0, 'nothing is sent for an app');
+
+  await signOut(page);
+  await signIn(page, env.server.url, email, PASSWORD);
+  await page.getByText('Enter the 6-digit code from your authenticator app.').waitFor();
+  await page.getByLabel('Verification code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL('**/account');
+  await page.context().close();
 });

@@ -6,6 +6,7 @@ pub mod password;
 pub mod reauth;
 pub mod session;
 pub mod throttle;
+pub mod totp;
 pub mod two_factor;
 
 pub use extract::CurrentUser;

@@ -4,6 +4,7 @@
 use crate::auth::password::{verify_off_thread, Verdict};
 use crate::auth::reauth::require_recent_password;
 use crate::auth::session::client_ip;
+use crate::auth::totp;
 use crate::auth::two_factor::{
     self, check_code, code_hash, deliver, destination_hint, new_code, new_recovery_codes, normalize_recovery_code,
     CodeCheck, CODE_LIFETIME, PURPOSE_SETUP, RESEND_AFTER,
@@ -17,8 +18,8 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use shared::v1::{
-    parse_phone, CodeSentResponse, PasswordConfirmation, RecoveryCodesResponse, StartTwoFactorRequest, TwoFactorMethod,
-    VerifyCodeRequest,
+    parse_phone, AuthenticatorSetup, CodeSentResponse, PasswordConfirmation, RecoveryCodesResponse,
+    StartTwoFactorRequest, TwoFactorMethod, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 
@@ -39,14 +40,22 @@ pub async fn start(
     body: web::Json<StartTwoFactorRequest>,
 ) -> ApiResult<web::Json<CodeSentResponse>> {
     let body = body.into_inner();
-    let destination = match body.method {
-        TwoFactorMethod::Email => Email::parse(&body.destination).map(|e| e.as_str().to_string()),
-        TwoFactorMethod::Sms => parse_phone(&body.destination).map_err(|e| vec![e]),
-    }
-    .map_err(|problems| ApiError::field("destination", problems.join(". ")))?;
+    let now = Utc::now().naive_utc();
+    // For an authenticator app the "destination" is the shared secret, sealed at rest.
+    let (destination, authenticator) = match body.method {
+        TwoFactorMethod::Email => (Email::parse(&body.destination).map(|e| e.as_str().to_string()), None),
+        TwoFactorMethod::Sms => (parse_phone(&body.destination).map_err(|e| vec![e]), None),
+        TwoFactorMethod::Totp => {
+            let secret = totp::new_secret();
+            let uri = totp::otpauth_uri(&caller.user.email, &secret);
+            let setup =
+                AuthenticatorSetup { secret: totp::to_base32(&secret), qr_svg: totp::qr_svg(&uri)?, otpauth_uri: uri };
+            (Ok(state.secrets.encrypt(&secret)?), Some(setup))
+        }
+    };
+    let destination = destination.map_err(|problems| ApiError::field("destination", problems.join(". ")))?;
     require_recent_password(&state, &caller, body.password, &client_ip(&req)).await?;
 
-    let now = Utc::now().naive_utc();
     let id = setup_id(&caller.user.id);
     let code = new_code();
     let row = TwoFactorCodeRow {
@@ -61,8 +70,9 @@ pub async fn start(
         expires_at: now + CODE_LIFETIME,
     };
     let lookup = id.clone();
+    let sends = body.method != TwoFactorMethod::Totp;
     db::run(&state.pool, move |conn| {
-        if let Some(earlier) = two_factor_codes::find(conn, &lookup)? {
+        if let Some(earlier) = two_factor_codes::find(conn, &lookup)?.filter(|_| sends) {
             let wait = earlier.sent_at + RESEND_AFTER - now;
             if wait > chrono::Duration::zero() {
                 return Err(ApiError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
@@ -78,7 +88,8 @@ pub async fn start(
     Ok(web::Json(CodeSentResponse {
         method: body.method,
         destination_hint: destination_hint(body.method, &destination),
-        resend_after_secs: RESEND_AFTER.num_seconds() as u64,
+        resend_after_secs: if sends { RESEND_AFTER.num_seconds() as u64 } else { 0 },
+        authenticator,
     }))
 }
 

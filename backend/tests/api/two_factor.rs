@@ -293,3 +293,35 @@ async fn with_2fa_on_post_api_auth_takes_the_developer_key_not_the_password() {
     assert!(with_password.text().await.unwrap().contains("developer key"));
     assert_eq!(auth(key).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_authenticator_app_is_set_up_from_a_qr_code_and_its_codes_sign_in() {
+    let w = world().await;
+    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "totp"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let setup = &body["authenticator"];
+    let secret_b32 = setup["secret"].as_str().unwrap();
+    assert!(setup["otpauth_uri"].as_str().unwrap().contains(&format!("secret={secret_b32}")));
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    let secret = data_encoding::BASE32_NOPAD.decode(secret_b32.as_bytes()).unwrap();
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+
+    let wrong = w.app.post("/api/v1/me/two-factor/verify", json!({"code": "000000"})).await;
+    if keydesk::auth::totp::code_at(&secret, now()) != "000000" {
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let code = keydesk::auth::totp::code_at(&secret, now());
+    assert_eq!(w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await.status(), StatusCode::OK);
+    let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["two_factor"]["method"], "totp");
+    assert_eq!(me["two_factor"]["destination_hint"], "your authenticator app");
+    assert!(w.smtp.to(EMAIL).is_empty(), "nothing is sent for an authenticator app");
+    let stored: String = two_factor::table.select(two_factor::destination).first(&mut w.app.db()).unwrap();
+    assert!(!stored.contains(secret_b32), "the secret is sealed at rest");
+
+    let (browser, challenge) = first_step(&w).await;
+    let code = keydesk::auth::totp::code_at(&secret, now());
+    let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

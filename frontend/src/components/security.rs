@@ -62,14 +62,15 @@ pub fn Security() -> impl IntoView {
             {move || {
                 let s = state();
                 if s.enabled {
-                    let method = match s.method {
-                        Some(TwoFactorMethod::Sms) => "Text message",
-                        _ => "Email",
+                    let hint = s.destination_hint.clone().unwrap_or_default();
+                    let how = match s.method {
+                        Some(TwoFactorMethod::Sms) => format!("Codes go by text message to {hint}."),
+                        Some(TwoFactorMethod::Totp) => "Codes come from your authenticator app.".to_string(),
+                        _ => format!("Codes go by email to {hint}."),
                     };
                     view! {
                         <p class="status on" data-testid="two-factor-status">
-                            "Two-factor authentication is on. Codes go by " {method} " to "
-                            <strong>{s.destination_hint.clone().unwrap_or_default()}</strong> "."
+                            "Two-factor authentication is on. " {how}
                         </p>
                         <p class="meta">{format!("{} one-time access codes left.", s.recovery_codes_remaining)}</p>
                         <div class="key-row">

@@ -6,7 +6,7 @@ use crate::components::field::Field;
 use crate::components::recovery_codes::RecoveryCodes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::v1::{StartTwoFactorRequest, TwoFactorMethod};
+use shared::v1::{AuthenticatorSetup, StartTwoFactorRequest, TwoFactorMethod};
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -25,6 +25,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
     let needs_password = RwSignal::new(false);
     let code = RwSignal::new(String::new());
     let hint = RwSignal::new(String::new());
+    let authenticator = RwSignal::new(None::<AuthenticatorSetup>);
     let failure = RwSignal::new(None::<ApiFailure>);
     let busy = RwSignal::new(false);
 
@@ -36,6 +37,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
             code.set(String::new());
             password.set(String::new());
             needs_password.set(false);
+            authenticator.set(None);
             failure.set(None);
         }
     });
@@ -59,6 +61,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
             match api::start_two_factor(request).await {
                 Ok(sent) => {
                     hint.set(sent.destination_hint);
+                    authenticator.set(sent.authenticator);
                     step.set(Step::Code);
                 }
                 Err(f) if f.body.code == "reauthentication_required" => {
@@ -100,17 +103,30 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                         on:change=move |_| method.set(TwoFactorMethod::Sms)/>
                     " Text"
                 </label>
+                <label class="choice">
+                    <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Totp
+                        on:change=move |_| method.set(TwoFactorMethod::Totp)/>
+                    " Authenticator app"
+                </label>
             </fieldset>
+            <Show when=move || needs_password.get()>
+                <Field id="two-factor-app-password" label="Your password" value=password error=field_error("password")
+                    kind="password" autocomplete="current-password" required=true/>
+            </Show>
+            <p class="form-error" role="alert">{general_error}</p>
             <div class="modal-actions">
                 <button type="button" class="button secondary" on:click=move |_| close()>"Cancel"</button>
-                <button type="button" class="button primary" on:click=move |_| step.set(Step::Destination)>"Next"</button>
+                <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| {
+                    // An app needs no address: its secret comes straight from the server.
+                    if method.get_untracked() == TwoFactorMethod::Totp { send_code() } else { step.set(Step::Destination) }
+                }>"Next"</button>
             </div>
         }
         .into_any(),
         Step::Destination => {
             let (label, kind) = match method.get_untracked() {
                 TwoFactorMethod::Email => ("Email address for codes", "email"),
-                TwoFactorMethod::Sms => ("Mobile phone number (e.g. +15551234567)", "tel"),
+                TwoFactorMethod::Sms | TwoFactorMethod::Totp => ("Mobile phone number (e.g. +15551234567)", "tel"),
             };
             view! {
                 <form on:submit=move |ev| { ev.prevent_default(); send_code(); } novalidate>
@@ -130,11 +146,21 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
         }
         Step::Code => view! {
             <form on:submit=move |ev| { ev.prevent_default(); verify(); } novalidate>
-                <p>{move || format!("Enter the verification code we sent to {}.", hint.get())}</p>
+                {move || match authenticator.get() {
+                    Some(app) => view! {
+                        <p>"Scan this QR code with your authenticator app, or enter the key by hand. Then enter the 6-digit code the app shows."</p>
+                        <div class="qr" inner_html=app.qr_svg.clone()></div>
+                        <p class="meta">"Key: " <code data-testid="totp-secret">{app.secret.clone()}</code></p>
+                    }
+                    .into_any(),
+                    None => view! { <p>{format!("Enter the verification code we sent to {}.", hint.get())}</p> }.into_any(),
+                }}
                 <Field id="two-factor-code" label="Verification code" value=code error=field_error("code") autocomplete="one-time-code" required=true/>
                 <p class="form-error" role="alert">{general_error}</p>
                 <div class="modal-actions">
-                    <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                    <Show when=move || authenticator.with(Option::is_none)>
+                        <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| send_code()>"Send a new code"</button>
+                    </Show>
                     <button type="submit" class="button primary" disabled=move || busy.get()>"Verify"</button>
                 </div>
             </form>

@@ -100,6 +100,7 @@ pub fn SignInPage() -> impl IntoView {
                     <form on:submit=submit_code novalidate>
                         <p>{move || challenge.get().map(|c| match c.method {
                             Some(TwoFactorMethod::Sms) => format!("We sent a verification code by text message to {}.", c.hint),
+                            Some(TwoFactorMethod::Totp) => "Enter the 6-digit code from your authenticator app.".to_string(),
                             _ => format!("We sent a verification code by email to {}.", c.hint),
                         })}</p>
                         <Show

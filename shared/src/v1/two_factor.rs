@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum TwoFactorMethod {
     Email,
     Sms,
+    /// An authenticator app (TOTP, RFC 6238): nothing is sent; the app shows the code.
+    Totp,
 }
 
 impl TwoFactorMethod {
@@ -16,6 +18,7 @@ impl TwoFactorMethod {
         match self {
             TwoFactorMethod::Email => "email",
             TwoFactorMethod::Sms => "sms",
+            TwoFactorMethod::Totp => "totp",
         }
     }
 
@@ -23,6 +26,7 @@ impl TwoFactorMethod {
         match s {
             "email" => Some(TwoFactorMethod::Email),
             "sms" => Some(TwoFactorMethod::Sms),
+            "totp" => Some(TwoFactorMethod::Totp),
             _ => None,
         }
     }
@@ -54,7 +58,8 @@ impl TwoFactorState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartTwoFactorRequest {
     pub method: TwoFactorMethod,
-    /// An email address, or a mobile number in E.164 form (`+15551234567`).
+    /// An email address, or a mobile number in E.164 form (`+15551234567`); not used for `totp`.
+    #[serde(default)]
     pub destination: String,
     /// Needed when the last password check is over 15 minutes old.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +80,27 @@ pub struct CodeSentResponse {
     pub destination_hint: String,
     /// Seconds until another code may be requested.
     pub resend_after_secs: u64,
+    /// For `totp`: what the authenticator app needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticator: Option<AuthenticatorSetup>,
+}
+
+/// The shared secret for an authenticator app, as a QR code and as text.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthenticatorSetup {
+    /// Base32, for typing into the app by hand.
+    pub secret: String,
+    /// `otpauth://totp/...`
+    pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG document.
+    pub qr_svg: String,
+}
+
+impl std::fmt::Debug for AuthenticatorSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthenticatorSetup { *** }")
+    }
 }
 
 /// `POST /api/v1/me/two-factor/verify`
