@@ -25,6 +25,9 @@ pub struct Settings {
     /// `KEYDESK_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
     /// `X-Forwarded-For` is believed. Empty (the default): the socket's address is the client's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `KEYDESK_SHARED_LIMITS`: `database` or `off`. Default: `database` on PostgreSQL
+    /// (several instances may share it), `off` on SQLite (one instance).
+    pub shared_limits: crate::rate_limit::SharedLimits,
 }
 
 /// Outgoing SMS through a Twilio-style Messages API. Without an account id, messages go to the outbox.
@@ -93,6 +96,15 @@ impl Settings {
                 smtp_user: var("KEYDESK_SMTP_USER"),
                 smtp_password: var("KEYDESK_SMTP_PASSWORD").map(SecretString::from),
             },
+            shared_limits: match var("KEYDESK_SHARED_LIMITS").as_deref() {
+                Some("database") => crate::rate_limit::SharedLimits::Database,
+                Some("off") => crate::rate_limit::SharedLimits::Off,
+                Some(other) => anyhow::bail!("KEYDESK_SHARED_LIMITS must be database or off, not {other:?}"),
+                None if var("DATABASE_URL").is_some_and(|u| u.starts_with("postgres")) => {
+                    crate::rate_limit::SharedLimits::Database
+                }
+                None => crate::rate_limit::SharedLimits::Off,
+            },
             trusted_proxies: var("KEYDESK_TRUSTED_PROXIES")
                 .map(|list| {
                     list.split(',')
@@ -116,6 +128,10 @@ impl Settings {
 
     /// Settings for a server on a free loopback port with its data in `data_dir`.
     pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        let shared_limits = match database_url.as_deref() {
+            Some(url) if url.starts_with("postgres") => crate::rate_limit::SharedLimits::Database,
+            _ => crate::rate_limit::SharedLimits::Off,
+        };
         Settings {
             addr: "127.0.0.1:0".into(),
             data_dir,
@@ -134,6 +150,7 @@ impl Settings {
             },
             sms: SmsSettings { base_url: String::new(), account: None, token: None, from: String::new() },
             trusted_proxies: Vec::new(),
+            shared_limits,
         }
     }
 

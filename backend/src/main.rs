@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use keydesk::{admin, config::Settings, startup::Application, telemetry};
+use std::io::Write;
 
 #[derive(Parser)]
 #[command(name = "keydesk", version, about = "Keydesk account and credentials console")]
@@ -27,8 +28,13 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(settings).await?;
-            println!("Keydesk is running at {}", app.url());
-            println!("Open it in a browser and choose \"Create an account\" to make the first account and its admin.");
+            // Ignore a closed stdout (a service manager may have none): serving matters, printing does not.
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "Keydesk is running at {}", app.url());
+            let _ = writeln!(
+                out,
+                "Open it in a browser and choose \"Create an account\" to make the first account and its admin."
+            );
             app.run_until_stopped().await
         }
         Command::Admin(cmd) => admin::run(settings, cmd).await,

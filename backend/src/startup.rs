@@ -16,6 +16,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
 
+const SHUTDOWN_GRACE_SECS: u64 = 10;
+
 pub struct Application {
     addr: std::net::SocketAddr,
     server: Server,
@@ -51,7 +53,7 @@ impl Application {
             pool,
             secrets: Arc::new(SecretBox::new(key, &previous)),
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
-            auth_limiter: Arc::new(AuthRateLimiter::new()),
+            auth_limiter: Arc::new(AuthRateLimiter::new(settings.shared_limits.clone())),
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
             settings: Arc::new(settings),
@@ -64,6 +66,8 @@ impl Application {
                 .configure(routes::configure)
                 .configure(|cfg| routes::spa::configure(cfg, spa_dir.as_deref()))
         })
+        // On SIGTERM or SIGINT: stop accepting, give in-flight requests this long, then exit 0.
+        .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .listen(listener)?
         .run();
         Ok(Application { addr, server })

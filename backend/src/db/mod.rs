@@ -7,6 +7,7 @@ pub mod developer_keys;
 pub mod devices;
 pub mod models;
 pub mod pool;
+pub mod rate_limit_counters;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_failures;

@@ -53,8 +53,24 @@ pub fn connect(location: &str) -> anyhow::Result<DbPool> {
         .build(ConnectionManager::<DbConnection>::new(location))
         .with_context(|| format!("Failed to open the database ({})", redact(location)))?;
     let mut conn = pool.get().context("Failed to get a database connection")?;
+    // Instances starting together: one migrates, the others wait, then find nothing to do.
+    // PostgreSQL takes an advisory lock (below); SQLite, a lock file beside the database.
+    let _lock = if is_postgres { None } else { Some(lock_file(location)?) };
     run_migrations(&mut conn)?;
     Ok(pool)
+}
+
+/// An exclusive lock on `<database>.migrate-lock`, released when dropped.
+fn lock_file(location: &str) -> anyhow::Result<std::fs::File> {
+    let path = format!("{location}.migrate-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("Failed to open {path}"))?;
+    file.lock().with_context(|| format!("Failed to lock {path}"))?;
+    Ok(file)
 }
 
 fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {

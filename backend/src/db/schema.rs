@@ -112,6 +112,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_counters (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(developer_keys -> users (user_id));
 diesel::joinable!(api_credentials -> users (user_id));

@@ -39,15 +39,15 @@ impl Drop for TestApp {
 }
 
 /// Where the tests' PostgreSQL databases are made; each test gets its own.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn using_postgres() -> bool {
+pub fn using_postgres() -> bool {
     std::env::var("KEYDESK_TEST_DATABASE").is_ok_and(|v| v == "postgres")
 }
 
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     tokio::task::spawn_blocking(|| {
         let admin = postgres_admin_url();
         let name = format!("kd_test_{}", uuid::Uuid::new_v4().simple());
@@ -79,6 +79,26 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let pool = pool::connect(&database).unwrap();
     TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None), owns_database: true }
+}
+
+/// A second instance of `app`'s server: same database, same data folder (so the same
+/// secret key), its own memory, as another process behind the load balancer would be.
+pub async fn spawn_instance_of(app: &TestApp, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let database_url = app.database.contains("://").then(|| app.database.clone());
+    let mut settings = Settings::for_tests(app.data_dir.path().to_path_buf(), database_url);
+    adjust(&mut settings);
+    let instance = Application::build(settings).await.expect("the second instance failed to start");
+    let address = format!("http://127.0.0.1:{}", instance.port());
+    tokio::spawn(instance.run_until_stopped());
+    TestApp {
+        address,
+        data_dir: tempfile::tempdir().unwrap(),
+        database: app.database.clone(),
+        pool: app.pool.clone(),
+        client: new_client(),
+        csrf: Mutex::new(None),
+        owns_database: false,
+    }
 }
 
 pub fn new_client() -> reqwest::Client {

@@ -11,6 +11,7 @@ mod api_auth;
 mod developer_keys;
 mod errors;
 mod health;
+mod instances;
 mod me;
 mod password;
 mod session;

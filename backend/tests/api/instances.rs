@@ -1,0 +1,142 @@
+//! Several instances on one database: every state a user depends on is shared,
+//! limits hold across instances, migrations run once, shutdown is graceful.
+//! On SQLite the instances share the database file; on PostgreSQL, the database.
+
+use crate::helpers::{spawn_app_with, spawn_instance_of, TestApp, PASSWORD};
+use keydesk::rate_limit::SharedLimits;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// Two instances with shared limits (the PostgreSQL default; asked for on SQLite).
+async fn two_instances() -> (TestApp, TestApp) {
+    let first = spawn_app_with(|s| s.shared_limits = SharedLimits::Database).await;
+    let second = spawn_instance_of(&first, |s| s.shared_limits = SharedLimits::Database).await;
+    (first, second)
+}
+
+#[tokio::test]
+async fn a_session_made_on_one_instance_works_on_the_other() {
+    let (first, second) = two_instances().await;
+    let response = first.sign_up("ann@example.com").await;
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let response =
+        second.client.get(second.url("/api/v1/me")).header("cookie", cookies.join("; ")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["email"], "ann@example.com");
+}
+
+#[tokio::test]
+async fn fifty_parallel_api_auth_requests_spread_over_two_instances_give_exactly_15() {
+    let (first, second) = two_instances().await;
+    let client = crate::helpers::new_client();
+    let requests =
+        (0..50).map(|i| {
+            let url = if i % 2 == 0 { first.url("/api/auth") } else { second.url("/api/auth") };
+            let client = client.clone();
+            let login = format!("{}@example.com", uuid::Uuid::new_v4().simple());
+            async move {
+                client.post(url).form(&[("tool", "dev"), ("login", login.as_str()), ("password", "x")]).send().await
+            }
+        });
+    let responses = futures_util::future::join_all(requests).await;
+    let mut passed = 0;
+    let mut remaining_seen = Vec::new();
+    for response in responses {
+        let response = response.unwrap();
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            passed += 1;
+            remaining_seen.push(response.headers()["x-ratelimit-remaining"].to_str().unwrap().parse::<u32>().unwrap());
+        }
+    }
+    assert_eq!(passed, 15);
+    remaining_seen.sort_unstable();
+    assert_eq!(remaining_seen, (0..15).collect::<Vec<u32>>(), "each allowed answer counts down exactly once");
+}
+
+#[tokio::test]
+async fn a_developer_key_regenerated_through_one_instance_is_refused_by_the_other_at_once() {
+    let (first, second) = two_instances().await;
+    first.signed_up("ann@example.com").await;
+    let old: Value = first.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    let old = old["key"].as_str().unwrap().to_string();
+    let me_on_second = |key: String| {
+        let url = second.url("/api/v1/me");
+        async move { crate::helpers::new_client().get(url).bearer_auth(key).send().await.unwrap().status() }
+    };
+    assert_eq!(me_on_second(old.clone()).await, StatusCode::OK);
+    let new: Value = first.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    assert_eq!(me_on_second(old).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_on_second(new["key"].as_str().unwrap().to_string()).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn instances_starting_together_on_a_fresh_database_migrate_once() {
+    use crate::helpers::{fresh_postgres_database, postgres_admin_url, using_postgres};
+    use diesel::prelude::*;
+    use keydesk::{config::Settings, startup::Application};
+    let data = tempfile::tempdir().unwrap();
+    let url = if using_postgres() { Some(fresh_postgres_database().await) } else { None };
+    let settings = || Settings::for_tests(data.path().to_path_buf(), url.clone());
+    let (a, b, c) =
+        tokio::join!(Application::build(settings()), Application::build(settings()), Application::build(settings()));
+    for started in [a, b, c] {
+        assert!(started.is_ok(), "{:?}", started.err());
+    }
+
+    diesel::table! { __diesel_schema_migrations (version) { version -> Text, } }
+    let location = settings().database_location();
+    let mut conn = keydesk::db::pool::connect(&location).unwrap().get().unwrap();
+    let versions: Vec<String> =
+        __diesel_schema_migrations::table.select(__diesel_schema_migrations::version).load(&mut conn).unwrap();
+    let unique: std::collections::HashSet<_> = versions.iter().collect();
+    assert_eq!(unique.len(), versions.len(), "{versions:?}");
+    let folders = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/sqlite")).unwrap().count();
+    assert_eq!(versions.len(), folders);
+    drop(conn);
+    if let Some(name) = url.as_deref().and_then(|u| u.rsplit_once('/')).map(|(_, n)| n.to_string()) {
+        let mut admin = diesel::PgConnection::establish(&postgres_admin_url()).unwrap();
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sign_in_throttling_counts_failures_from_every_instance() {
+    let (first, second) = two_instances().await;
+    first.signed_up("ann@example.com").await;
+    for i in 0..keydesk::auth::throttle::PER_EMAIL {
+        let instance = if i % 2 == 0 { &first } else { &second };
+        instance.other_browser().sign_in("ann@example.com", "Wrong-pass1").await;
+    }
+    let response = second.other_browser().sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_gracefully_with_exit_code_0() {
+    use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keydesk"))
+        .env("KEYDESK_DATA_DIR", data.path())
+        .env("KEYDESK_ADDR", "127.0.0.1:0")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let url = line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
+    assert_eq!(reqwest::get(format!("{url}/healthz")).await.unwrap().status(), StatusCode::OK);
+
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(reqwest::get(format!("{url}/healthz")).await.is_err(), "no longer accepting");
+}
