@@ -25,7 +25,8 @@ pub struct Settings {
     /// `KEYDESK_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies whose
     /// `X-Forwarded-For` is believed. Empty (the default): the socket's address is the client's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// `KEYDESK_SHARED_LIMITS`: `database` or `off`. Default: `database` on PostgreSQL
+    /// `KEYDESK_SHARED_LIMITS`: `database`, `off` or a `redis://` URL
+    /// (`KEYDESK_SHARED_LIMITS_PREFIX` names its keys, default `keydesk`). Default: `database` on PostgreSQL
     /// (several instances may share it), `off` on SQLite (one instance).
     pub shared_limits: crate::rate_limit::SharedLimits,
 }
@@ -99,7 +100,15 @@ impl Settings {
             shared_limits: match var("KEYDESK_SHARED_LIMITS").as_deref() {
                 Some("database") => crate::rate_limit::SharedLimits::Database,
                 Some("off") => crate::rate_limit::SharedLimits::Off,
-                Some(other) => anyhow::bail!("KEYDESK_SHARED_LIMITS must be database or off, not {other:?}"),
+                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                    crate::rate_limit::SharedLimits::Redis {
+                        url: url.to_string(),
+                        prefix: var("KEYDESK_SHARED_LIMITS_PREFIX").unwrap_or_else(|| "keydesk".into()),
+                    }
+                }
+                Some(other) => {
+                    anyhow::bail!("KEYDESK_SHARED_LIMITS must be database, off or a redis:// URL, not {other:?}")
+                }
                 None if var("DATABASE_URL").is_some_and(|u| u.starts_with("postgres")) => {
                     crate::rate_limit::SharedLimits::Database
                 }

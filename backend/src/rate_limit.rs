@@ -2,8 +2,8 @@
 //! counted for every response, with the X-RateLimit-* headers on each.
 //!
 //! governor (GCRA, in memory) is the cheap first line in every instance. With shared
-//! limits configured, a fixed 15-minute window counted in the database then decides,
-//! so several instances together still allow exactly 15.
+//! limits configured, a fixed 15-minute window counted in the database or in Redis then
+//! decides, so several instances together still allow exactly 15.
 
 use crate::auth::session::client_ip;
 use crate::db::{self, rate_limit_counters, DbPool};
@@ -14,6 +14,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
+use anyhow::Context;
 use chrono::Utc;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
@@ -37,12 +38,31 @@ pub enum SharedLimits {
     Off,
     /// The `rate_limit_counters` table: the default on PostgreSQL.
     Database,
+    /// A Redis server; `prefix` keeps this deployment's keys apart from others'.
+    Redis { url: String, prefix: String },
+}
+
+/// The shared store, connected.
+enum Shared {
+    Off,
+    Database,
+    Redis { connection: Box<redis::aio::ConnectionManager>, prefix: String },
 }
 
 pub struct AuthRateLimiter {
     local: Limiter,
-    shared: SharedLimits,
+    shared: Shared,
 }
+
+/// How long start-up waits for Redis before giving up with a clear message.
+const REDIS_CONNECT_WITHIN: Duration = Duration::from_secs(5);
+
+/// Counts a hit and returns it with the window's seconds left, atomically.
+const REDIS_HIT: &str = r"
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {hits, redis.call('TTL', KEYS[1])}
+";
 
 /// An allowed request: what the headers say.
 struct Allowance {
@@ -51,11 +71,31 @@ struct Allowance {
 }
 
 impl AuthRateLimiter {
-    pub fn new(shared: SharedLimits) -> Self {
+    /// Connects to Redis when configured; an unreachable Redis stops the start with a clear message.
+    pub async fn connect(shared: &SharedLimits) -> anyhow::Result<Self> {
         let burst = NonZeroU32::new(AUTH_LIMIT).unwrap_or(NonZeroU32::MIN);
         let quota = Quota::with_period(REPLENISH_EVERY).unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN));
         let local = RateLimiter::dashmap(quota.allow_burst(burst)).with_middleware::<StateInformationMiddleware>();
-        AuthRateLimiter { local, shared }
+        let shared = match shared {
+            SharedLimits::Off => Shared::Off,
+            SharedLimits::Database => Shared::Database,
+            SharedLimits::Redis { url, prefix } => {
+                let client = redis::Client::open(url.as_str()).context("KEYDESK_SHARED_LIMITS is not a Redis URL")?;
+                // Few retries and short timeouts: a request must not wait long on a sick Redis.
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_number_of_retries(2)
+                    .set_connection_timeout(Duration::from_secs(3))
+                    .set_response_timeout(Duration::from_secs(2));
+                let connecting = redis::aio::ConnectionManager::new_with_config(client, config);
+                let connection = tokio::time::timeout(REDIS_CONNECT_WITHIN, connecting)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("no answer within {REDIS_CONNECT_WITHIN:?}"))
+                    .and_then(|connected| connected.map_err(anyhow::Error::new))
+                    .with_context(|| format!("Failed to connect to Redis for shared limits at {url}"))?;
+                Shared::Redis { connection: Box::new(connection), prefix: prefix.clone() }
+            }
+        };
+        Ok(AuthRateLimiter { local, shared })
     }
 
     /// `Ok` when allowed; `Err(wait)` when over the limit.
@@ -64,19 +104,37 @@ impl AuthRateLimiter {
             Ok(snapshot) => snapshot.remaining_burst_capacity(),
             Err(not_until) => return Ok(Err(not_until.wait_time_from(self.local.clock().now()))),
         };
-        if self.shared == SharedLimits::Off {
-            let refill = REPLENISH_EVERY.as_secs() * u64::from(AUTH_LIMIT - local);
-            return Ok(Ok(Allowance { remaining: local, reset_unix: unix_now() + refill }));
-        }
         let key = format!("api_auth:{ip}");
-        let now = Utc::now().naive_utc();
-        let (hits, start) =
-            db::run(pool, move |conn| Ok(rate_limit_counters::hit(conn, &key, now, now - WINDOW)?)).await?;
-        let reset = start + WINDOW;
-        let reset_unix = u64::try_from(reset.and_utc().timestamp()).unwrap_or(0);
+        // (hits in the window so far, seconds until the window ends)
+        let (hits, secs_left): (i64, i64) = match &self.shared {
+            Shared::Off => {
+                let refill = REPLENISH_EVERY.as_secs() * u64::from(AUTH_LIMIT - local);
+                return Ok(Ok(Allowance { remaining: local, reset_unix: unix_now() + refill }));
+            }
+            Shared::Database => {
+                let now = Utc::now().naive_utc();
+                let (hits, start) =
+                    db::run(pool, move |conn| Ok(rate_limit_counters::hit(conn, &key, now, now - WINDOW)?)).await?;
+                (i64::from(hits), (start + WINDOW - now).num_seconds())
+            }
+            Shared::Redis { connection, prefix } => {
+                let mut connection = (**connection).clone();
+                redis::Script::new(REDIS_HIT)
+                    .key(format!("{prefix}:{key}"))
+                    .arg(WINDOW.num_seconds())
+                    .invoke_async(&mut connection)
+                    .await
+                    .map_err(|e| {
+                        ApiError::Unexpected(anyhow::Error::new(e).context("Redis did not count the request"))
+                    })?
+            }
+        };
+        let secs_left = u64::try_from(secs_left.max(1)).unwrap_or(1);
         match u32::try_from(hits).unwrap_or(u32::MAX) {
-            hits if hits <= AUTH_LIMIT => Ok(Ok(Allowance { remaining: AUTH_LIMIT - hits, reset_unix })),
-            _ => Ok(Err((reset - now).to_std().unwrap_or(Duration::from_secs(1)))),
+            hits if hits <= AUTH_LIMIT => {
+                Ok(Ok(Allowance { remaining: AUTH_LIMIT - hits, reset_unix: unix_now() + secs_left }))
+            }
+            _ => Ok(Err(Duration::from_secs(secs_left))),
         }
     }
 }

@@ -39,6 +39,7 @@ impl Application {
         let location = settings.database_location();
         let pool = web::block(move || db::pool::connect(&location)).await??;
 
+        let auth_limiter = AuthRateLimiter::connect(&settings.shared_limits).await?;
         let mailer = Mailer::from_settings(&settings)?;
         let sms = SmsSender::from_settings(&settings)?;
         let spa_dir = routes::spa::locate(settings.spa_dir.clone());
@@ -53,7 +54,7 @@ impl Application {
             pool,
             secrets: Arc::new(SecretBox::new(key, &previous)),
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
-            auth_limiter: Arc::new(AuthRateLimiter::new(settings.shared_limits.clone())),
+            auth_limiter: Arc::new(auth_limiter),
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
             settings: Arc::new(settings),

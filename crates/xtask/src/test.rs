@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379/";
 
 #[derive(Default)]
 struct Tally {
@@ -67,7 +68,15 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
     tally.check(
         "clippy",
         step("Clippy, warnings denied", "a few minutes the first time", || {
-            process::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+            process::run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ]))
         }),
     );
     tally.tests(
@@ -91,6 +100,22 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
         false => {
             tally.unavailable("API tests on PostgreSQL", format!("no PostgreSQL answers at {}", host_port(&pg_url)))
         }
+    }
+
+    let redis_url = std::env::var("KEYDESK_TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_REDIS_URL.into());
+    match reachable(&redis_url) {
+        true => tally.tests(
+            "shared limits in Redis",
+            step("Shared-limit tests on Redis", "under a minute", || {
+                counted(
+                    cargo()
+                        .args(["test", "-p", "keydesk", "--features", "redis-tests", "--test", "redis"])
+                        .env("KEYDESK_TEST_REDIS_URL", &redis_url),
+                    Runner::Cargo,
+                )
+            }),
+        ),
+        false => tally.unavailable("shared limits in Redis", format!("no Redis answers at {}", host_port(&redis_url))),
     }
 
     match setup::chromium() {
@@ -185,10 +210,11 @@ fn host_port(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let after_user = after_scheme.rsplit_once('@').map_or(after_scheme, |(_, rest)| rest);
     let host_port = after_user.split(['/', '?']).next().unwrap_or("127.0.0.1");
+    let default_port = if url.starts_with("redis") { 6379 } else { 5432 };
     if host_port.contains(':') {
         host_port.to_string()
     } else {
-        format!("{host_port}:5432")
+        format!("{host_port}:{default_port}")
     }
 }
 
@@ -223,5 +249,6 @@ mod tests {
         assert_eq!(host_port("postgres://postgres@127.0.0.1:5432/postgres"), "127.0.0.1:5432");
         assert_eq!(host_port("postgres://db.example/keydesk"), "db.example:5432");
         assert_eq!(host_port("postgres://u:p@h:6000/x?sslmode=disable"), "h:6000");
+        assert_eq!(host_port("redis://127.0.0.1/"), "127.0.0.1:6379");
     }
 }
