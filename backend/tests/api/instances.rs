@@ -117,8 +117,8 @@ async fn sign_in_throttling_counts_failures_from_every_instance() {
 }
 
 #[tokio::test]
-async fn sigterm_stops_the_server_gracefully_with_exit_code_0() {
-    use std::io::{BufRead, BufReader};
+async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
+    use std::io::{BufRead, BufReader, Read, Write};
     let data = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keydesk"))
         .env("KEYDESK_DATA_DIR", data.path())
@@ -132,11 +132,28 @@ async fn sigterm_stops_the_server_gracefully_with_exit_code_0() {
     stdout.read_line(&mut line).unwrap();
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
-    assert_eq!(reqwest::get(format!("{url}/healthz")).await.unwrap().status(), StatusCode::OK);
+    let addr = url.trim_start_matches("http://").to_string();
 
+    // A request whose body is only half sent when SIGTERM arrives.
+    let body = r#"{"email":"nobody@example.com","password":"Wrong-pass1"}"#;
+    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first_half}",
+        body.len()
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(std::net::TcpStream::connect(&addr).is_err(), "no new connections once stopping");
+
+    stream.write_all(second_half.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "the request in flight was answered: {answer}");
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
     assert_eq!(status.code(), Some(0));
-    assert!(reqwest::get(format!("{url}/healthz")).await.is_err(), "no longer accepting");
 }
