@@ -20,6 +20,8 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::two_factor::verify,
         routes::two_factor::deactivate,
         routes::two_factor::new_recovery_code_set,
+        routes::devices::list,
+        routes::devices::forget,
         routes::me::get_me,
         routes::me::update_me,
         routes::me::change_password,

@@ -106,6 +106,16 @@ test('the unrecognized-device email arrives for a new browser and not for a reme
   assert.equal(notices(), 1);
   const notice = outboxMail(env.server.dataDir, email).find((m) => m.includes(NOTICE));
   assert.match(notice, /127\.0\.0\.1/);
+
+  // Both browsers are remembered now; the stranger forgets itself from the table.
+  const rows = stranger.getByTestId('devices').locator('tbody tr');
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2);
+  const own = rows.filter({ hasText: '(this browser)' });
+  await own.getByRole('button', { name: 'Forget' }).click();
+  await stranger.getByRole('dialog').getByRole('button', { name: 'Yes, forget' }).click();
+  await stranger.getByText('The device is forgotten.', { exact: false }).waitFor();
+  assert.equal(await rows.count(), 1);
   await first.context().close();
   await stranger.context().close();
 });

@@ -4,7 +4,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ChangePasswordRequest, CodeSentResponse, DeveloperKeyResponse, MeResponse,
+    ApiCredentialResponse, ChangePasswordRequest, CodeSentResponse, DeveloperKeyResponse, DeviceResponse, MeResponse,
     PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
     StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
 };
@@ -141,4 +141,12 @@ pub async fn deactivate_two_factor(password: String) -> Result<(), ApiFailure> {
 
 pub async fn new_recovery_codes(password: String) -> Result<RecoveryCodesResponse, ApiFailure> {
     send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&PasswordConfirmation { password })).await
+}
+
+pub async fn list_devices() -> Result<Vec<DeviceResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/me/devices", NO_BODY).await
+}
+
+pub async fn forget_device(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/me/devices/{id}"), NO_BODY).await
 }

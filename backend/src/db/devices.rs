@@ -17,3 +17,17 @@ pub fn recognise(conn: &mut DbConnection, id: &str, user_id: &str, now: NaiveDat
 pub fn insert(conn: &mut DbConnection, device: &DeviceRow) -> QueryResult<()> {
     diesel::insert_into(devices::table).values(device).execute(conn).map(|_| ())
 }
+
+/// The user's remembered browsers, most recently seen first.
+pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<DeviceRow>> {
+    devices::table
+        .filter(devices::user_id.eq(user_id))
+        .order(devices::last_seen_at.desc())
+        .select(DeviceRow::as_select())
+        .load(conn)
+}
+
+/// Forgets one of the user's devices; 0 when the user has none with that id.
+pub fn delete(conn: &mut DbConnection, user_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(devices::table.filter(devices::id.eq(id)).filter(devices::user_id.eq(user_id))).execute(conn)
+}

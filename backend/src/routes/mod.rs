@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api_auth;
 pub mod api_credentials;
 pub mod developer_keys;
+pub mod devices;
 pub mod health;
 pub mod me;
 pub mod session;
@@ -44,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(two_factor::start))
                         .route(web::delete().to(two_factor::deactivate)),
                 )
+                .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
+                .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
                 .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))
                 .service(
                     resource("/v1/me/two-factor/recovery-codes")

@@ -325,3 +325,37 @@ async fn an_authenticator_app_is_set_up_from_a_qr_code_and_its_codes_sign_in() {
     let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_forgotten_device_is_unrecognized_at_its_next_sign_in() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let devices: Value = w.app.get("/api/v1/me/devices").await.json().await.unwrap();
+    let devices = devices.as_array().unwrap();
+    assert_eq!(devices.len(), 1, "the browser that signed up");
+    assert_eq!(devices[0]["current"], true);
+    assert_eq!(devices[0]["ip"], "127.0.0.1");
+
+    let id = devices[0]["id"].as_str().unwrap();
+    assert_eq!(w.app.delete(&format!("/api/v1/me/devices/{id}")).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(w.app.delete(&format!("/api/v1/me/devices/{id}")).await.status(), StatusCode::NOT_FOUND);
+
+    // Signing in again from this same browser now brings the notice.
+    let notices = |w: &World| w.smtp.to(EMAIL).iter().filter(|m| m.data.contains("did not recognize")).count();
+    let response = w.app.sign_in(EMAIL, PASSWORD).await;
+    let challenge = response.json::<Value>().await.unwrap()["challenge"].as_str().unwrap().to_string();
+    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    assert_eq!(w.app.second_step(json!({"challenge": challenge, "code": code})).await.status(), StatusCode::OK);
+    w.smtp.wait_for(EMAIL, 3).await;
+    assert_eq!(notices(&w), 1);
+}
+
+#[tokio::test]
+async fn another_user_s_device_cannot_be_forgotten() {
+    let w = world().await;
+    let devices: Value = w.app.get("/api/v1/me/devices").await.json().await.unwrap();
+    let id = devices[0]["id"].as_str().unwrap().to_string();
+    let bob = w.app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    assert_eq!(bob.delete(&format!("/api/v1/me/devices/{id}")).await.status(), StatusCode::NOT_FOUND);
+}

@@ -2,6 +2,7 @@
 
 pub mod api_credentials;
 pub mod developer_key;
+pub mod devices;
 pub mod dialog;
 pub mod field;
 pub mod header;

@@ -1,6 +1,7 @@
 //! `/account`: My Account, Account tab.
 
 use crate::components::api_credentials::ApiCredentials;
+use crate::components::devices::Devices;
 use crate::components::reset_password::ResetPassword;
 use crate::components::security::Security;
 use crate::components::tabs::TabBar;
@@ -19,6 +20,7 @@ pub fn AccountPage() -> impl IntoView {
             <div class="tab-panel">
                 <UserInformation/>
                 <Security/>
+                <Devices/>
                 <ResetPassword/>
                 <ApiCredentials/>
             </div>

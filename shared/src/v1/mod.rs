@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_credentials;
 pub mod developer_keys;
+pub mod devices;
 pub mod health;
 pub mod me;
 pub mod session;
@@ -12,6 +13,7 @@ pub mod two_factor;
 pub use accounts::*;
 pub use api_credentials::*;
 pub use developer_keys::*;
+pub use devices::*;
 pub use health::*;
 pub use me::*;
 pub use session::*;

@@ -1,0 +1,80 @@
+//! Remembered devices: browsers that signed in as this user, with Forget.
+
+use crate::api;
+use crate::components::dialog::ConfirmDialog;
+use crate::state::{format_time, Notices};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::DeviceResponse;
+
+#[component]
+pub fn Devices() -> impl IntoView {
+    let notices = Notices::get();
+    let version = RwSignal::new(0u32);
+    let devices = LocalResource::new(move || {
+        version.track();
+        api::list_devices()
+    });
+    let confirm = RwSignal::new(false);
+    let target = RwSignal::new(None::<DeviceResponse>);
+    let forget = move |()| {
+        let Some(device) = target.get_untracked() else { return };
+        spawn_local(async move {
+            match api::forget_device(device.id).await {
+                Ok(()) => notices.show("The device is forgotten. Its next sign-in counts as a new device."),
+                Err(f) => notices.show(f.message()),
+            }
+            version.update(|v| *v += 1);
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="devices-title">
+            <h2 id="devices-title">"Remembered devices"</h2>
+            <p class="help">
+                "Browsers you have signed in from. With two-factor authentication on, a sign-in from any other device brings you an email."
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || devices.get().map(|result| match result {
+                    Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table data-testid="devices">
+                                <thead><tr><th>"Browser"</th><th>"Address"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|d| {
+                                        let row = d.clone();
+                                        view! {
+                                            <tr>
+                                                <td class="wrap">
+                                                    {d.user_agent.clone()}
+                                                    {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                                </td>
+                                                <td>{d.ip.clone()}</td>
+                                                <td>{format_time(d.last_seen_at)}</td>
+                                                <td>
+                                                    <button class="button danger-outline small" on:click=move |_| {
+                                                        target.set(Some(row.clone()));
+                                                        confirm.set(true);
+                                                    }>"Forget"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                })}
+            </Transition>
+            <ConfirmDialog
+                open=confirm
+                title="Forget this device?"
+                message="Its next sign-in will count as one from an unrecognized device."
+                yes_label="Yes, forget"
+                danger=true
+                on_yes=Callback::new(forget)
+            />
+        </section>
+    }
+}

@@ -1,0 +1,17 @@
+//! Remembered devices: browsers the user has signed in from.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v1/me/devices` items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceResponse {
+    pub id: String,
+    pub user_agent: String,
+    pub ip: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// True for the browser making this request.
+    pub current: bool,
+}
