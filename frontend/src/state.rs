@@ -77,3 +77,47 @@ impl Notices {
 pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
+
+/// A list from the API that loads again whenever `changed` is called (after a removal, say).
+pub struct ReloadingList<T: 'static> {
+    pub items: LocalResource<Result<Vec<T>, crate::api::ApiFailure>>,
+    version: RwSignal<u32>,
+}
+
+impl<T: 'static> Clone for ReloadingList<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for ReloadingList<T> {}
+
+impl<T: 'static> ReloadingList<T> {
+    pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Self
+    where
+        F: std::future::Future<Output = Result<Vec<T>, crate::api::ApiFailure>> + 'static,
+    {
+        let version = RwSignal::new(0u32);
+        let items = LocalResource::new(move || {
+            version.track();
+            fetch()
+        });
+        ReloadingList { items, version }
+    }
+
+    /// Runs a removal, tells the user how it went, then reloads the list.
+    pub fn remove(
+        self,
+        notices: Notices,
+        removal: impl std::future::Future<Output = Result<(), crate::api::ApiFailure>> + 'static,
+        done: &'static str,
+    ) {
+        leptos::task::spawn_local(async move {
+            match removal.await {
+                Ok(()) => notices.show(done),
+                Err(f) => notices.show(f.message()),
+            }
+            self.version.update(|v| *v += 1);
+        });
+    }
+}

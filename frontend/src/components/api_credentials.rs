@@ -2,30 +2,19 @@
 
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
-use crate::state::{format_time, Notices};
+use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::v1::ApiCredentialResponse;
 
 #[component]
 pub fn ApiCredentials() -> impl IntoView {
     let notices = Notices::get();
-    let version = RwSignal::new(0u32);
-    let credentials = LocalResource::new(move || {
-        version.track();
-        api::list_api_credentials()
-    });
+    let credentials = ReloadingList::new(api::list_api_credentials);
     let confirm = RwSignal::new(false);
     let target = RwSignal::new(None::<ApiCredentialResponse>);
     let revoke = move |()| {
         let Some(credential) = target.get_untracked() else { return };
-        spawn_local(async move {
-            match api::revoke_api_credential(credential.id).await {
-                Ok(()) => notices.show("The API credentials are revoked."),
-                Err(f) => notices.show(f.message()),
-            }
-            version.update(|v| *v += 1);
-        });
+        credentials.remove(notices, api::revoke_api_credential(credential.id), "The API credentials are revoked.");
     };
 
     view! {
@@ -36,7 +25,7 @@ pub fn ApiCredentials() -> impl IntoView {
                 " for HTTP Basic access to the data APIs. Unused credentials lapse after 24 hours; changing your password revokes them all."
             </p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || credentials.get().map(|result| match result {
+                {move || credentials.items.get().map(|result| match result {
                     Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No API credentials are in use."</p> }.into_any(),
                     Ok(list) => view! {

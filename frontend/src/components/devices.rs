@@ -2,30 +2,23 @@
 
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
-use crate::state::{format_time, Notices};
+use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::v1::DeviceResponse;
 
 #[component]
 pub fn Devices() -> impl IntoView {
     let notices = Notices::get();
-    let version = RwSignal::new(0u32);
-    let devices = LocalResource::new(move || {
-        version.track();
-        api::list_devices()
-    });
+    let devices = ReloadingList::new(api::list_devices);
     let confirm = RwSignal::new(false);
     let target = RwSignal::new(None::<DeviceResponse>);
     let forget = move |()| {
         let Some(device) = target.get_untracked() else { return };
-        spawn_local(async move {
-            match api::forget_device(device.id).await {
-                Ok(()) => notices.show("The device is forgotten. Its next sign-in counts as a new device."),
-                Err(f) => notices.show(f.message()),
-            }
-            version.update(|v| *v += 1);
-        });
+        devices.remove(
+            notices,
+            api::forget_device(device.id),
+            "The device is forgotten. Its next sign-in counts as a new device.",
+        );
     };
 
     view! {
@@ -35,7 +28,7 @@ pub fn Devices() -> impl IntoView {
                 "Browsers you have signed in from. With two-factor authentication on, a sign-in from any other device brings you an email."
             </p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || devices.get().map(|result| match result {
+                {move || devices.items.get().map(|result| match result {
                     Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap">
