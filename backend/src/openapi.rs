@@ -21,6 +21,19 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::two_factor::deactivate,
         routes::two_factor::new_recovery_code_set,
         routes::devices::list,
+        routes::applications::list,
+        routes::applications::create,
+        routes::applications::get,
+        routes::applications::update,
+        routes::applications::delete,
+        routes::deployments::list,
+        routes::deployments::create,
+        routes::deployments::delete,
+        routes::js_libraries::list,
+        routes::js_libraries::create,
+        routes::js_libraries::get,
+        routes::js_libraries::update,
+        routes::js_libraries::delete,
         routes::devices::forget,
         routes::me::get_me,
         routes::me::update_me,
@@ -33,7 +46,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

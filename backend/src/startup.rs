@@ -64,6 +64,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(routes::json_config())
+                .app_data(routes::query_config())
                 .configure(routes::configure)
                 .configure(|cfg| routes::spa::configure(cfg, spa_dir.as_deref()))
         })

@@ -8,6 +8,9 @@ pub const PASSWORD_MAX_CHARS: usize = 256;
 pub const NAME_MAX_CHARS: usize = 100;
 pub const ACCOUNT_NAME_MAX_CHARS: usize = 100;
 pub const EMAIL_MAX_CHARS: usize = 254;
+/// A JS library's code, in characters (not bytes), as the platform allows.
+pub const JS_CODE_MAX_CHARS: usize = 16384;
+pub const DESCRIPTION_MAX_CHARS: usize = 1000;
 /// A local part shorter than this is too common a string to forbid in passwords.
 const EMAIL_NAME_MIN_CHARS_TO_FORBID: usize = 3;
 
@@ -104,6 +107,27 @@ pub fn parse_name(raw: &str, max_chars: usize) -> Result<String, String> {
         return Err("Remove control characters such as line breaks".into());
     }
     Ok(name.to_string())
+}
+
+/// A free-text description: trimmed, may be empty.
+pub fn parse_description(raw: &str) -> Result<String, String> {
+    let text = raw.trim();
+    if text.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(format!("Use at most {DESCRIPTION_MAX_CHARS} characters"));
+    }
+    Ok(text.to_string())
+}
+
+/// The length rule for library code; the syntax is checked by the server.
+pub fn check_js_code_length(code: &str) -> Result<(), String> {
+    let chars = code.chars().count();
+    if chars > JS_CODE_MAX_CHARS {
+        return Err(format!("The code has {chars} characters; the limit is {JS_CODE_MAX_CHARS}"));
+    }
+    if code.trim().is_empty() {
+        return Err("Enter the library's JavaScript".into());
+    }
+    Ok(())
 }
 
 /// An email address, trimmed. Deliberately permissive beyond the basic shape:

@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod api_credentials;
+pub mod applications;
+pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
+pub mod js_libraries;
 pub mod models;
 pub mod pool;
 pub mod rate_limit_counters;

@@ -2,7 +2,8 @@
 //! functions here turn them into the shared DTOs.
 
 use crate::db::schema::{
-    accounts, api_credentials, developer_keys, devices, sessions, two_factor, two_factor_codes, users,
+    accounts, api_credentials, applications, deployments, developer_keys, devices, js_libraries, sessions, two_factor,
+    two_factor_codes, users,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -247,4 +248,38 @@ pub struct DeviceRow {
     pub ip: String,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = js_libraries)]
+pub struct JsLibraryRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub name_normalized: String,
+    pub description: String,
+    pub code: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = deployments)]
+pub struct DeploymentRow {
+    pub id: String,
+    pub application_id: String,
+    pub label: String,
+    pub variables: String,
+    pub created_at: NaiveDateTime,
 }

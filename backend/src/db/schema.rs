@@ -120,6 +120,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    js_libraries (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        name_normalized -> Text,
+        description -> Text,
+        code -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_libraries (application_id, library_id) {
+        application_id -> Text,
+        library_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    deployments (id) {
+        id -> Text,
+        application_id -> Text,
+        label -> Text,
+        variables -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(application_libraries -> applications (application_id));
+diesel::joinable!(application_libraries -> js_libraries (library_id));
+diesel::joinable!(deployments -> applications (application_id));
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(developer_keys -> users (user_id));
 diesel::joinable!(api_credentials -> users (user_id));
@@ -130,5 +175,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     sign_in_failures,
     developer_keys,
-    api_credentials
+    api_credentials,
+    two_factor,
+    two_factor_codes,
+    recovery_codes,
+    devices,
+    rate_limit_counters,
+    applications,
+    js_libraries,
+    application_libraries,
+    deployments,
 );

@@ -2,10 +2,12 @@
 //! touching the database, so invalid data cannot travel further.
 
 mod email;
+mod js_code;
 mod name;
 mod password;
 
 pub use email::Email;
+pub use js_code::JsCode;
 pub use name::{AccountName, PersonName};
 pub use password::{NewPassword, Password};
 

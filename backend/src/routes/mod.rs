@@ -3,9 +3,12 @@
 pub mod accounts;
 pub mod api_auth;
 pub mod api_credentials;
+pub mod applications;
+pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
 pub mod health;
+pub mod js_libraries;
 pub mod me;
 pub mod session;
 pub mod spa;
@@ -45,6 +48,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(two_factor::start))
                         .route(web::delete().to(two_factor::deactivate)),
                 )
+                .service(
+                    resource("/v1/applications")
+                        .route(web::get().to(applications::list))
+                        .route(web::post().to(applications::create)),
+                )
+                .service(
+                    resource("/v1/applications/{id}")
+                        .route(web::get().to(applications::get))
+                        .route(web::put().to(applications::update))
+                        .route(web::delete().to(applications::delete)),
+                )
+                .service(
+                    resource("/v1/deployments")
+                        .route(web::get().to(deployments::list))
+                        .route(web::post().to(deployments::create)),
+                )
+                .service(resource("/v1/deployments/{id}").route(web::delete().to(deployments::delete)))
+                .service(
+                    resource("/v1/js-libraries")
+                        .route(web::get().to(js_libraries::list))
+                        .route(web::post().to(js_libraries::create)),
+                )
+                .service(
+                    resource("/v1/js-libraries/{id}")
+                        .route(web::get().to(js_libraries::get))
+                        .route(web::put().to(js_libraries::update))
+                        .route(web::delete().to(js_libraries::delete)),
+                )
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
                 .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))
@@ -76,6 +107,12 @@ async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("There is no such API endpoint.".into()))
+}
+
+/// Query strings: errors in the contract's shape.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _| ApiError::BadRequest(format!("The query string is not valid: {err}")).into())
 }
 
 /// JSON bodies: size limit, and errors in the contract's shape.

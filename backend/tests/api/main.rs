@@ -12,6 +12,7 @@ mod developer_keys;
 mod errors;
 mod health;
 mod instances;
+mod js_libraries;
 mod me;
 mod password;
 mod session;

@@ -1,0 +1,145 @@
+//! `JsCode`: a JS library's code, checked the way the platform will run it:
+//! at most 16384 characters, valid plain-script JavaScript, no modules.
+
+use boa_ast::expression::{Call, Expression};
+use boa_ast::scope::Scope;
+use boa_ast::visitor::{VisitWith, Visitor};
+use boa_interner::Interner;
+use boa_parser::{Parser, Source};
+use shared::validate::check_js_code_length;
+use std::ops::ControlFlow;
+
+/// Brackets open at once beyond this are refused before parsing: the parser recurses per level.
+const MAX_NESTING: usize = 256;
+/// The parser runs on a thread of its own with room for that recursion.
+const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsCode(String);
+
+impl JsCode {
+    /// Blocking (it parses): call from the blocking pool.
+    pub fn parse(raw: &str) -> Result<JsCode, Vec<String>> {
+        check_js_code_length(raw).map_err(|e| vec![e])?;
+        if nesting_depth(raw) > MAX_NESTING {
+            return Err(vec![format!("The code nests brackets more than {MAX_NESTING} deep")]);
+        }
+        let code = raw.to_string();
+        let checked = std::thread::Builder::new()
+            .name("js-parse".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn(move || check_syntax(&code).map(|()| code))
+            .map_err(|_| vec!["The code could not be checked right now; try again".to_string()])?
+            .join()
+            .unwrap_or_else(|_| Err("The code could not be checked; simplify it and try again".into()));
+        checked.map(JsCode).map_err(|e| vec![e])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The deepest run of open brackets, a cheap over-estimate (brackets in strings count too).
+fn nesting_depth(code: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    for c in code.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn check_syntax(code: &str) -> Result<(), String> {
+    let scope = Scope::new_global();
+    let mut interner = Interner::default();
+    match Parser::new(Source::from_bytes(code)).parse_script(&scope, &mut interner) {
+        Ok(script) => {
+            let mut finder = FindRequire { interner: &interner };
+            if script.visit_with(&mut finder).is_break() {
+                return Err(NO_MODULES.into());
+            }
+            Ok(())
+        }
+        Err(error) => {
+            // Import and export parse only as a module: say why rather than "unexpected token".
+            let mut interner = Interner::default();
+            if Parser::new(Source::from_bytes(code)).parse_module(&scope, &mut interner).is_ok() {
+                return Err(NO_MODULES.into());
+            }
+            let message = error.to_string();
+            Err(match message.as_str() {
+                "abrupt end" => format!("Syntax error: the code ends too early (line {})", code.lines().count().max(1)),
+                _ => format!("Syntax error: {message}"),
+            })
+        }
+    }
+}
+
+const NO_MODULES: &str = "import, export and require() are not supported: libraries run as plain scripts on the \
+    voice platform, and third-party modules will not work there";
+
+/// Finds calls to `require(...)`.
+struct FindRequire<'i> {
+    interner: &'i Interner,
+}
+
+impl<'ast> Visitor<'ast> for FindRequire<'_> {
+    type BreakTy = ();
+
+    fn visit_call(&mut self, node: &'ast Call) -> ControlFlow<()> {
+        if let Expression::Identifier(id) = node.function() {
+            if self.interner.resolve_expect(id.sym()).to_string() == "require" {
+                return ControlFlow::Break(());
+            }
+        }
+        node.visit_with(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_script_code_passes() {
+        assert!(JsCode::parse("function add(a, b) { return a + b; }\nvar greeting = 'require(x)';").is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_name_their_line_and_column() {
+        let errors = JsCode::parse("function f(a) {\n  return (\n}").unwrap_err();
+        assert!(errors[0].contains("line 3, col 1"), "{errors:?}");
+        assert!(JsCode::parse("function f(").unwrap_err()[0].contains("ends too early"));
+    }
+
+    #[test]
+    fn modules_are_refused_with_the_reason() {
+        for code in ["import x from 'lodash';", "export function f() {}", "var fs = require('fs');"] {
+            assert!(JsCode::parse(code).unwrap_err()[0].contains("not supported"), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_limit_counts_characters_not_bytes() {
+        let at_limit = format!("var s = '{}';", "é".repeat(16384 - 11));
+        assert_eq!(at_limit.chars().count(), 16384);
+        assert!(JsCode::parse(&at_limit).is_ok());
+        let over = format!("var s = '{}';", "é".repeat(16384 - 10));
+        assert!(JsCode::parse(&over).unwrap_err()[0].contains("16384"));
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_without_crashing() {
+        assert!(JsCode::parse(&"(".repeat(10_000)).is_err());
+        let deep_but_allowed = format!("var x = {}1{};", "(".repeat(200), ")".repeat(200));
+        assert!(JsCode::parse(&deep_but_allowed).is_ok());
+    }
+}

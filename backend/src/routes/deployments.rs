@@ -1,0 +1,82 @@
+//! Deployments of applications (Production, Testing, ...), with their variables.
+
+use crate::auth::CurrentUser;
+use crate::db::models::DeploymentRow;
+use crate::db::{self, applications, deployments};
+use crate::domain::FieldCheck;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use shared::v1::{DeploymentRequest, DeploymentResponse};
+use shared::validate::parse_name;
+use shared::ErrorBody;
+use uuid::Uuid;
+
+const LABEL_MAX_CHARS: usize = 50;
+const VARIABLES_MAX: usize = 100;
+
+pub fn deployment_response(row: DeploymentRow) -> DeploymentResponse {
+    DeploymentResponse {
+        variables: serde_json::from_str(&row.variables).unwrap_or_default(),
+        id: row.id,
+        application_id: row.application_id,
+        label: row.label,
+        created_at: row.created_at.and_utc(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/deployments", tag = "applications",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = [DeploymentResponse]), (status = 401, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<DeploymentResponse>>> {
+    let account_id = caller.account.id;
+    let rows = db::run(&state.pool, move |conn| Ok(deployments::list(conn, &account_id)?)).await?;
+    Ok(web::Json(rows.into_iter().map(deployment_response).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployments", tag = "applications", request_body = DeploymentRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 201, body = DeploymentResponse), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: web::Json<DeploymentRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut check = FieldCheck::default();
+    let label = check.take("label", parse_name(&body.label, LABEL_MAX_CHARS).map_err(|e| vec![e]));
+    if body.variables.len() > VARIABLES_MAX {
+        check.note("variables", format!("Use at most {VARIABLES_MAX} variables"));
+    }
+    let Some(label) = label else { return Err(check.into_error()) };
+    check.finish()?;
+    let row = DeploymentRow {
+        id: Uuid::new_v4().to_string(),
+        application_id: body.application_id,
+        label,
+        variables: serde_json::to_string(&body.variables).map_err(|e| ApiError::Unexpected(e.into()))?,
+        created_at: Utc::now().naive_utc(),
+    };
+    let account_id = caller.account.id;
+    let created = db::run(&state.pool, move |conn| {
+        if applications::find(conn, &account_id, &row.application_id)?.is_none() {
+            return Err(ApiError::field("application_id", "There is no such application"));
+        }
+        deployments::insert(conn, &row)?;
+        Ok(deployment_response(row))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(delete, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    match db::run(&state.pool, move |conn| Ok(deployments::delete(conn, &account_id, &id)?)).await? {
+        0 => Err(ApiError::NotFound("There is no such deployment.".into())),
+        _ => Ok(HttpResponse::NoContent().finish()),
+    }
+}

@@ -1,0 +1,199 @@
+//! JS libraries: list (with the deployed applications using each), add, edit, delete.
+
+use crate::auth::CurrentUser;
+use crate::db::models::JsLibraryRow;
+use crate::db::{self, applications, is_unique_violation, js_libraries, DbConnection};
+use crate::domain::{FieldCheck, JsCode};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use diesel::Connection;
+use serde::Deserialize;
+use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse};
+use shared::validate::{parse_description, parse_name, NAME_MAX_CHARS};
+use shared::ErrorBody;
+use uuid::Uuid;
+
+/// The checked fields of a request. Parsing the code is CPU work, so this runs on the blocking pool.
+struct Library {
+    name: String,
+    description: String,
+    code: JsCode,
+}
+
+async fn parse(body: JsLibraryRequest) -> Result<Library, ApiError> {
+    web::block(move || {
+        let mut check = FieldCheck::default();
+        let name = check.take("name", parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| vec![e]));
+        let description = check.take("description", parse_description(&body.description).map_err(|e| vec![e]));
+        let code = check.take("code", JsCode::parse(&body.code));
+        match (name, description, code) {
+            (Some(name), Some(description), Some(code)) => Ok(Library { name, description, code }),
+            _ => Err(check.into_error()),
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(e.into()))?
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("There is no such JS library.".into())
+}
+
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match is_unique_violation(&e) {
+        true => ApiError::Conflict {
+            code: "library_name_taken",
+            message: "This account already has a JS library with that name.".into(),
+        },
+        false => e.into(),
+    }
+}
+
+fn library_response(conn: &mut DbConnection, row: JsLibraryRow) -> Result<JsLibraryResponse, ApiError> {
+    let users = applications::using_library(conn, &row.id)?;
+    let deployed_applications = users
+        .iter()
+        .filter(|(_, _, deployed)| *deployed)
+        .map(|(id, name, _)| ApplicationRef { id: id.clone(), name: name.clone() })
+        .collect();
+    let used_by = users.into_iter().map(|(id, name, _)| ApplicationRef { id, name }).collect();
+    Ok(JsLibraryResponse {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        code: row.code,
+        deployed_applications,
+        used_by,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/js-libraries", tag = "js libraries",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = [JsLibraryResponse]), (status = 401, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<JsLibraryResponse>>> {
+    let account_id = caller.account.id;
+    let list = db::run(&state.pool, move |conn| {
+        js_libraries::list(conn, &account_id)?.into_iter().map(|row| library_response(conn, row)).collect()
+    })
+    .await?;
+    Ok(web::Json(list))
+}
+
+#[utoipa::path(post, path = "/api/v1/js-libraries", tag = "js libraries", request_body = JsLibraryRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 201, body = JsLibraryResponse), (status = 409, description = "Name taken", body = ErrorBody),
+        (status = 422, description = "Over 16384 characters, a syntax error (with line and column), or modules", body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: web::Json<JsLibraryRequest>,
+) -> ApiResult<HttpResponse> {
+    let library = parse(body.into_inner()).await?;
+    let now = Utc::now().naive_utc();
+    let row = JsLibraryRow {
+        id: Uuid::new_v4().to_string(),
+        account_id: caller.account.id,
+        name_normalized: library.name.to_lowercase(),
+        name: library.name,
+        description: library.description,
+        code: library.code.as_str().to_string(),
+        created_at: now,
+        updated_at: now,
+    };
+    let created = db::run(&state.pool, move |conn| {
+        js_libraries::insert(conn, &row).map_err(name_taken)?;
+        library_response(conn, row)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(get, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<JsLibraryResponse>> {
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    let library = db::run(&state.pool, move |conn| {
+        let row = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        library_response(conn, row)
+    })
+    .await?;
+    Ok(web::Json(library))
+}
+
+#[utoipa::path(put, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
+    request_body = JsLibraryRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<JsLibraryRequest>,
+) -> ApiResult<web::Json<JsLibraryResponse>> {
+    let library = parse(body.into_inner()).await?;
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    let now = Utc::now().naive_utc();
+    let updated = db::run(&state.pool, move |conn| {
+        js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        let normalized = library.name.to_lowercase();
+        let fields = (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
+        js_libraries::update(conn, &id, fields, now).map_err(name_taken)?;
+        let row = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        library_response(conn, row)
+    })
+    .await?;
+    Ok(web::Json(updated))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DeleteQuery {
+    /// Take the library out of the applications that use it, then delete it.
+    #[serde(default)]
+    detach: bool,
+}
+
+#[utoipa::path(delete, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path), DeleteQuery),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        (status = 409, description = "Deployed applications use it (named); send ?detach=true", body = ErrorBody)))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+    query: web::Query<DeleteQuery>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, id, detach) = (caller.account.id, id.into_inner(), query.detach);
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+            let deployed: Vec<String> = applications::using_library(conn, &id)?
+                .into_iter()
+                .filter(|(_, _, deployed)| *deployed)
+                .map(|(_, name, _)| name)
+                .collect();
+            if !deployed.is_empty() && !detach {
+                return Err(ApiError::Conflict {
+                    code: "library_in_use",
+                    message: format!(
+                        "Deployed applications use this library: {}. Detach it from them to delete it.",
+                        deployed.join(", ")
+                    ),
+                });
+            }
+            applications::detach_library(conn, &id)?;
+            Ok(js_libraries::delete(conn, &id)?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,166 @@
+//! JS libraries, applications and deployments.
+
+use crate::helpers::{error_body, spawn_app, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn add_library(app: &TestApp, name: &str, code: &str) -> reqwest::Response {
+    app.post("/api/v1/js-libraries", json!({"name": name, "description": "Helpers", "code": code})).await
+}
+
+async fn library_id(app: &TestApp, name: &str) -> String {
+    let response = add_library(app, name, "function greet(n) { return 'Hello ' + n; }").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+}
+
+async fn application_using(app: &TestApp, library_id: &str, deployed: bool) -> String {
+    let response = app.post("/api/v1/applications", json!({"name": "IVR", "library_ids": [library_id]})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let id = response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    if deployed {
+        let response = app
+            .post(
+                "/api/v1/deployments",
+                json!({"application_id": id, "label": "Production", "variables": {"LANG": "en"}}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    id
+}
+
+#[tokio::test]
+async fn code_of_16384_characters_passes_and_16385_fails_counting_characters_not_bytes() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let fill = |total: usize| format!("var s = '{}';", "é".repeat(total - 11));
+    assert_eq!(add_library(&app, "at-limit", &fill(16384)).await.status(), StatusCode::CREATED);
+    let response = add_library(&app, "over", &fill(16385)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_body(response).await.field("code")[0].contains("16384"));
+}
+
+#[tokio::test]
+async fn names_are_unique_per_account_whatever_the_case() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    library_id(&app, "Utils").await;
+    let response = add_library(&app, "utils", "var a = 1;").await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(error_body(response).await.code, "library_name_taken");
+    // Another account may use the same name.
+    let bob = app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    assert_eq!(add_library(&bob, "Utils", "var a = 1;").await.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_syntax_error_is_refused_with_its_line_and_column() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let response = add_library(&app, "broken", "function f(a) {\n  return (\n}").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = &error_body(response).await.field("code")[0].clone();
+    assert!(problem.contains("line 3, col 1"), "{problem}");
+}
+
+#[tokio::test]
+async fn third_party_modules_are_refused_with_an_explanation() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    for code in ["import _ from 'lodash';", "var _ = require('lodash');"] {
+        let response = add_library(&app, "mods", code).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        assert!(error_body(response).await.field("code")[0].contains("third-party modules"));
+    }
+}
+
+#[tokio::test]
+async fn the_list_names_the_deployed_applications_using_each_library() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Utils").await;
+    application_using(&app, &id, false).await;
+    let list: Value = app.get("/api/v1/js-libraries").await.json().await.unwrap();
+    assert_eq!(list[0]["deployed_applications"], json!([]), "an application without a deployment is not deployed");
+    assert_eq!(list[0]["used_by"][0]["name"], "IVR");
+
+    let deployed = application_using(&app, &id, true).await;
+    let list: Value = app.get("/api/v1/js-libraries").await.json().await.unwrap();
+    assert_eq!(list[0]["deployed_applications"], json!([{"id": deployed, "name": "IVR"}]));
+}
+
+#[tokio::test]
+async fn deleting_a_library_deployed_applications_use_is_409_naming_them_unless_detached() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Utils").await;
+    let application = application_using(&app, &id, true).await;
+    let response = app.delete(&format!("/api/v1/js-libraries/{id}")).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let body = error_body(response).await;
+    assert_eq!(body.code, "library_in_use");
+    assert!(body.error.contains("IVR"));
+
+    assert_eq!(app.delete(&format!("/api/v1/js-libraries/{id}?detach=true")).await.status(), StatusCode::NO_CONTENT);
+    let application: Value = app.get(&format!("/api/v1/applications/{application}")).await.json().await.unwrap();
+    assert_eq!(application["library_ids"], json!([]));
+    assert_eq!(app.get(&format!("/api/v1/js-libraries/{id}")).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn another_account_s_library_and_application_do_not_exist_for_you() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Utils").await;
+    let application = application_using(&app, &id, false).await;
+    let bob = app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    for path in [format!("/api/v1/js-libraries/{id}"), format!("/api/v1/applications/{application}")] {
+        assert_eq!(bob.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(bob.delete(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let response = bob.put(&format!("/api/v1/js-libraries/{id}"), json!({"name": "x", "code": "var a;"})).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // Nor can Bob's application use Ann's library, or Bob deploy Ann's application.
+    let response = bob.post("/api/v1/applications", json!({"name": "Mine", "library_ids": [id]})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = bob.post("/api/v1/deployments", json!({"application_id": application, "label": "Prod"})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bob.get("/api/v1/js-libraries").await.json::<Value>().await.unwrap(), json!([]));
+}
+
+#[tokio::test]
+async fn a_library_can_be_edited_and_an_application_keeps_its_libraries_in_order() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let first = library_id(&app, "First").await;
+    let second = library_id(&app, "Second").await;
+    let response = app.post("/api/v1/applications", json!({"name": "IVR", "library_ids": [second, first]})).await;
+    let application: Value = response.json().await.unwrap();
+    assert_eq!(application["library_ids"], json!([second, first]));
+
+    let response = app
+        .put(
+            &format!("/api/v1/js-libraries/{first}"),
+            json!({"name": "First v2", "description": "", "code": "var v = 2;"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let library: Value = response.json().await.unwrap();
+    assert_eq!((library["name"].as_str(), library["code"].as_str()), (Some("First v2"), Some("var v = 2;")));
+    let response =
+        app.put(&format!("/api/v1/js-libraries/{first}"), json!({"name": "Second", "code": "var v = 2;"})).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT, "renaming onto another library's name");
+}
+
+#[tokio::test]
+async fn a_bad_query_string_is_a_json_400() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Utils").await;
+    let response = app.delete(&format!("/api/v1/js-libraries/{id}?detach=maybe")).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_body(response).await.code, "bad_request");
+}

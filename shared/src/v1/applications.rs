@@ -1,0 +1,58 @@
+//! Applications and their deployments: the minimal model JS libraries and tokens attach to.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `POST /api/v1/applications`, `PUT /api/v1/applications/{id}`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationRequest {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The JS libraries the application's settings use, in order.
+    #[serde(default)]
+    pub library_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationResponse {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub library_ids: Vec<String>,
+    pub deployments: Vec<DeploymentResponse>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An application named from elsewhere (a library's users, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/deployments`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeploymentRequest {
+    pub application_id: String,
+    /// e.g. Production, Testing
+    pub label: String,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeploymentResponse {
+    pub id: String,
+    pub application_id: String,
+    pub label: String,
+    pub variables: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+}
