@@ -28,6 +28,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::applications::delete,
         routes::deployments::list,
         routes::deployments::create,
+        routes::deployments::update,
         routes::deployments::delete,
         routes::js_libraries::list,
         routes::js_libraries::create,

@@ -4,9 +4,10 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ChangePasswordRequest, CodeSentResponse, DeveloperKeyResponse, DeviceResponse, MeResponse,
-    PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
-    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
+    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, ChangePasswordRequest, CodeSentResponse,
+    DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest,
+    JsLibraryResponse, MeResponse, PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest,
+    SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -149,4 +150,51 @@ pub async fn list_devices() -> Result<Vec<DeviceResponse>, ApiFailure> {
 
 pub async fn forget_device(id: String) -> Result<(), ApiFailure> {
     send(Verb::Delete, &format!("/api/v1/me/devices/{id}"), NO_BODY).await
+}
+
+pub async fn list_js_libraries() -> Result<Vec<JsLibraryResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/js-libraries", NO_BODY).await
+}
+
+/// Adds a library, or saves it when `id` is given.
+pub async fn save_js_library(id: Option<String>, request: JsLibraryRequest) -> Result<JsLibraryResponse, ApiFailure> {
+    match id {
+        Some(id) => send(Verb::Put, &format!("/api/v1/js-libraries/{id}"), Some(&request)).await,
+        None => send(Verb::Post, "/api/v1/js-libraries", Some(&request)).await,
+    }
+}
+
+pub async fn delete_js_library(id: String, detach: bool) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/js-libraries/{id}?detach={detach}"), NO_BODY).await
+}
+
+pub async fn list_applications() -> Result<Vec<ApplicationResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/applications", NO_BODY).await
+}
+
+/// Creates an application, or saves it when `id` is given.
+pub async fn save_application(
+    id: Option<String>,
+    request: ApplicationRequest,
+) -> Result<ApplicationResponse, ApiFailure> {
+    match id {
+        Some(id) => send(Verb::Put, &format!("/api/v1/applications/{id}"), Some(&request)).await,
+        None => send(Verb::Post, "/api/v1/applications", Some(&request)).await,
+    }
+}
+
+pub async fn delete_application(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/applications/{id}"), NO_BODY).await
+}
+
+pub async fn create_deployment(request: DeploymentRequest) -> Result<DeploymentResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/deployments", Some(&request)).await
+}
+
+pub async fn update_deployment(id: String, request: DeploymentUpdate) -> Result<DeploymentResponse, ApiFailure> {
+    send(Verb::Put, &format!("/api/v1/deployments/{id}"), Some(&request)).await
+}
+
+pub async fn delete_deployment(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/deployments/{id}"), NO_BODY).await
 }

@@ -10,7 +10,10 @@ use components::notice::NoticeBar;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{account::AccountPage, home::Home, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage};
+use pages::{
+    account::AccountPage, applications::ApplicationsPage, home::Home, js_libraries::JsLibrariesPage,
+    not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
+};
 use state::{Notices, Session};
 
 #[component]
@@ -29,6 +32,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignInPage/>
                         <Route path=path!("/sign-up") view=SignUpPage/>
                         <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/account/js-libraries") view=JsLibrariesPage/>
+                        <Route path=path!("/account/applications") view=ApplicationsPage/>
                     </Routes>
                 </Show>
             </main>

@@ -105,6 +105,10 @@ impl<T: 'static> ReloadingList<T> {
         ReloadingList { items, version }
     }
 
+    pub fn reload(self) {
+        self.version.update(|v| *v += 1);
+    }
+
     /// Runs a removal, tells the user how it went, then reloads the list.
     pub fn remove(
         self,
@@ -117,7 +121,7 @@ impl<T: 'static> ReloadingList<T> {
                 Ok(()) => notices.show(done),
                 Err(f) => notices.show(f.message()),
             }
-            self.version.update(|v| *v += 1);
+            self.reload();
         });
     }
 }

@@ -26,16 +26,33 @@ pub fn insert(conn: &mut DbConnection, row: &DeploymentRow) -> QueryResult<()> {
     diesel::insert_into(deps::table).values(row).execute(conn).map(|_| ())
 }
 
-/// Deletes the account's deployment; 0 when it has none with that id.
-pub fn delete(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<usize> {
-    let owned: Option<String> = deps::table
+/// The account's deployment with that id, if it has one.
+fn owned(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<Option<String>> {
+    deps::table
         .inner_join(apps::table)
         .filter(deps::id.eq(id))
         .filter(apps::account_id.eq(account_id))
         .select(deps::id)
         .first(conn)
-        .optional()?;
-    match owned {
+        .optional()
+}
+
+/// Sets the label and variables of the account's deployment; None when it has none with that id.
+pub fn update(
+    conn: &mut DbConnection,
+    account_id: &str,
+    id: &str,
+    label: &str,
+    variables: &str,
+) -> QueryResult<Option<DeploymentRow>> {
+    let Some(id) = owned(conn, account_id, id)? else { return Ok(None) };
+    diesel::update(deps::table.find(&id)).set((deps::label.eq(label), deps::variables.eq(variables))).execute(conn)?;
+    deps::table.find(&id).select(DeploymentRow::as_select()).first(conn).map(Some)
+}
+
+/// Deletes the account's deployment; 0 when it has none with that id.
+pub fn delete(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<usize> {
+    match owned(conn, account_id, id)? {
         Some(id) => diesel::delete(deps::table.find(id)).execute(conn),
         None => Ok(0),
     }

@@ -8,13 +8,42 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
-use shared::v1::{DeploymentRequest, DeploymentResponse};
+use shared::v1::{DeploymentRequest, DeploymentResponse, DeploymentUpdate};
 use shared::validate::parse_name;
 use shared::ErrorBody;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 const LABEL_MAX_CHARS: usize = 50;
 const VARIABLES_MAX: usize = 100;
+const VARIABLE_NAME_MAX_CHARS: usize = 64;
+const VARIABLE_VALUE_MAX_CHARS: usize = 1000;
+
+/// Checks a deployment's label and variables; answers the label and the variables as stored (JSON).
+fn parse_deployment(label: &str, variables: &BTreeMap<String, String>) -> Result<(String, String), ApiError> {
+    let mut check = FieldCheck::default();
+    let label = check.take("label", parse_name(label, LABEL_MAX_CHARS).map_err(|e| vec![e]));
+    if variables.len() > VARIABLES_MAX {
+        check.note("variables", format!("Use at most {VARIABLES_MAX} variables"));
+    }
+    // Names become identifiers in the application's scripts.
+    let is_identifier = |name: &str| {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if let Some(name) = variables.keys().find(|name| !is_identifier(name) || name.len() > VARIABLE_NAME_MAX_CHARS) {
+        check.note(
+            "variables",
+            format!("\"{name}\" is not a variable name: use letters, digits and _, at most {VARIABLE_NAME_MAX_CHARS}, not starting with a digit"),
+        );
+    }
+    if let Some(name) = variables.iter().find(|(_, v)| v.chars().count() > VARIABLE_VALUE_MAX_CHARS).map(|(n, _)| n) {
+        check.note("variables", format!("The value of {name} is longer than {VARIABLE_VALUE_MAX_CHARS} characters"));
+    }
+    let Some(label) = label else { return Err(check.into_error()) };
+    check.finish()?;
+    Ok((label, serde_json::to_string(variables).map_err(|e| ApiError::Unexpected(e.into()))?))
+}
 
 pub fn deployment_response(row: DeploymentRow) -> DeploymentResponse {
     DeploymentResponse {
@@ -44,18 +73,12 @@ pub async fn create(
     body: web::Json<DeploymentRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let mut check = FieldCheck::default();
-    let label = check.take("label", parse_name(&body.label, LABEL_MAX_CHARS).map_err(|e| vec![e]));
-    if body.variables.len() > VARIABLES_MAX {
-        check.note("variables", format!("Use at most {VARIABLES_MAX} variables"));
-    }
-    let Some(label) = label else { return Err(check.into_error()) };
-    check.finish()?;
+    let (label, variables) = parse_deployment(&body.label, &body.variables)?;
     let row = DeploymentRow {
         id: Uuid::new_v4().to_string(),
         application_id: body.application_id,
         label,
-        variables: serde_json::to_string(&body.variables).map_err(|e| ApiError::Unexpected(e.into()))?,
+        variables,
         created_at: Utc::now().naive_utc(),
     };
     let account_id = caller.account.id;
@@ -68,6 +91,26 @@ pub async fn create(
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(put, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
+    request_body = DeploymentUpdate,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = DeploymentResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<DeploymentUpdate>,
+) -> ApiResult<web::Json<DeploymentResponse>> {
+    let (label, variables) = parse_deployment(&body.label, &body.variables)?;
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    let updated = db::run(&state.pool, move |conn| {
+        deployments::update(conn, &account_id, &id, &label, &variables)?
+            .ok_or_else(|| ApiError::NotFound("There is no such deployment.".into()))
+    })
+    .await?;
+    Ok(web::Json(deployment_response(updated)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),

@@ -64,7 +64,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(deployments::list))
                         .route(web::post().to(deployments::create)),
                 )
-                .service(resource("/v1/deployments/{id}").route(web::delete().to(deployments::delete)))
+                .service(
+                    resource("/v1/deployments/{id}")
+                        .route(web::put().to(deployments::update))
+                        .route(web::delete().to(deployments::delete)),
+                )
                 .service(
                     resource("/v1/js-libraries")
                         .route(web::get().to(js_libraries::list))

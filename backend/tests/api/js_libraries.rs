@@ -164,3 +164,33 @@ async fn a_bad_query_string_is_a_json_400() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(error_body(response).await.code, "bad_request");
 }
+
+#[tokio::test]
+async fn a_deployment_s_label_and_variables_can_be_edited_and_bad_variable_names_are_refused() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Utils").await;
+    let application = application_using(&app, &id, true).await;
+    let deployments: Value = app.get("/api/v1/deployments").await.json().await.unwrap();
+    let deployment = deployments[0]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/deployments/{deployment}");
+
+    let response = app.put(&path, json!({"label": "Testing", "variables": {"LANG": "fr", "TIMEOUT_S": "30"}})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let updated: Value = response.json().await.unwrap();
+    assert_eq!(updated["label"], "Testing");
+    assert_eq!(updated["application_id"], application.as_str());
+    assert_eq!(updated["variables"], json!({"LANG": "fr", "TIMEOUT_S": "30"}));
+
+    let response = app.put(&path, json!({"label": "Testing", "variables": {"2fast": "x"}})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_body(response).await.field("variables")[0].contains("2fast"));
+    let response = app.put(&path, json!({"label": " ", "variables": {}})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let kept: Value = app.get("/api/v1/deployments").await.json().await.unwrap();
+    assert_eq!(kept[0]["variables"], json!({"LANG": "fr", "TIMEOUT_S": "30"}), "a refused edit changes nothing");
+
+    let bob = app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    assert_eq!(bob.put(&path, json!({"label": "Mine"})).await.status(), StatusCode::NOT_FOUND);
+}

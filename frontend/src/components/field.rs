@@ -5,7 +5,8 @@ use leptos::prelude::*;
 #[component]
 pub fn Field(
     /// The input's id, also its name.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     label: &'static str,
     value: RwSignal<String>,
     /// The problem to show under the field, if any.
@@ -17,12 +18,13 @@ pub fn Field(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
+    let (label_for, name) = (id.clone(), id.clone());
     view! {
         <div class="field" class:has-error=move || error.with(Option::is_some)>
-            <label for=id>{label}</label>
+            <label for=label_for>{label}</label>
             <input
                 id=id
-                name=id
+                name=name
                 type=kind
                 autocomplete=autocomplete
                 required=required

@@ -1,6 +1,8 @@
 //! Reusable pieces of the dashboard.
 
+pub mod account_shell;
 pub mod api_credentials;
+pub mod code_editor;
 pub mod developer_key;
 pub mod devices;
 pub mod dialog;

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const TABS: [(&str, &str); 1] = [("Account", "/account")];
+const TABS: [(&str, &str); 3] =
+    [("Account", "/account"), ("JS Libraries", "/account/js-libraries"), ("Applications", "/account/applications")];
 
 #[component]
 pub fn TabBar() -> impl IntoView {

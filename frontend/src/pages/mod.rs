@@ -1,7 +1,9 @@
 //! One routed page per file.
 
 pub mod account;
+pub mod applications;
 pub mod home;
+pub mod js_libraries;
 pub mod not_found;
 pub mod sign_in;
 pub mod sign_up;

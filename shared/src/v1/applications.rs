@@ -47,6 +47,15 @@ pub struct DeploymentRequest {
     pub variables: BTreeMap<String, String>,
 }
 
+/// `PUT /api/v1/deployments/{id}`: a deployment stays with its application.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeploymentUpdate {
+    pub label: String,
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeploymentResponse {

@@ -1,0 +1,72 @@
+// JS libraries and applications in a real browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+
+const env = serverAndBrowser();
+
+test('a library attached to a deployed application shows there, warns on delete, and goes once detached', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  await signUp(page, env.server.url, { email: uniqueEmail('js') });
+
+  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await page.getByRole('button', { name: 'Add JS Library' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add JS Library' });
+  await editor.getByLabel('Name').fill('Greetings');
+  await editor.getByLabel('Description').fill('Says hello');
+  await editor.getByLabel('Code').fill('function greet(name) {\n  return (\n}');
+  assert.match(await editor.innerText(), /35 \/ 16384 characters/);
+  assert.equal(await editor.locator('.code-gutter').innerText(), '1\n2\n3', 'the editor numbers its lines');
+  await editor.getByRole('button', { name: 'Save Library' }).click();
+  await editor.getByText('line 3, col 1', { exact: false }).waitFor();
+  await editor.getByLabel('Code').fill("function greet(name) { return 'Hello ' + name; }");
+  assert.match(await editor.innerText(), /48 \/ 16384 characters/);
+  await editor.getByRole('button', { name: 'Save Library' }).click();
+  const row = page.getByTestId('js-libraries').getByRole('row', { name: /Greetings/ });
+  await row.waitFor();
+
+  await page.getByRole('link', { name: 'Applications' }).click();
+  await page.getByLabel('New application name').fill('Main IVR');
+  await page.getByRole('button', { name: 'Create Application' }).click();
+  const card = page.getByTestId('application').filter({ hasText: 'Main IVR' });
+  await card.getByLabel('Greetings').check();
+  await page.getByText("The application's settings are saved.").waitFor();
+  await card.getByLabel('Deployment label (e.g. Production)').fill('Production');
+  await card.getByRole('button', { name: 'Add Deployment' }).click();
+  const deployment = card.getByTestId('deployment').filter({ hasText: 'Production' });
+  await deployment.waitFor();
+  await deployment.getByRole('button', { name: 'Edit' }).click();
+  await deployment.getByLabel('Variables (one NAME=value a line)').fill('LANG=fr\nnot a variable');
+  await deployment.getByRole('button', { name: 'Save Deployment' }).click();
+  await deployment.getByText('Line 2: write it as NAME=value').waitFor();
+  await deployment.getByLabel('Variables (one NAME=value a line)').fill('LANG=fr\nTIMEOUT_S=30');
+  await deployment.getByRole('button', { name: 'Save Deployment' }).click();
+  await card.getByText('Production (variables: LANG, TIMEOUT_S)').waitFor();
+
+  await card.getByRole('button', { name: 'Edit', exact: true }).first().click();
+  await card.getByLabel('Description').fill('Answers the main line');
+  await card.getByRole('button', { name: 'Save Application' }).click();
+  await card.getByText('Answers the main line').waitFor();
+
+  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await row.getByText('Main IVR').waitFor();
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit JS Library' });
+  await edit.getByLabel('Description').fill('Says hello politely');
+  await edit.getByRole('button', { name: 'Save Library' }).click();
+  await row.getByText('Says hello politely').waitFor();
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  const warning = page.getByRole('dialog', { name: 'Delete this JS library?' });
+  assert.match(await warning.innerText(), /Deployed applications use this library: Main IVR/);
+  await warning.getByRole('button', { name: 'No' }).click();
+  assert.equal(await row.count(), 1);
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await warning.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.getByText('No JS libraries yet.').waitFor();
+  await page.getByRole('link', { name: 'Applications' }).click();
+  await card.waitFor();
+  assert.equal(await card.getByRole('checkbox').count(), 0, 'the application no longer lists the library');
+  await page.context().close();
+});

@@ -1,0 +1,35 @@
+//! A monospace code editor with line numbers and a live character counter.
+
+use leptos::prelude::*;
+
+/// The textarea grows with its lines (no wrapping), so one scrolling frame keeps the numbers aligned.
+#[component]
+pub fn CodeEditor(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    max_chars: usize,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let lines = move || value.with(|v| v.lines().count().max(1) + usize::from(v.ends_with('\n')));
+    let count = move || value.with(|v| v.chars().count());
+    let (count_id, error_id) = (format!("{id}-count"), format!("{id}-error"));
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            <div class="code-frame">
+                <pre class="code-gutter" aria-hidden="true">
+                    {move || (1..=lines()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
+                </pre>
+                <textarea id=id class="code-editor" spellcheck="false" wrap="off"
+                    rows=move || lines().max(14).to_string()
+                    maxlength=max_chars.to_string()
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-describedby=format!("{count_id} {error_id}")></textarea>
+            </div>
+            <p class="meta" id=count_id aria-live="polite">{move || format!("{} / {max_chars} characters", count())}</p>
+            <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,282 @@
+//! `/account/applications`: applications, the JS libraries their settings use, and their deployments.
+
+use crate::api::{self, ApiFailure};
+use crate::components::account_shell::AccountShell;
+use crate::components::dialog::ConfirmDialog;
+use crate::components::field::Field;
+use crate::state::{Notices, ReloadingList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::{
+    ApplicationRequest, ApplicationResponse, DeploymentRequest, DeploymentResponse, DeploymentUpdate, JsLibraryResponse,
+};
+use std::collections::BTreeMap;
+
+#[component]
+pub fn ApplicationsPage() -> impl IntoView {
+    let notices = Notices::get();
+    let applications = ReloadingList::new(api::list_applications);
+    let libraries = ReloadingList::new(api::list_js_libraries);
+    let name = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = ApplicationRequest { name: name.get(), description: String::new(), library_ids: Vec::new() };
+        spawn_local(async move {
+            match api::save_application(None, request).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    failure.set(None);
+                    applications.reload();
+                    notices.show("The application is created.");
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+        });
+    };
+
+    view! {
+        <AccountShell>
+            <section class="card" aria-labelledby="new-application-title">
+                <h2 id="new-application-title">"Applications"</h2>
+                <form class="inline-form" on:submit=create novalidate>
+                    <Field id="application-name" label="New application name" value=name
+                        error=Signal::derive(move || failure.get().and_then(|f| f.field("name")))/>
+                    <button type="submit" class="button primary">"Create Application"</button>
+                </form>
+            </section>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let all_libraries = libraries.items.get().and_then(Result::ok).unwrap_or_default();
+                    applications.items.get().map(|result| match result {
+                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                        Ok(list) => list
+                            .into_iter()
+                            .map(|app| view! { <ApplicationCard app=app libraries=all_libraries.clone() list=applications/> })
+                            .collect_view()
+                            .into_any(),
+                    })
+                }}
+            </Transition>
+        </AccountShell>
+    }
+}
+
+/// Saves an application's name, description and libraries, then reloads the list.
+fn save_settings(
+    list: ReloadingList<ApplicationResponse>,
+    id: String,
+    request: ApplicationRequest,
+    failure: Option<RwSignal<Option<ApiFailure>>>,
+) {
+    let notices = Notices::get();
+    spawn_local(async move {
+        match api::save_application(Some(id), request).await {
+            Ok(_) => {
+                notices.show("The application's settings are saved.");
+                list.reload();
+            }
+            Err(f) => match failure {
+                Some(failure) => failure.set(Some(f)),
+                None => {
+                    notices.show(f.message());
+                    list.reload();
+                }
+            },
+        }
+    });
+}
+
+/// One application: its details, its settings (libraries used, in order) and its deployments.
+#[component]
+fn ApplicationCard(
+    app: ApplicationResponse,
+    libraries: Vec<JsLibraryResponse>,
+    list: ReloadingList<ApplicationResponse>,
+) -> impl IntoView {
+    let notices = Notices::get();
+    let label = RwSignal::new(String::new());
+    let editing = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let name = RwSignal::new(app.name.clone());
+    let description = RwSignal::new(app.description.clone());
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let used = app.library_ids.clone();
+    let (app_id, app_name) = (app.id.clone(), app.name.clone());
+    let set_library = {
+        let app = app.clone();
+        move |library_id: String, on: bool| {
+            let mut ids: Vec<String> = app.library_ids.iter().filter(|id| **id != library_id).cloned().collect();
+            if on {
+                ids.push(library_id);
+            }
+            let request =
+                ApplicationRequest { name: app.name.clone(), description: app.description.clone(), library_ids: ids };
+            save_settings(list, app.id.clone(), request, None);
+        }
+    };
+    let save_details = {
+        let app = app.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let request = ApplicationRequest {
+                name: name.get(),
+                description: description.get(),
+                library_ids: app.library_ids.clone(),
+            };
+            save_settings(list, app.id.clone(), request, Some(failure));
+        }
+    };
+    let deploy = {
+        let app_id = app_id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let request =
+                DeploymentRequest { application_id: app_id.clone(), label: label.get(), variables: BTreeMap::new() };
+            spawn_local(async move {
+                match api::create_deployment(request).await {
+                    Ok(_) => notices.show("The deployment is added."),
+                    Err(f) => notices.show(f.field("label").unwrap_or_else(|| f.message())),
+                }
+                list.reload();
+            });
+        }
+    };
+    let remove = {
+        let id = app_id.clone();
+        move |()| list.remove(notices, api::delete_application(id.clone()), "The application is deleted.")
+    };
+    let heading_id = format!("application-{app_id}");
+    let (name_id, description_id) = (format!("{app_id}-name"), format!("{app_id}-description"));
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+
+    view! {
+        <section class="card application" aria-labelledby=heading_id.clone() data-testid="application">
+            <div class="card-head">
+                <h2 id=heading_id.clone()>{app_name.clone()}</h2>
+                <div class="actions">
+                    <button class="button secondary small" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+                    <button class="button danger-outline small" on:click=move |_| confirm_delete.set(true)>"Delete Application"</button>
+                </div>
+            </div>
+            <Show when=move || editing.get() fallback={
+                let description = app.description.clone();
+                move || view! { <p class="help">{description.clone()}</p> }
+            }>
+                <form on:submit=save_details.clone() novalidate>
+                    <Field id=name_id.clone() label="Name" value=name error=field_error("name") required=true/>
+                    <Field id=description_id.clone() label="Description" value=description error=field_error("description")/>
+                    <button type="submit" class="button primary">"Save Application"</button>
+                </form>
+            </Show>
+            <fieldset class="choices">
+                <legend>"JS libraries this application uses"</legend>
+                {libraries.into_iter().map(|library| {
+                    let checked = used.contains(&library.id);
+                    let set = set_library.clone();
+                    let id = library.id.clone();
+                    view! {
+                        <label class="choice">
+                            <input type="checkbox" checked=checked on:change=move |ev| set(id.clone(), event_target_checked(&ev))/>
+                            {format!(" {}", library.name)}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <h3>"Deployments"</h3>
+            <ul class="deployments">
+                {app.deployments.into_iter().map(|deployment| view! { <DeploymentItem deployment list/> }).collect_view()}
+            </ul>
+            <form class="inline-form" on:submit=deploy novalidate>
+                <Field id=format!("deploy-{app_id}") label="Deployment label (e.g. Production)" value=label/>
+                <button type="submit" class="button secondary">"Add Deployment"</button>
+            </form>
+            <ConfirmDialog
+                open=confirm_delete
+                title="Delete this application?"
+                message=format!("{app_name} and its deployments will be removed.")
+                yes_label="Yes, delete"
+                danger=true
+                on_yes=Callback::new(remove)
+            />
+        </section>
+    }
+}
+
+/// One deployment: its label and variables, editable in place.
+#[component]
+fn DeploymentItem(deployment: DeploymentResponse, list: ReloadingList<ApplicationResponse>) -> impl IntoView {
+    let notices = Notices::get();
+    let editing = RwSignal::new(false);
+    let label = RwSignal::new(deployment.label.clone());
+    let variables = RwSignal::new(variables_to_text(&deployment.variables));
+    let problem = RwSignal::new(None::<String>);
+    let id = deployment.id.clone();
+    let save = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let parsed = match variables_from_text(&variables.get()) {
+                Ok(parsed) => parsed,
+                Err(p) => return problem.set(Some(p)),
+            };
+            let (id, request) = (id.clone(), DeploymentUpdate { label: label.get(), variables: parsed });
+            spawn_local(async move {
+                match api::update_deployment(id, request).await {
+                    Ok(_) => {
+                        notices.show("The deployment is saved.");
+                        list.reload();
+                    }
+                    Err(f) => problem
+                        .set(Some(f.field("label").or_else(|| f.field("variables")).unwrap_or_else(|| f.message()))),
+                }
+            });
+        }
+    };
+    let summary = deployment.variables.keys().cloned().collect::<Vec<_>>().join(", ");
+    let variables_id = format!("{id}-variables");
+
+    view! {
+        <li data-testid="deployment">
+            <strong>{deployment.label.clone()}</strong>
+            {(!summary.is_empty()).then(|| format!(" (variables: {summary})"))}
+            " "
+            <button class="link-button" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+            " "
+            <button class="link-button" on:click={
+                let id = id.clone();
+                move |_| list.remove(notices, api::delete_deployment(id.clone()), "The deployment is removed.")
+            }>"Remove"</button>
+            <Show when=move || editing.get()>
+                <form class="deployment-form" on:submit=save.clone() novalidate>
+                    <Field id=format!("{id}-label") label="Label" value=label/>
+                    <div class="field">
+                        <label for=variables_id.clone()>"Variables (one NAME=value a line)"</label>
+                        <textarea id=variables_id.clone() class="code-editor plain" rows="4" spellcheck="false"
+                            prop:value=move || variables.get()
+                            on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <p class="form-error" role="alert">{move || problem.get()}</p>
+                    <button type="submit" class="button primary small">"Save Deployment"</button>
+                </form>
+            </Show>
+        </li>
+    }
+}
+
+fn variables_to_text(variables: &BTreeMap<String, String>) -> String {
+    variables.iter().map(|(name, value)| format!("{name}={value}\n")).collect()
+}
+
+/// Reads `NAME=value` lines; blank lines are skipped.
+fn variables_from_text(text: &str) -> Result<BTreeMap<String, String>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| match line.split_once('=') {
+            Some((name, value)) => Ok((name.trim().to_string(), value.to_string())),
+            None => Err(format!("Line {}: write it as NAME=value", n + 1)),
+        })
+        .collect()
+}

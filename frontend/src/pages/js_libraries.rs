@@ -1,0 +1,134 @@
+//! `/account/js-libraries`: the JS Libraries tab.
+
+use crate::api::{self, ApiFailure};
+use crate::components::account_shell::AccountShell;
+use crate::components::code_editor::CodeEditor;
+use crate::components::dialog::ConfirmDialog;
+use crate::components::field::Field;
+use crate::state::{format_time, Notices, ReloadingList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::{JsLibraryRequest, JsLibraryResponse};
+use shared::validate::JS_CODE_MAX_CHARS;
+
+#[component]
+pub fn JsLibrariesPage() -> impl IntoView {
+    let notices = Notices::get();
+    let libraries = ReloadingList::new(api::list_js_libraries);
+    let editor_open = RwSignal::new(false);
+    let editing = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let saving = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let deleting = RwSignal::new(None::<JsLibraryResponse>);
+
+    let open_editor = move |library: Option<JsLibraryResponse>| {
+        editing.set(library.as_ref().map(|l| l.id.clone()));
+        name.set(library.as_ref().map(|l| l.name.clone()).unwrap_or_default());
+        description.set(library.as_ref().map(|l| l.description.clone()).unwrap_or_default());
+        code.set(library.map(|l| l.code).unwrap_or_default());
+        failure.set(None);
+        editor_open.set(true);
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saving.set(true);
+        let request = JsLibraryRequest { name: name.get(), description: description.get(), code: code.get() };
+        spawn_local(async move {
+            match api::save_js_library(editing.get_untracked(), request).await {
+                Ok(_) => {
+                    editor_open.set(false);
+                    libraries.reload();
+                    notices.show("The library is saved.");
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+            saving.set(false);
+        });
+    };
+    let remove = move |()| {
+        let Some(library) = deleting.get_untracked() else { return };
+        let detach = !library.deployed_applications.is_empty();
+        libraries.remove(notices, api::delete_js_library(library.id, detach), "The library is deleted.");
+    };
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+
+    view! {
+        <AccountShell>
+            <section class="card" aria-labelledby="js-libraries-title">
+                <div class="card-head">
+                    <h2 id="js-libraries-title">"JS Libraries"</h2>
+                    <button class="button primary" on:click=move |_| open_editor(None)>"Add JS Library"</button>
+                </div>
+                <p class="help">"Common JavaScript functions your applications can include. Third-party libraries will not work on the voice platform."</p>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || libraries.items.get().map(|result| match result {
+                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No JS libraries yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="js-libraries">
+                                    <thead><tr><th>"Name"</th><th>"Description"</th><th>"Deployed Applications"</th><th>"Last changed"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|library| {
+                                            let (for_edit, for_delete) = (library.clone(), library.clone());
+                                            let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+                                            view! {
+                                                <tr>
+                                                    <td>{library.name.clone()}</td>
+                                                    <td class="wrap">{library.description.clone()}</td>
+                                                    <td class="wrap">{deployed}</td>
+                                                    <td>{format_time(library.updated_at)}</td>
+                                                    <td class="actions">
+                                                        <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                                        <button class="button danger-outline small" on:click=move |_| {
+                                                            deleting.set(Some(for_delete.clone()));
+                                                            confirm_delete.set(true);
+                                                        }>"Delete"</button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </section>
+            <Show when=move || editor_open.get()>
+                <div class="modal-backdrop">
+                    <form class="modal wide" role="dialog" aria-modal="true" aria-labelledby="library-editor-title" on:submit=save novalidate>
+                        <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS Library" } else { "Add JS Library" }}</h2>
+                        <Field id="library-name" label="Name" value=name error=field_error("name") required=true/>
+                        <Field id="library-description" label="Description" value=description error=field_error("description")/>
+                        <CodeEditor id="library-code" label="Code" value=code max_chars=JS_CODE_MAX_CHARS error=field_error("code")/>
+                        <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
+                        <div class="modal-actions">
+                            <button type="button" class="button secondary" on:click=move |_| editor_open.set(false)>"Cancel"</button>
+                            <button type="submit" class="button primary" disabled=move || saving.get()>"Save Library"</button>
+                        </div>
+                    </form>
+                </div>
+            </Show>
+            <ConfirmDialog
+                open=confirm_delete
+                title="Delete this JS library?"
+                message=Signal::derive(move || match deleting.get() {
+                    Some(l) if !l.deployed_applications.is_empty() => format!(
+                        "Deployed applications use this library: {}. Deleting it detaches it from them, and they may stop working.",
+                        l.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")
+                    ),
+                    Some(l) => format!("{} will be removed.", l.name),
+                    None => String::new(),
+                })
+                yes_label="Yes, delete"
+                danger=true
+                on_yes=Callback::new(remove)
+            />
+        </AccountShell>
+    }
+}
