@@ -29,6 +29,55 @@ pub struct Settings {
     /// (`KEYDESK_SHARED_LIMITS_PREFIX` names its keys, default `keydesk`). Default: `database` on PostgreSQL
     /// (several instances may share it), `off` on SQLite (one instance).
     pub shared_limits: crate::rate_limit::SharedLimits,
+    pub outbound: OutboundSettings,
+}
+
+/// Outbound REST/SOAP requests and certificate tests.
+#[derive(Debug, Clone)]
+pub struct OutboundSettings {
+    /// `KEYDESK_OUTBOUND_ALLOW`: comma-separated addresses or networks (`10.0.0.0/8`) that outbound
+    /// requests may reach although they are loopback, private or link-local. Default: none.
+    pub allow: Vec<ipnet::IpNet>,
+    /// `KEYDESK_OUTBOUND_CA_FILE`: extra trusted roots (PEM) besides the public web roots, read at start-up.
+    pub extra_roots_pem: Option<String>,
+    /// `KEYDESK_OUTBOUND_TIMEOUT_SECS`, default 10: the whole request, connect to last byte.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for OutboundSettings {
+    fn default() -> Self {
+        OutboundSettings { allow: Vec::new(), extra_roots_pem: None, timeout: std::time::Duration::from_secs(10) }
+    }
+}
+
+impl OutboundSettings {
+    fn from_env() -> anyhow::Result<Self> {
+        let allow = var("KEYDESK_OUTBOUND_ALLOW")
+            .map(|list| {
+                list.split(',')
+                    .map(|entry| {
+                        let entry = entry.trim();
+                        entry
+                            .parse::<ipnet::IpNet>()
+                            .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                            .with_context(|| format!("KEYDESK_OUTBOUND_ALLOW: {entry:?} is not an address or network"))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let extra_roots_pem = var("KEYDESK_OUTBOUND_CA_FILE")
+            .map(|path| {
+                std::fs::read_to_string(&path).with_context(|| format!("KEYDESK_OUTBOUND_CA_FILE: cannot read {path}"))
+            })
+            .transpose()?;
+        let timeout = var("KEYDESK_OUTBOUND_TIMEOUT_SECS")
+            .map(|t| t.parse().context("KEYDESK_OUTBOUND_TIMEOUT_SECS must be a whole number of seconds"))
+            .transpose()?
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(OutboundSettings::default().timeout);
+        Ok(OutboundSettings { allow, extra_roots_pem, timeout })
+    }
 }
 
 /// Outgoing SMS through a Twilio-style Messages API. Without an account id, messages go to the outbox.
@@ -132,6 +181,7 @@ impl Settings {
                 token: var("KEYDESK_SMS_TOKEN").map(SecretString::from),
                 from: var("KEYDESK_SMS_FROM").unwrap_or_default(),
             },
+            outbound: OutboundSettings::from_env()?,
         })
     }
 
@@ -160,6 +210,7 @@ impl Settings {
             sms: SmsSettings { base_url: String::new(), account: None, token: None, from: String::new() },
             trusted_proxies: Vec::new(),
             shared_limits,
+            outbound: OutboundSettings::default(),
         }
     }
 

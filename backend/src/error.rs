@@ -13,6 +13,9 @@ pub enum ApiError {
     /// 422: the request was read, and some fields break the rules.
     #[error("{message}")]
     Validation { message: String, fields: FieldErrors },
+    /// 422 with its own code: one field is unusable in a way a client may want to tell apart.
+    #[error("{message}")]
+    Rejected { code: &'static str, field: &'static str, message: String },
     /// 401: no valid credentials.
     #[error("{0}")]
     Unauthorized(String),
@@ -37,6 +40,9 @@ pub enum ApiError {
     /// 502: an email or SMS could not be sent.
     #[error("{0}")]
     DeliveryFailed(String),
+    /// 502: a remote server named in the request could not be reached, or answered unusably.
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     /// 429, with `Retry-After`.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
@@ -63,7 +69,10 @@ impl ApiError {
             ApiError::Validation { .. } => "validation_failed",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::BadCredentials(_) => "invalid_credentials",
-            ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::Forbidden { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Rejected { code, .. }
+            | ApiError::Upstream { code, .. } => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PayloadTooLarge => "payload_too_large",
@@ -91,7 +100,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation { .. } | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) | ApiError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -100,7 +109,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::DeliveryFailed(_) => StatusCode::BAD_GATEWAY,
+            ApiError::DeliveryFailed(_) | ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +121,9 @@ impl ResponseError for ApiError {
                 ("Something went wrong on our side. Please try again.".to_string(), None)
             }
             ApiError::Validation { message, fields } => (message.clone(), Some(fields.clone())),
+            ApiError::Rejected { field, message, .. } => {
+                (message.clone(), Some(FieldErrors::from([(field.to_string(), vec![message.clone()])])))
+            }
             other => (other.to_string(), None),
         };
         let mut response = HttpResponse::build(self.status_code());

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod openapi;
+pub mod outbound;
 pub mod outbox;
 pub mod rate_limit;
 pub mod routes;

@@ -30,6 +30,11 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::deployments::create,
         routes::deployments::update,
         routes::deployments::delete,
+        routes::certificates::list,
+        routes::certificates::create,
+        routes::certificates::delete,
+        routes::certificates::test,
+        routes::rest_requests::send,
         routes::js_libraries::list,
         routes::js_libraries::create,
         routes::js_libraries::get,
@@ -47,7 +52,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

@@ -42,6 +42,8 @@ impl Application {
         let auth_limiter = AuthRateLimiter::connect(&settings.shared_limits).await?;
         let mailer = Mailer::from_settings(&settings)?;
         let sms = SmsSender::from_settings(&settings)?;
+        let outbound =
+            crate::outbound::Outbound::new(&settings.outbound).context("KEYDESK_OUTBOUND_CA_FILE is not valid PEM")?;
         let spa_dir = routes::spa::locate(settings.spa_dir.clone());
         match &spa_dir {
             Some(dir) => tracing::info!(dir = %dir.display(), "serving the dashboard"),
@@ -57,6 +59,7 @@ impl Application {
             auth_limiter: Arc::new(auth_limiter),
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
+            outbound: Arc::new(outbound),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

@@ -16,5 +16,6 @@ pub struct AppState {
     pub auth_limiter: Arc<AuthRateLimiter>,
     pub mailer: Arc<Mailer>,
     pub sms: Arc<SmsSender>,
+    pub outbound: Arc<crate::outbound::Outbound>,
     pub settings: Arc<Settings>,
 }

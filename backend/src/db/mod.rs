@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_credentials;
 pub mod applications;
+pub mod certificates;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;

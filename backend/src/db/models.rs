@@ -2,8 +2,8 @@
 //! functions here turn them into the shared DTOs.
 
 use crate::db::schema::{
-    accounts, api_credentials, applications, deployments, developer_keys, devices, js_libraries, sessions, two_factor,
-    two_factor_codes, users,
+    accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, js_libraries,
+    sessions, two_factor, two_factor_codes, users,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -282,4 +282,21 @@ pub struct DeploymentRow {
     pub label: String,
     pub variables: String,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = certificates)]
+pub struct CertificateRow {
+    pub id: String,
+    pub account_id: String,
+    pub domain: String,
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: NaiveDateTime,
+    pub not_after: NaiveDateTime,
+    pub fingerprint_sha256: String,
+    pub chain_pem: String,
+    pub private_key_sealed: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<String>,
 }

@@ -163,7 +163,25 @@ diesel::table! {
 }
 
 diesel::joinable!(application_libraries -> applications (application_id));
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        account_id -> Text,
+        domain -> Text,
+        subject -> Text,
+        issuer -> Text,
+        not_before -> Timestamp,
+        not_after -> Timestamp,
+        fingerprint_sha256 -> Text,
+        chain_pem -> Text,
+        private_key_sealed -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(application_libraries -> js_libraries (library_id));
+diesel::joinable!(certificates -> users (created_by));
 diesel::joinable!(deployments -> applications (application_id));
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(developer_keys -> users (user_id));
@@ -185,4 +203,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     js_libraries,
     application_libraries,
     deployments,
+    certificates,
 );

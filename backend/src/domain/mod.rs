@@ -1,12 +1,16 @@
 //! Validated input types: handlers parse request fields into these before
 //! touching the database, so invalid data cannot travel further.
 
+mod client_certificate;
 mod email;
+mod host;
 mod js_code;
 mod name;
 mod password;
 
+pub use client_certificate::{ClientCertificate, PemProblem, PEM_MAX_BYTES};
 pub use email::Email;
+pub use host::CertDomain;
 pub use js_code::JsCode;
 pub use name::{AccountName, PersonName};
 pub use password::{NewPassword, Password};

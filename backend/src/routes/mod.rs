@@ -4,12 +4,14 @@ pub mod accounts;
 pub mod api_auth;
 pub mod api_credentials;
 pub mod applications;
+pub mod certificates;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
 pub mod health;
 pub mod js_libraries;
 pub mod me;
+pub mod rest_requests;
 pub mod session;
 pub mod spa;
 pub mod two_factor;
@@ -80,6 +82,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::put().to(js_libraries::update))
                         .route(web::delete().to(js_libraries::delete)),
                 )
+                .service(
+                    resource("/v1/certificates")
+                        .route(web::get().to(certificates::list))
+                        .route(web::post().to(certificates::create)),
+                )
+                .service(resource("/v1/certificates/{id}").route(web::delete().to(certificates::delete)))
+                .service(resource("/v1/certificates/{id}/test").route(web::post().to(certificates::test)))
+                .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
                 .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))

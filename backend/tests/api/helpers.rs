@@ -162,6 +162,11 @@ impl TestApp {
         self.request(Method::DELETE, path, None).await
     }
 
+    /// The CSRF token of the last sign-in, for requests built by hand (multipart uploads).
+    pub fn csrf_token(&self) -> String {
+        self.csrf.lock().unwrap().clone().unwrap_or_default()
+    }
+
     fn remember_csrf(&self, body: &Value) {
         if let Some(token) = body["csrf_token"].as_str() {
             *self.csrf.lock().unwrap() = Some(token.to_string());

@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod mtls;
 mod peers;
 
 mod accounts;
 mod admin_cli;
 mod api_auth;
+mod certificates;
 mod developer_keys;
 mod errors;
 mod health;

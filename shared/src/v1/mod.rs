@@ -4,21 +4,25 @@
 pub mod accounts;
 pub mod api_credentials;
 pub mod applications;
+pub mod certificates;
 pub mod developer_keys;
 pub mod devices;
 pub mod health;
 pub mod js_libraries;
 pub mod me;
+pub mod rest_requests;
 pub mod session;
 pub mod two_factor;
 
 pub use accounts::*;
 pub use api_credentials::*;
 pub use applications::*;
+pub use certificates::*;
 pub use developer_keys::*;
 pub use devices::*;
 pub use health::*;
 pub use js_libraries::*;
 pub use me::*;
+pub use rest_requests::*;
 pub use session::*;
 pub use two_factor::*;

@@ -1,0 +1,51 @@
+//! `POST /api/v1/rest-requests`: an application's REST or SOAP request, sent with the account's client
+//! certificate for the host when it has one.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::outbound::{rest, OutboundError};
+use crate::routes::certificates::identity_for;
+use crate::state::AppState;
+use actix_web::web;
+use shared::v1::{RestRequest, RestResponse};
+use shared::ErrorBody;
+
+#[utoipa::path(post, path = "/api/v1/rest-requests", tag = "certificates", request_body = RestRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The remote server's answer, whatever its status", body = RestResponse),
+        (status = 422, description = "Bad URL or header", body = ErrorBody),
+        (status = 502, description = "The remote server could not be reached (DNS, internal address, TLS \
+            handshake, timeout), its answer is over 1 MiB, or its body is not of the return type; `code` and \
+            `error` say which", body = ErrorBody)))]
+pub async fn send(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: web::Json<RestRequest>,
+) -> ApiResult<web::Json<RestResponse>> {
+    let request = body.into_inner();
+    let headers = rest::parse_headers(&request).map_err(|problem| ApiError::field("headers", problem))?;
+    let host = reqwest::Url::parse(request.url.trim())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .ok_or_else(|| ApiError::field("url", "Enter an absolute http:// or https:// URL"))?;
+    let (certificate, identity) = match identity_for(&state, &caller.account.id, &host).await? {
+        Some((domain, identity)) => (Some(domain), Some(identity)),
+        None => (None, None),
+    };
+    let answer = state
+        .outbound
+        .send(&request.url, identity, |client, url| rest::build(client, url, &request, headers))
+        .await
+        .map_err(|problem| match problem {
+            OutboundError::BadUrl(problem) => ApiError::field("url", problem),
+            other => ApiError::Upstream { code: other.code(), message: other.to_string() },
+        })?;
+    let body = rest::parse_body(&answer.body, request.return_type)
+        .map_err(|message| ApiError::Upstream { code: "answer_not_of_return_type", message })?;
+    let headers = answer
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
+    Ok(web::Json(RestResponse { status: answer.status.as_u16(), headers, body, client_certificate: certificate }))
+}
