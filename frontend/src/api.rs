@@ -4,10 +4,11 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, ChangePasswordRequest, CodeSentResponse,
-    DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest,
-    JsLibraryResponse, MeResponse, PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest,
-    SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
+    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, CertificateResponse, CertificateTestRequest,
+    CertificateTestResponse, ChangePasswordRequest, CodeSentResponse, DeploymentRequest, DeploymentResponse,
+    DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest, JsLibraryResponse, MeResponse,
+    PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
+    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -22,6 +23,15 @@ pub struct ApiFailure {
 impl ApiFailure {
     fn local(message: &str) -> Self {
         ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: "network_error".into(), fields: None } }
+    }
+
+    /// A problem found before anything was sent, shown under its field.
+    pub fn for_field(field: &str, problem: &str) -> Self {
+        let fields = shared::FieldErrors::from([(field.to_string(), vec![problem.to_string()])]);
+        ApiFailure {
+            status: 0,
+            body: ErrorBody { error: problem.into(), code: "validation_failed".into(), fields: Some(fields) },
+        }
     }
 
     /// The problems with one field, joined, if the server named it.
@@ -50,7 +60,21 @@ enum Verb {
     Delete,
 }
 
+/// The body of a request: JSON, or a form with a file.
+enum Body<'a, B: Serialize> {
+    Json(&'a B),
+    Form(web_sys::FormData),
+}
+
 async fn send<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiFailure> {
+    send_body(verb, path, body.map(Body::Json)).await
+}
+
+async fn send_body<T: DeserializeOwned, B: Serialize>(
+    verb: Verb,
+    path: &str,
+    body: Option<Body<'_, B>>,
+) -> Result<T, ApiFailure> {
     let builder: RequestBuilder = match verb {
         Verb::Get => Request::get(path),
         Verb::Post => Request::post(path),
@@ -63,9 +87,12 @@ async fn send<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<&impl Se
         None => builder,
     };
     let request = match body {
-        Some(body) => builder.json(body).map_err(|_| ApiFailure::local("The request could not be prepared."))?,
-        None => builder.build().map_err(|_| ApiFailure::local("The request could not be prepared."))?,
-    };
+        Some(Body::Json(body)) => builder.json(body),
+        // The browser sets the multipart Content-Type with its boundary.
+        Some(Body::Form(form)) => builder.body(form),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiFailure::local("The request could not be prepared."))?;
     let response = request
         .send()
         .await
@@ -197,4 +224,25 @@ pub async fn update_deployment(id: String, request: DeploymentUpdate) -> Result<
 
 pub async fn delete_deployment(id: String) -> Result<(), ApiFailure> {
     send(Verb::Delete, &format!("/api/v1/deployments/{id}"), NO_BODY).await
+}
+
+pub async fn list_certificates() -> Result<Vec<CertificateResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/certificates", NO_BODY).await
+}
+
+/// Uploads the .pem file as the file picker gave it, with its domain.
+pub async fn add_certificate(domain: String, file: web_sys::File) -> Result<CertificateResponse, ApiFailure> {
+    let form = web_sys::FormData::new().map_err(|_| ApiFailure::local("The upload could not be prepared."))?;
+    form.append_with_str("domain", &domain)
+        .and_then(|()| form.append_with_blob_and_filename("file", &file, &file.name()))
+        .map_err(|_| ApiFailure::local("The upload could not be prepared."))?;
+    send_body::<_, ()>(Verb::Post, "/api/v1/certificates", Some(Body::Form(form))).await
+}
+
+pub async fn delete_certificate(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/certificates/{id}"), NO_BODY).await
+}
+
+pub async fn test_certificate(id: String, url: Option<String>) -> Result<CertificateTestResponse, ApiFailure> {
+    send(Verb::Post, &format!("/api/v1/certificates/{id}/test"), Some(&CertificateTestRequest { url })).await
 }

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    account::AccountPage, applications::ApplicationsPage, home::Home, js_libraries::JsLibrariesPage,
-    not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
+    account::AccountPage, applications::ApplicationsPage, certificates::CertificatesPage, home::Home,
+    js_libraries::JsLibrariesPage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use state::{Notices, Session};
 
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignInPage/>
                         <Route path=path!("/sign-up") view=SignUpPage/>
                         <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/account/certificates") view=CertificatesPage/>
                         <Route path=path!("/account/js-libraries") view=JsLibrariesPage/>
                         <Route path=path!("/account/applications") view=ApplicationsPage/>
                     </Routes>

@@ -141,12 +141,15 @@ fn node_packages(ws: &Workspace) -> anyhow::Result<()> {
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Debian's Chromium for the browser tests.
+/// Debian's Chromium for the browser tests, and openssl, which makes their test certificates.
 pub fn chromium() -> anyhow::Result<()> {
-    if Path::new(CHROMIUM).exists() {
-        return Ok(());
+    if !Path::new(CHROMIUM).exists() {
+        step("Installing Chromium", "about 2 minutes", || apt_install(&["chromium"]))?;
     }
-    step("Installing Chromium", "about 2 minutes", || apt_install(&["chromium"]))
+    if !Path::new("/usr/bin/openssl").exists() {
+        step("Installing openssl", "seconds", || apt_install(&["openssl"]))?;
+    }
+    Ok(())
 }
 
 /// The load generator for `cargo xtask bench`.

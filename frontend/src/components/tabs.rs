@@ -3,8 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const TABS: [(&str, &str); 3] =
-    [("Account", "/account"), ("JS Libraries", "/account/js-libraries"), ("Applications", "/account/applications")];
+const TABS: [(&str, &str); 4] = [
+    ("Account", "/account"),
+    ("Certificates", "/account/certificates"),
+    ("JS Libraries", "/account/js-libraries"),
+    ("Applications", "/account/applications"),
+];
 
 #[component]
 pub fn TabBar() -> impl IntoView {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod applications;
+pub mod certificates;
 pub mod home;
 pub mod js_libraries;
 pub mod not_found;

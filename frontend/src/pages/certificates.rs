@@ -1,0 +1,199 @@
+//! `/account/certificates`: client-side certificates, presented on outbound requests to their domain.
+
+use crate::api::{self, ApiFailure};
+use crate::components::account_shell::AccountShell;
+use crate::components::dialog::ConfirmDialog;
+use crate::components::field::Field;
+use crate::state::{format_time, Notices, ReloadingList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::{CertificateResponse, CertificateStatus, CertificateTestResponse};
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn CertificatesPage() -> impl IntoView {
+    let notices = Notices::get();
+    let certificates = ReloadingList::new(api::list_certificates);
+    let adding = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let deleting = RwSignal::new(None::<CertificateResponse>);
+    let testing = RwSignal::new(None::<CertificateResponse>);
+    let remove = move |()| {
+        let Some(certificate) = deleting.get_untracked() else { return };
+        certificates.remove(notices, api::delete_certificate(certificate.id), "The certificate is deleted.");
+    };
+
+    view! {
+        <AccountShell>
+            <section class="card" aria-labelledby="certificates-title">
+                <div class="card-head">
+                    <h2 id="certificates-title">"Client-side Certificates"</h2>
+                    <button class="button primary" on:click=move |_| adding.set(true)>"Add Certificate"</button>
+                </div>
+                <p class="help">"When an application's REST or SOAP request goes to a domain below, the server is shown that domain's certificate."</p>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || certificates.items.get().map(|result| match result {
+                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No certificates yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="certificates">
+                                    <thead><tr>
+                                        <th>"Domain"</th><th>"Subject"</th><th>"Issuer"</th><th>"Valid from"</th><th>"Valid until"</th>
+                                        <th>"SHA-256 fingerprint"</th><th>"Added"</th><th><span class="visually-hidden">"Actions"</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|c| {
+                                            let (for_test, for_delete) = (c.clone(), c.clone());
+                                            let added = match &c.created_by {
+                                                Some(name) => format!("{} by {name}", format_time(c.created_at)),
+                                                None => format_time(c.created_at),
+                                            };
+                                            view! {
+                                                <tr>
+                                                    <td>{c.domain.clone()}</td>
+                                                    <td class="wrap">{c.subject.clone()}</td>
+                                                    <td class="wrap">{c.issuer.clone()}</td>
+                                                    <td>{format_time(c.not_before)}</td>
+                                                    <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
+                                                    <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
+                                                    <td>{added}</td>
+                                                    <td class="actions">
+                                                        <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
+                                                        <button class="button danger-outline small" on:click=move |_| {
+                                                            deleting.set(Some(for_delete.clone()));
+                                                            confirm_delete.set(true);
+                                                        }>"Delete"</button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </section>
+            <Show when=move || adding.get()>
+                <AddCertificate open=adding list=certificates/>
+            </Show>
+            {move || testing.get().map(|certificate| view! { <TestCertificate certificate testing/> })}
+            <ConfirmDialog
+                open=confirm_delete
+                title="Delete this certificate?"
+                message=Signal::derive(move || deleting.get().map(|c| format!(
+                    "Requests to {} will no longer present a client certificate.", c.domain
+                )).unwrap_or_default())
+                yes_label="Yes"
+                danger=true
+                on_yes=Callback::new(remove)
+            />
+        </AccountShell>
+    }
+}
+
+#[component]
+fn StatusBadge(status: CertificateStatus) -> impl IntoView {
+    match status {
+        CertificateStatus::Valid => None,
+        CertificateStatus::Expiring => Some(view! { <span class="badge warn">"Expires within 30 days"</span> }),
+        CertificateStatus::Expired => Some(view! { <span class="badge bad">"Expired"</span> }),
+    }
+}
+
+/// The Add Certificate window: Domain and a .pem file.
+#[component]
+fn AddCertificate(open: RwSignal<bool>, list: ReloadingList<CertificateResponse>) -> impl IntoView {
+    let notices = Notices::get();
+    let domain = RwSignal::new(String::new());
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let saving = RwSignal::new(false);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let file = file_input
+            .get()
+            .and_then(|input| input.unchecked_into::<web_sys::HtmlInputElement>().files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else {
+            failure.set(Some(ApiFailure::for_field("file", "Choose the .pem file to upload")));
+            return;
+        };
+        saving.set(true);
+        spawn_local(async move {
+            match api::add_certificate(domain.get_untracked(), file).await {
+                Ok(_) => {
+                    open.set(false);
+                    list.reload();
+                    notices.show("The certificate is added.");
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+            saving.set(false);
+        });
+    };
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+
+    view! {
+        <div class="modal-backdrop">
+            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="add-certificate-title" on:submit=add novalidate>
+                <h2 id="add-certificate-title">"Add Certificate"</h2>
+                <Field id="certificate-domain" label="Domain" value=domain error=field_error("domain") required=true/>
+                <div class="field" class:has-error=move || field_error("file").with(Option::is_some)>
+                    <label for="certificate-file">"Upload File (.pem)"</label>
+                    <input id="certificate-file" type="file" accept=".pem,application/x-pem-file" node_ref=file_input
+                        aria-describedby="certificate-file-help certificate-file-error"/>
+                    <p class="meta" id="certificate-file-help">"The client certificate (and its chain) with its unencrypted private key, in one PEM file."</p>
+                    <p class="field-error" id="certificate-file-error" role="alert">{move || field_error("file").get()}</p>
+                </div>
+                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || saving.get()>"Add"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// Connects to the certificate's domain (or a URL on it) presenting the certificate, and says how it went.
+#[component]
+fn TestCertificate(certificate: CertificateResponse, testing: RwSignal<Option<CertificateResponse>>) -> impl IntoView {
+    let url = RwSignal::new(format!("https://{}/", certificate.domain.trim_start_matches("*.")));
+    let outcome = RwSignal::new(None::<Result<CertificateTestResponse, ApiFailure>>);
+    let running = RwSignal::new(false);
+    let id = certificate.id.clone();
+    let run = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        running.set(true);
+        outcome.set(None);
+        let id = id.clone();
+        spawn_local(async move {
+            outcome.set(Some(api::test_certificate(id, Some(url.get_untracked())).await));
+            running.set(false);
+        });
+    };
+    view! {
+        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { testing.set(None) }>
+            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="test-certificate-title" on:submit=run novalidate>
+                <h2 id="test-certificate-title">{format!("Test the certificate for {}", certificate.domain)}</h2>
+                <Field id="test-url" label="URL" value=url
+                    error=Signal::derive(move || outcome.get().and_then(|o| o.err()).and_then(|f| f.field("url")))/>
+                <div role="status" aria-live="polite" data-testid="test-outcome">
+                    {move || outcome.get().map(|o| match o {
+                        Ok(o) => view! { <p class=if o.ok { "outcome good" } else { "outcome bad" }>{o.message}</p> }.into_any(),
+                        Err(f) if f.body.fields.is_none() => view! { <p class="outcome bad">{f.message()}</p> }.into_any(),
+                        Err(_) => ().into_any(),
+                    })}
+                </div>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| testing.set(None)>"Close"</button>
+                    <button type="submit" class="button primary" disabled=move || running.get()>
+                        {move || if running.get() { "Testing…" } else { "Run Test" }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
