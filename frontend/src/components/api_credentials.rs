@@ -1,7 +1,7 @@
 //! API credentials from `POST /api/auth`: a table with Revoke.
 
 use crate::api;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
 use shared::v1::ApiCredentialResponse;
@@ -42,10 +42,7 @@ pub fn ApiCredentials() -> impl IntoView {
                                                 <td>{format_time(c.created_at)}</td>
                                                 <td>{format_time(c.last_used_at)}</td>
                                                 <td>
-                                                    <button class="button danger-outline small" on:click=move |_| {
-                                                        target.set(Some(row.clone()));
-                                                        confirm.set(true);
-                                                    }>"Revoke"</button>
+                                                    <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
                                                 </td>
                                             </tr>
                                         }

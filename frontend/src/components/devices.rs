@@ -1,7 +1,7 @@
 //! Remembered devices: browsers that signed in as this user, with Forget.
 
 use crate::api;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
 use shared::v1::DeviceResponse;
@@ -46,10 +46,7 @@ pub fn Devices() -> impl IntoView {
                                                 <td>{d.ip.clone()}</td>
                                                 <td>{format_time(d.last_seen_at)}</td>
                                                 <td>
-                                                    <button class="button danger-outline small" on:click=move |_| {
-                                                        target.set(Some(row.clone()));
-                                                        confirm.set(true);
-                                                    }>"Forget"</button>
+                                                    <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
                                                 </td>
                                             </tr>
                                         }

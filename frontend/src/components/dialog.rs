@@ -3,6 +3,22 @@
 use crate::components::field::Field;
 use leptos::prelude::*;
 
+/// A row's destructive button: it picks the row as `target` and opens the confirmation.
+#[component]
+pub fn AskButton<T: Clone + Send + Sync + 'static>(
+    label: &'static str,
+    item: T,
+    target: RwSignal<Option<T>>,
+    confirm: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <button class="button danger-outline small" on:click=move |_| {
+            target.set(Some(item.clone()));
+            confirm.set(true);
+        }>{label}</button>
+    }
+}
+
 /// A modal asking to confirm an action. `open` shows it; Yes calls `on_yes` and closes it.
 #[component]
 pub fn ConfirmDialog(

@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -60,10 +60,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                                     <td>{added}</td>
                                                     <td class="actions">
                                                         <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
-                                                        <button class="button danger-outline small" on:click=move |_| {
-                                                            deleting.set(Some(for_delete.clone()));
-                                                            confirm_delete.set(true);
-                                                        }>"Delete"</button>
+                                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
                                                     </td>
                                                 </tr>
                                             }

@@ -3,7 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
-use crate::components::dialog::ConfirmDialog;
+use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -84,10 +84,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                                                     <td>{format_time(library.updated_at)}</td>
                                                     <td class="actions">
                                                         <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                                        <button class="button danger-outline small" on:click=move |_| {
-                                                            deleting.set(Some(for_delete.clone()));
-                                                            confirm_delete.set(true);
-                                                        }>"Delete"</button>
+                                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
                                                     </td>
                                                 </tr>
                                             }
