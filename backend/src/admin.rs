@@ -30,6 +30,19 @@ pub enum AdminCommand {
         #[arg(long, default_value = "admin")]
         role: String,
     },
+    /// Account settings only an operator changes.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Show the OAuth Tokens tab and its endpoints to the account (ACCOUNT: its id or its exact name).
+    EnableStripe { account: String },
+    /// Hide them again; stored tokens are kept.
+    DisableStripe { account: String },
 }
 
 pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
@@ -43,7 +56,28 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             })
             .await?
         }
+        AdminCommand::Account { command } => {
+            let (account, enabled) = match command {
+                AccountCommand::EnableStripe { account } => (account, true),
+                AccountCommand::DisableStripe { account } => (account, false),
+            };
+            let location = settings.database_location();
+            actix_web::web::block(move || set_stripe(&location, &account, enabled)).await?
+        }
     }
+}
+
+fn set_stripe(location: &str, account: &str, enabled: bool) -> anyhow::Result<()> {
+    let mut conn = db::pool::connect(location)?.get()?;
+    let found = accounts::find_by_id_or_name(&mut conn, account)?;
+    let target = match found.as_slice() {
+        [one] => one,
+        [] => bail!("no account has the id or name {account:?}"),
+        _ => bail!("several accounts are named {account:?}; give the id"),
+    };
+    accounts::set_stripe_enabled(&mut conn, &target.id, enabled)?;
+    println!("Stripe {} for {} ({})", if enabled { "enabled" } else { "disabled" }, target.name, target.id);
+    Ok(())
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -30,6 +30,50 @@ pub struct Settings {
     /// (several instances may share it), `off` on SQLite (one instance).
     pub shared_limits: crate::rate_limit::SharedLimits,
     pub outbound: OutboundSettings,
+    pub stripe: StripeSettings,
+    /// `KEYDESK_PUBLIC_URL`: how browsers reach Keydesk (e.g. `https://keydesk.example.com`), for
+    /// OAuth redirect URIs. Default: the scheme and Host of the request.
+    pub public_url: Option<String>,
+    /// `KEYDESK_OPERATOR_TOKEN`: enables the operator endpoints (`Authorization: Bearer ...`). Without it
+    /// they do not exist.
+    pub operator_token: Option<SecretString>,
+}
+
+/// Stripe Connect OAuth. Live and test each need their client id and secret key.
+#[derive(Debug, Clone)]
+pub struct StripeSettings {
+    /// `KEYDESK_STRIPE_CONNECT_URL`, default `https://connect.stripe.com`: authorize, token and deauthorize.
+    pub connect_url: String,
+    /// `KEYDESK_STRIPE_LIVE_CLIENT_ID`, `KEYDESK_STRIPE_TEST_CLIENT_ID` (`ca_...`)
+    pub live_client_id: Option<String>,
+    pub test_client_id: Option<String>,
+    /// `KEYDESK_STRIPE_LIVE_SECRET_KEY`, `KEYDESK_STRIPE_TEST_SECRET_KEY` (`sk_live_...`, `sk_test_...`)
+    pub live_secret_key: Option<SecretString>,
+    pub test_secret_key: Option<SecretString>,
+}
+
+impl Default for StripeSettings {
+    fn default() -> Self {
+        StripeSettings {
+            connect_url: "https://connect.stripe.com".into(),
+            live_client_id: None,
+            test_client_id: None,
+            live_secret_key: None,
+            test_secret_key: None,
+        }
+    }
+}
+
+impl StripeSettings {
+    fn from_env() -> Self {
+        StripeSettings {
+            connect_url: var("KEYDESK_STRIPE_CONNECT_URL").unwrap_or_else(|| StripeSettings::default().connect_url),
+            live_client_id: var("KEYDESK_STRIPE_LIVE_CLIENT_ID"),
+            test_client_id: var("KEYDESK_STRIPE_TEST_CLIENT_ID"),
+            live_secret_key: var("KEYDESK_STRIPE_LIVE_SECRET_KEY").map(SecretString::from),
+            test_secret_key: var("KEYDESK_STRIPE_TEST_SECRET_KEY").map(SecretString::from),
+        }
+    }
 }
 
 /// Outbound REST/SOAP requests and certificate tests.
@@ -182,6 +226,9 @@ impl Settings {
                 from: var("KEYDESK_SMS_FROM").unwrap_or_default(),
             },
             outbound: OutboundSettings::from_env()?,
+            stripe: StripeSettings::from_env(),
+            public_url: var("KEYDESK_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            operator_token: var("KEYDESK_OPERATOR_TOKEN").map(SecretString::from),
         })
     }
 
@@ -211,6 +258,9 @@ impl Settings {
             trusted_proxies: Vec::new(),
             shared_limits,
             outbound: OutboundSettings::default(),
+            stripe: StripeSettings::default(),
+            public_url: None,
+            operator_token: None,
         }
     }
 

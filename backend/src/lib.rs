@@ -19,4 +19,5 @@ pub mod routes;
 pub mod sms;
 pub mod startup;
 pub mod state;
+pub mod stripe;
 pub mod telemetry;

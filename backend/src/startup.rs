@@ -60,6 +60,7 @@ impl Application {
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
             outbound: Arc::new(outbound),
+            stripe: Arc::new(crate::stripe::Stripe::new(settings.stripe.clone())?),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

@@ -17,5 +17,6 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     pub sms: Arc<SmsSender>,
     pub outbound: Arc<crate::outbound::Outbound>,
+    pub stripe: Arc<crate::stripe::Stripe>,
     pub settings: Arc<Settings>,
 }

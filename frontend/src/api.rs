@@ -4,9 +4,10 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, CertificateResponse, CertificateTestRequest,
-    CertificateTestResponse, ChangePasswordRequest, CodeSentResponse, DeploymentRequest, DeploymentResponse,
-    DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest, JsLibraryResponse, MeResponse,
+    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, AuthorizeResponse, CertificateResponse,
+    CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse, DeploymentRequest,
+    DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest, JsLibraryResponse,
+    MeResponse, OAuthTokenRequest, OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse,
     PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
     StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
 };
@@ -245,4 +246,29 @@ pub async fn delete_certificate(id: String) -> Result<(), ApiFailure> {
 
 pub async fn test_certificate(id: String, url: Option<String>) -> Result<CertificateTestResponse, ApiFailure> {
     send(Verb::Post, &format!("/api/v1/certificates/{id}/test"), Some(&CertificateTestRequest { url })).await
+}
+
+pub async fn list_oauth_tokens() -> Result<Vec<OAuthTokenResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/oauth-tokens", NO_BODY).await
+}
+
+/// Starts Stripe's authorization; the answer says where to send the browser.
+pub async fn start_oauth_token(request: OAuthTokenRequest) -> Result<AuthorizeResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/oauth-tokens", Some(&request)).await
+}
+
+pub async fn update_oauth_token(id: String, request: OAuthTokenUpdate) -> Result<OAuthTokenUpdateResponse, ApiFailure> {
+    send(Verb::Patch, &format!("/api/v1/oauth-tokens/{id}"), Some(&request)).await
+}
+
+/// Deauthorizes at Stripe, then removes it; `local_only` skips Stripe (after a failed deauthorization).
+pub async fn delete_oauth_token(id: String, local_only: bool) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/oauth-tokens/{id}?local_only={local_only}"), NO_BODY).await
+}
+
+/// Leaves the app for `url` (Stripe's authorize page).
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(url);
+    }
 }

@@ -17,3 +17,16 @@ pub fn insert_with_first_user(conn: &mut DbConnection, account: NewAccount, user
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<AccountRow>> {
     accounts::table.find(id).select(AccountRow::as_select()).first(conn).optional()
 }
+
+/// Turns Stripe on or off for the account; 0 when there is no such account.
+pub fn set_stripe_enabled(conn: &mut DbConnection, id: &str, enabled: bool) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id)).set(accounts::stripe_enabled.eq(enabled)).execute(conn)
+}
+
+/// The account an operator names: by id, else by its exact name when only one account has it.
+pub fn find_by_id_or_name(conn: &mut DbConnection, id_or_name: &str) -> QueryResult<Vec<AccountRow>> {
+    if let Some(account) = find(conn, id_or_name)? {
+        return Ok(vec![account]);
+    }
+    accounts::table.filter(accounts::name.eq(id_or_name)).select(AccountRow::as_select()).load(conn)
+}

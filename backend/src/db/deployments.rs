@@ -37,16 +37,18 @@ fn owned(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<Opt
         .optional()
 }
 
-/// Sets the label and variables of the account's deployment; None when it has none with that id.
+/// Sets the label, variables (JSON) and OAuth token of the account's deployment; None when it has none
+/// with that id.
 pub fn update(
     conn: &mut DbConnection,
     account_id: &str,
     id: &str,
-    label: &str,
-    variables: &str,
+    (label, variables, oauth_token_id): (&str, &str, Option<&str>),
 ) -> QueryResult<Option<DeploymentRow>> {
     let Some(id) = owned(conn, account_id, id)? else { return Ok(None) };
-    diesel::update(deps::table.find(&id)).set((deps::label.eq(label), deps::variables.eq(variables))).execute(conn)?;
+    diesel::update(deps::table.find(&id))
+        .set((deps::label.eq(label), deps::variables.eq(variables), deps::oauth_token_id.eq(oauth_token_id)))
+        .execute(conn)?;
     deps::table.find(&id).select(DeploymentRow::as_select()).first(conn).map(Some)
 }
 

@@ -10,6 +10,8 @@ pub mod developer_keys;
 pub mod devices;
 pub mod js_libraries;
 pub mod models;
+pub mod oauth_states;
+pub mod oauth_tokens;
 pub mod pool;
 pub mod rate_limit_counters;
 pub mod schema;

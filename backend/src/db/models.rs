@@ -3,7 +3,7 @@
 
 use crate::db::schema::{
     accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, js_libraries,
-    sessions, two_factor, two_factor_codes, users,
+    oauth_states, oauth_tokens, sessions, two_factor, two_factor_codes, users,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -17,6 +17,7 @@ pub struct AccountRow {
     pub id: String,
     pub name: String,
     pub created_at: NaiveDateTime,
+    pub stripe_enabled: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -209,7 +210,7 @@ pub fn me_response(
         id: user.id,
         name: user.name,
         email: user.email,
-        account: AccountSummary { id: account.id, name: account.name },
+        account: AccountSummary { id: account.id, name: account.name, stripe_enabled: account.stripe_enabled },
         created_at: user.created_at.and_utc(),
         developer_key: developer_key_state(key),
         two_factor,
@@ -282,6 +283,7 @@ pub struct DeploymentRow {
     pub label: String,
     pub variables: String,
     pub created_at: NaiveDateTime,
+    pub oauth_token_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -299,4 +301,34 @@ pub struct CertificateRow {
     pub private_key_sealed: String,
     pub created_at: NaiveDateTime,
     pub created_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = oauth_tokens)]
+pub struct OAuthTokenRow {
+    pub id: String,
+    pub account_id: String,
+    pub provider: String,
+    pub token_type: String,
+    pub description: String,
+    pub stripe_user_id: String,
+    pub livemode: bool,
+    pub scope: String,
+    pub access_token_sealed: String,
+    pub refresh_token_sealed: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = oauth_states)]
+pub struct OAuthStateRow {
+    pub state_hash: String,
+    pub session_id: String,
+    pub account_id: String,
+    pub token_type: String,
+    pub description: String,
+    pub token_id: Option<String>,
+    pub expires_at: NaiveDateTime,
 }

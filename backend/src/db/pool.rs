@@ -28,13 +28,10 @@ struct SqlitePragmas;
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
-            // WAL lets readers run beside the writer; the busy timeout makes writers
-            // queue instead of failing with "database is locked".
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-            )
-            .map_err(diesel::r2d2::Error::QueryError)?;
+            // The busy timeout makes writers queue instead of failing with "database is locked".
+            // WAL is set once per file, in `connect`: switching modes takes a lock of its own.
+            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -47,6 +44,10 @@ pub fn connect(location: &str) -> anyhow::Result<DbPool> {
     let builder = if is_postgres {
         builder.max_size(16)
     } else {
+        // WAL lets readers run beside the writer; it is a property of the file, so it stays set.
+        let mut first = <SqliteConnection as diesel::Connection>::establish(location)
+            .with_context(|| format!("Failed to open the database ({location})"))?;
+        first.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")?;
         builder.max_size(8).connection_customizer(Box::new(SqlitePragmas))
     };
     let pool = builder

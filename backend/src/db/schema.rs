@@ -5,6 +5,7 @@ diesel::table! {
         id -> Text,
         name -> Text,
         created_at -> Timestamp,
+        stripe_enabled -> Bool,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         label -> Text,
         variables -> Text,
         created_at -> Timestamp,
+        oauth_token_id -> Nullable<Text>,
     }
 }
 
@@ -180,7 +182,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        provider -> Text,
+        token_type -> Text,
+        description -> Text,
+        stripe_user_id -> Text,
+        livemode -> Bool,
+        scope -> Text,
+        access_token_sealed -> Text,
+        refresh_token_sealed -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_states (state_hash) {
+        state_hash -> Text,
+        session_id -> Text,
+        account_id -> Text,
+        token_type -> Text,
+        description -> Text,
+        token_id -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(application_libraries -> js_libraries (library_id));
+diesel::joinable!(deployments -> oauth_tokens (oauth_token_id));
+diesel::joinable!(oauth_tokens -> users (created_by));
 diesel::joinable!(certificates -> users (created_by));
 diesel::joinable!(deployments -> applications (application_id));
 diesel::joinable!(users -> accounts (account_id));
@@ -204,4 +238,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_libraries,
     deployments,
     certificates,
+    oauth_tokens,
+    oauth_states,
 );

@@ -2,7 +2,7 @@
 
 use crate::auth::CurrentUser;
 use crate::db::models::DeploymentRow;
-use crate::db::{self, applications, deployments};
+use crate::db::{self, applications, deployments, oauth_tokens};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -52,6 +52,7 @@ pub fn deployment_response(row: DeploymentRow) -> DeploymentResponse {
         application_id: row.application_id,
         label: row.label,
         created_at: row.created_at.and_utc(),
+        oauth_token_id: row.oauth_token_id,
     }
 }
 
@@ -80,6 +81,7 @@ pub async fn create(
         label,
         variables,
         created_at: Utc::now().naive_utc(),
+        oauth_token_id: None,
     };
     let account_id = caller.account.id;
     let created = db::run(&state.pool, move |conn| {
@@ -104,9 +106,21 @@ pub async fn update(
     body: web::Json<DeploymentUpdate>,
 ) -> ApiResult<web::Json<DeploymentResponse>> {
     let (label, variables) = parse_deployment(&body.label, &body.variables)?;
+    let token_id = body.into_inner().oauth_token_id;
+    if token_id.is_some() && !caller.account.stripe_enabled {
+        return Err(ApiError::field(
+            "oauth_token_id",
+            "OAuth tokens need Stripe, which is not enabled for this account",
+        ));
+    }
     let (account_id, id) = (caller.account.id, id.into_inner());
     let updated = db::run(&state.pool, move |conn| {
-        deployments::update(conn, &account_id, &id, &label, &variables)?
+        if let Some(token_id) = &token_id {
+            if oauth_tokens::find(conn, &account_id, token_id)?.is_none() {
+                return Err(ApiError::field("oauth_token_id", "There is no such OAuth token"));
+            }
+        }
+        deployments::update(conn, &account_id, &id, (&label, &variables, token_id.as_deref()))?
             .ok_or_else(|| ApiError::NotFound("There is no such deployment.".into()))
     })
     .await?;

@@ -11,6 +11,8 @@ pub mod devices;
 pub mod health;
 pub mod js_libraries;
 pub mod me;
+pub mod oauth_tokens;
+pub mod operator;
 pub mod rest_requests;
 pub mod session;
 pub mod spa;
@@ -89,6 +91,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/v1/certificates/{id}").route(web::delete().to(certificates::delete)))
                 .service(resource("/v1/certificates/{id}/test").route(web::post().to(certificates::test)))
+                .service(
+                    resource("/v1/oauth-tokens")
+                        .route(web::get().to(oauth_tokens::list))
+                        .route(web::post().to(oauth_tokens::create)),
+                )
+                .service(
+                    resource("/v1/oauth-tokens/{id}")
+                        .route(web::patch().to(oauth_tokens::update))
+                        .route(web::delete().to(oauth_tokens::delete)),
+                )
+                .service(resource("/v1/oauth/stripe/callback").route(web::get().to(oauth_tokens::callback)))
+                .service(resource("/operator/accounts/{id}/stripe").route(web::put().to(operator::set_stripe)))
                 .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))

@@ -56,3 +56,21 @@ async fn the_operator_command_refuses_a_weak_password_and_says_why() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("password"));
 }
+
+#[tokio::test]
+async fn an_operator_enables_stripe_for_an_account_by_id_or_name() {
+    let app = spawn_app().await;
+    let admin = app.signed_up("ann@example.com").await;
+    let account_id = admin["account"]["id"].as_str().unwrap();
+    let output = keydesk(&app).args(["admin", "account", "enable-stripe", "Acme"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["account"]["stripe_enabled"], true);
+    assert_eq!(app.get("/api/v1/oauth-tokens").await.status(), StatusCode::OK);
+    let output = keydesk(&app).args(["admin", "account", "disable-stripe", account_id]).output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(app.get("/api/v1/oauth-tokens").await.status(), StatusCode::NOT_FOUND);
+    let output = keydesk(&app).args(["admin", "account", "enable-stripe", "No such"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no account"));
+}

@@ -1,6 +1,6 @@
 //! Client certificates: upload checks, storage, and outbound requests that present them (mTLS).
 
-use crate::helpers::{error_body, spawn_app, spawn_app_with, using_postgres, TestApp};
+use crate::helpers::{error_body, spawn_app, spawn_app_with, TestApp};
 use crate::mtls::{MtlsServer, TestCa};
 use base64::Engine;
 use diesel::prelude::*;
@@ -214,19 +214,11 @@ async fn the_database_holds_no_private_key_material() {
         .take_while(|l| !l.starts_with("-----"))
         .collect();
     let key_der = base64::engine::general_purpose::STANDARD.decode(&key_base64).unwrap();
-    let stored: Vec<u8> = if using_postgres() {
+    let stored = app.stored_bytes(|conn| {
         use keydesk::db::schema::certificates::dsl::*;
-        let rows: Vec<(String, String)> =
-            certificates.select((chain_pem, private_key_sealed)).load(&mut app.db()).unwrap();
-        rows.iter().flat_map(|(a, b)| [a.as_bytes(), b.as_bytes()].concat()).collect()
-    } else {
-        // The main file and its write-ahead log, as they are on disk.
-        ["keydesk.sqlite3", "keydesk.sqlite3-wal"]
-            .iter()
-            .filter_map(|f| std::fs::read(app.data_dir.path().join(f)).ok())
-            .flatten()
-            .collect()
-    };
+        let rows: Vec<(String, String)> = certificates.select((chain_pem, private_key_sealed)).load(conn).unwrap();
+        rows.into_iter().flat_map(|(a, b)| [a, b]).collect()
+    });
     assert!(!stored.is_empty());
     let text = String::from_utf8_lossy(&stored);
     assert!(!text.contains(&key_base64[..48]), "the key's PEM is stored in clear");

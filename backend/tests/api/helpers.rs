@@ -124,6 +124,19 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
+    /// What the database holds, as raw as the test can see it: the SQLite file and its write-ahead log;
+    /// on PostgreSQL, the values `columns` reads.
+    pub fn stored_bytes(&self, columns: impl FnOnce(&mut keydesk::db::DbConnection) -> Vec<String>) -> Vec<u8> {
+        if using_postgres() {
+            return columns(&mut self.db()).concat().into_bytes();
+        }
+        ["keydesk.sqlite3", "keydesk.sqlite3-wal"]
+            .iter()
+            .filter_map(|f| std::fs::read(self.data_dir.path().join(f)).ok())
+            .flatten()
+            .collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

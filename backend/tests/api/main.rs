@@ -5,6 +5,7 @@
 mod helpers;
 mod mtls;
 mod peers;
+mod stripe_peer;
 
 mod accounts;
 mod admin_cli;
@@ -16,6 +17,7 @@ mod health;
 mod instances;
 mod js_libraries;
 mod me;
+mod oauth_tokens;
 mod password;
 mod session;
 mod two_factor;

@@ -1,6 +1,7 @@
 //! API credentials from `POST /api/auth`: a table with Revoke.
 
 use crate::api;
+use crate::components::data_table::DataTable;
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -29,27 +30,22 @@ pub fn ApiCredentials() -> impl IntoView {
                     Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No API credentials are in use."</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead><tr><th>"Tool"</th><th>"Login"</th><th>"Created"</th><th>"Last used"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|c| {
-                                        let row = c.clone();
-                                        view! {
-                                            <tr>
-                                                <td>{c.tool.clone()}</td>
-                                                <td><code>{format!("{}…", c.login_hint)}</code></td>
-                                                <td>{format_time(c.created_at)}</td>
-                                                <td>{format_time(c.last_used_at)}</td>
-                                                <td>
-                                                    <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable headers=&["Tool", "Login", "Created", "Last used"]>
+                            {list.into_iter().map(|c| {
+                                let row = c.clone();
+                                view! {
+                                    <tr>
+                                        <td>{c.tool.clone()}</td>
+                                        <td><code>{format!("{}…", c.login_hint)}</code></td>
+                                        <td>{format_time(c.created_at)}</td>
+                                        <td>{format_time(c.last_used_at)}</td>
+                                        <td>
+                                            <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </DataTable>
                     }.into_any(),
                 })}
             </Transition>

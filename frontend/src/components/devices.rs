@@ -1,6 +1,7 @@
 //! Remembered devices: browsers that signed in as this user, with Forget.
 
 use crate::api;
+use crate::components::data_table::DataTable;
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -31,29 +32,24 @@ pub fn Devices() -> impl IntoView {
                 {move || devices.items.get().map(|result| match result {
                     Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table data-testid="devices">
-                                <thead><tr><th>"Browser"</th><th>"Address"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|d| {
-                                        let row = d.clone();
-                                        view! {
-                                            <tr>
-                                                <td class="wrap">
-                                                    {d.user_agent.clone()}
-                                                    {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
-                                                </td>
-                                                <td>{d.ip.clone()}</td>
-                                                <td>{format_time(d.last_seen_at)}</td>
-                                                <td>
-                                                    <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable headers=&["Browser", "Address", "Last sign-in"] testid="devices">
+                            {list.into_iter().map(|d| {
+                                let row = d.clone();
+                                view! {
+                                    <tr>
+                                        <td class="wrap">
+                                            {d.user_agent.clone()}
+                                            {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                        </td>
+                                        <td>{d.ip.clone()}</td>
+                                        <td>{format_time(d.last_seen_at)}</td>
+                                        <td>
+                                            <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </DataTable>
                     }.into_any(),
                 })}
             </Transition>

@@ -3,6 +3,7 @@
 pub mod account_shell;
 pub mod api_credentials;
 pub mod code_editor;
+pub mod data_table;
 pub mod developer_key;
 pub mod devices;
 pub mod dialog;

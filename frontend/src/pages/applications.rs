@@ -4,11 +4,12 @@ use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::field::Field;
-use crate::state::{Notices, ReloadingList};
+use crate::state::{Notices, ReloadingList, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{
-    ApplicationRequest, ApplicationResponse, DeploymentRequest, DeploymentResponse, DeploymentUpdate, JsLibraryResponse,
+    ApplicationRequest, ApplicationResponse, DeploymentRequest, DeploymentResponse, DeploymentUpdate,
+    JsLibraryResponse, OAuthTokenResponse,
 };
 use std::collections::BTreeMap;
 
@@ -17,6 +18,14 @@ pub fn ApplicationsPage() -> impl IntoView {
     let notices = Notices::get();
     let applications = ReloadingList::new(api::list_applications);
     let libraries = ReloadingList::new(api::list_js_libraries);
+    // Tokens are offered for deployments only when Stripe is enabled for the account.
+    let stripe = Session::get().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.account.stripe_enabled));
+    let tokens = ReloadingList::new(move || async move {
+        match stripe {
+            true => api::list_oauth_tokens().await,
+            false => Ok(Vec::new()),
+        }
+    });
     let name = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
 
@@ -49,11 +58,14 @@ pub fn ApplicationsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || {
                     let all_libraries = libraries.items.get().and_then(Result::ok).unwrap_or_default();
+                    let all_tokens = tokens.items.get().and_then(Result::ok).unwrap_or_default();
                     applications.items.get().map(|result| match result {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                         Ok(list) => list
                             .into_iter()
-                            .map(|app| view! { <ApplicationCard app=app libraries=all_libraries.clone() list=applications/> })
+                            .map(|app| view! {
+                                <ApplicationCard app=app libraries=all_libraries.clone() tokens=all_tokens.clone() list=applications/>
+                            })
                             .collect_view()
                             .into_any(),
                     })
@@ -93,6 +105,7 @@ fn save_settings(
 fn ApplicationCard(
     app: ApplicationResponse,
     libraries: Vec<JsLibraryResponse>,
+    tokens: Vec<OAuthTokenResponse>,
     list: ReloadingList<ApplicationResponse>,
 ) -> impl IntoView {
     let notices = Notices::get();
@@ -186,7 +199,7 @@ fn ApplicationCard(
             </fieldset>
             <h3>"Deployments"</h3>
             <ul class="deployments">
-                {app.deployments.into_iter().map(|deployment| view! { <DeploymentItem deployment list/> }).collect_view()}
+                {app.deployments.into_iter().map(|deployment| view! { <DeploymentItem deployment tokens=tokens.clone() list/> }).collect_view()}
             </ul>
             <form class="inline-form" on:submit=deploy novalidate>
                 <Field id=format!("deploy-{app_id}") label="Deployment label (e.g. Production)" value=label/>
@@ -206,11 +219,21 @@ fn ApplicationCard(
 
 /// One deployment: its label and variables, editable in place.
 #[component]
-fn DeploymentItem(deployment: DeploymentResponse, list: ReloadingList<ApplicationResponse>) -> impl IntoView {
+fn DeploymentItem(
+    deployment: DeploymentResponse,
+    tokens: Vec<OAuthTokenResponse>,
+    list: ReloadingList<ApplicationResponse>,
+) -> impl IntoView {
     let notices = Notices::get();
     let editing = RwSignal::new(false);
     let label = RwSignal::new(deployment.label.clone());
     let variables = RwSignal::new(variables_to_text(&deployment.variables));
+    let oauth_token_id = RwSignal::new(deployment.oauth_token_id.clone());
+    let token_name = deployment
+        .oauth_token_id
+        .as_ref()
+        .and_then(|id| tokens.iter().find(|t| &t.id == id))
+        .map(|t| format!(" · token: {}", t.description));
     let problem = RwSignal::new(None::<String>);
     let id = deployment.id.clone();
     let save = {
@@ -221,7 +244,14 @@ fn DeploymentItem(deployment: DeploymentResponse, list: ReloadingList<Applicatio
                 Ok(parsed) => parsed,
                 Err(p) => return problem.set(Some(p)),
             };
-            let (id, request) = (id.clone(), DeploymentUpdate { label: label.get(), variables: parsed });
+            let (id, request) = (
+                id.clone(),
+                DeploymentUpdate {
+                    label: label.get(),
+                    variables: parsed,
+                    oauth_token_id: oauth_token_id.get_untracked(),
+                },
+            );
             spawn_local(async move {
                 match api::update_deployment(id, request).await {
                     Ok(_) => {
@@ -241,6 +271,7 @@ fn DeploymentItem(deployment: DeploymentResponse, list: ReloadingList<Applicatio
         <li data-testid="deployment">
             <strong>{deployment.label.clone()}</strong>
             {(!summary.is_empty()).then(|| format!(" (variables: {summary})"))}
+            {token_name}
             " "
             <button class="link-button" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
             " "
@@ -257,6 +288,29 @@ fn DeploymentItem(deployment: DeploymentResponse, list: ReloadingList<Applicatio
                             prop:value=move || variables.get()
                             on:input=move |ev| variables.set(event_target_value(&ev))></textarea>
                     </div>
+                    {(!tokens.is_empty()).then(|| {
+                        let token_select_id = format!("{id}-token");
+                        view! {
+                            <div class="field">
+                                <label for=token_select_id.clone()>"OAuth token"</label>
+                                <select id=token_select_id on:change=move |ev| {
+                                    let chosen = event_target_value(&ev);
+                                    oauth_token_id.set((!chosen.is_empty()).then_some(chosen));
+                                }>
+                                    <option value="" selected=move || oauth_token_id.with(Option::is_none)>"None"</option>
+                                    {tokens.iter().map(|t| {
+                                        let token_id = t.id.clone();
+                                        let value = t.id.clone();
+                                        view! {
+                                            <option value=value selected=move || oauth_token_id.with(|c| c.as_deref() == Some(token_id.as_str()))>
+                                                {format!("{} ({})", t.description, t.token_type.label())}
+                                            </option>
+                                        }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })}
                     <p class="form-error" role="alert">{move || problem.get()}</p>
                     <button type="submit" class="button primary small">"Save Deployment"</button>
                 </form>

@@ -2,6 +2,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
+use crate::components::data_table::DataTable;
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -36,38 +37,30 @@ pub fn CertificatesPage() -> impl IntoView {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No certificates yet."</p> }.into_any(),
                         Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table data-testid="certificates">
-                                    <thead><tr>
-                                        <th>"Domain"</th><th>"Subject"</th><th>"Issuer"</th><th>"Valid from"</th><th>"Valid until"</th>
-                                        <th>"SHA-256 fingerprint"</th><th>"Added"</th><th><span class="visually-hidden">"Actions"</span></th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|c| {
-                                            let (for_test, for_delete) = (c.clone(), c.clone());
-                                            let added = match &c.created_by {
-                                                Some(name) => format!("{} by {name}", format_time(c.created_at)),
-                                                None => format_time(c.created_at),
-                                            };
-                                            view! {
-                                                <tr>
-                                                    <td>{c.domain.clone()}</td>
-                                                    <td class="wrap">{c.subject.clone()}</td>
-                                                    <td class="wrap">{c.issuer.clone()}</td>
-                                                    <td>{format_time(c.not_before)}</td>
-                                                    <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
-                                                    <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
-                                                    <td>{added}</td>
-                                                    <td class="actions">
-                                                        <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
-                                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <DataTable headers=&["Domain", "Subject", "Issuer", "Valid from", "Valid until", "SHA-256 fingerprint", "Added"] testid="certificates">
+                                {list.into_iter().map(|c| {
+                                    let (for_test, for_delete) = (c.clone(), c.clone());
+                                    let added = match &c.created_by {
+                                        Some(name) => format!("{} by {name}", format_time(c.created_at)),
+                                        None => format_time(c.created_at),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td>{c.domain.clone()}</td>
+                                            <td class="wrap">{c.subject.clone()}</td>
+                                            <td class="wrap">{c.issuer.clone()}</td>
+                                            <td>{format_time(c.not_before)}</td>
+                                            <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
+                                            <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
+                                            <td>{added}</td>
+                                            <td class="actions">
+                                                <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
+                                                <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </DataTable>
                         }.into_any(),
                     })}
                 </Transition>

@@ -3,6 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
+use crate::components::data_table::DataTable;
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -69,29 +70,24 @@ pub fn JsLibrariesPage() -> impl IntoView {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No JS libraries yet."</p> }.into_any(),
                         Ok(list) => view! {
-                            <div class="table-wrap">
-                                <table data-testid="js-libraries">
-                                    <thead><tr><th>"Name"</th><th>"Description"</th><th>"Deployed Applications"</th><th>"Last changed"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|library| {
-                                            let (for_edit, for_delete) = (library.clone(), library.clone());
-                                            let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
-                                            view! {
-                                                <tr>
-                                                    <td>{library.name.clone()}</td>
-                                                    <td class="wrap">{library.description.clone()}</td>
-                                                    <td class="wrap">{deployed}</td>
-                                                    <td>{format_time(library.updated_at)}</td>
-                                                    <td class="actions">
-                                                        <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <DataTable headers=&["Name", "Description", "Deployed Applications", "Last changed"] testid="js-libraries">
+                                {list.into_iter().map(|library| {
+                                    let (for_edit, for_delete) = (library.clone(), library.clone());
+                                    let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+                                    view! {
+                                        <tr>
+                                            <td>{library.name.clone()}</td>
+                                            <td class="wrap">{library.description.clone()}</td>
+                                            <td class="wrap">{deployed}</td>
+                                            <td>{format_time(library.updated_at)}</td>
+                                            <td class="actions">
+                                                <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                                <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </DataTable>
                         }.into_any(),
                     })}
                 </Transition>

@@ -6,5 +6,6 @@ pub mod certificates;
 pub mod home;
 pub mod js_libraries;
 pub mod not_found;
+pub mod oauth_tokens;
 pub mod sign_in;
 pub mod sign_up;

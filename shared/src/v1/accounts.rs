@@ -55,4 +55,7 @@ impl Role {
 pub struct AccountSummary {
     pub id: String,
     pub name: String,
+    /// An operator enabled Stripe for the account: the OAuth Tokens tab and its endpoints exist.
+    #[serde(default)]
+    pub stripe_enabled: bool,
 }

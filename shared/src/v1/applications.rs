@@ -54,6 +54,9 @@ pub struct DeploymentUpdate {
     pub label: String,
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
+    /// The OAuth token assigned to the deployment (accounts with Stripe enabled); none unassigns.
+    #[serde(default)]
+    pub oauth_token_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,4 +67,6 @@ pub struct DeploymentResponse {
     pub label: String,
     pub variables: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub oauth_token_id: Option<String>,
 }

@@ -1,0 +1,65 @@
+// OAuth tokens in a real browser: the whole redirect flow through a Stripe stand-in, edit, assign to a
+// deployment, delete (deauthorizing).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+import { STRIPE_ENV, startStripe } from '../lib/stripe.js';
+
+let stripe;
+const extraEnv = { ...STRIPE_ENV };
+before(async () => {
+  stripe = await startStripe();
+  extraEnv.KEYDESK_STRIPE_CONNECT_URL = stripe.url;
+});
+after(() => stripe?.close());
+const env = serverAndBrowser(extraEnv);
+
+test('a test-mode token is added through Stripe, edited, assigned to a deployment and deleted', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  await signUp(page, env.server.url, { email: uniqueEmail('stripe'), account: 'Stripe Co' });
+  assert.equal(await page.getByRole('link', { name: 'OAuth Tokens' }).count(), 0, 'hidden until Stripe is enabled');
+  execFileSync(process.env.KEYDESK_BIN, ['admin', 'account', 'enable-stripe', 'Stripe Co'],
+    { env: { ...process.env, KEYDESK_DATA_DIR: env.server.dataDir } });
+  await page.reload();
+  await page.getByRole('link', { name: 'OAuth Tokens' }).click();
+  await page.getByText('No OAuth tokens yet.').waitFor();
+
+  await page.getByRole('button', { name: 'Add Token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add Token' });
+  await dialog.getByLabel('Select Token Type').selectOption('test');
+  await dialog.getByLabel('Token Description').fill('Payments line');
+  await dialog.getByRole('button', { name: 'Continue to Stripe' }).click();
+  await page.waitForURL(/\/account\/oauth-tokens\?added=/);
+  const row = page.getByTestId('oauth-tokens').getByRole('row', { name: /Payments line/ });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Test/);
+  assert.match(await row.innerText(), /acct_e2e0000000001/);
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Token' });
+  await edit.getByLabel('Token Description').fill('Main payments line');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const edited = page.getByTestId('oauth-tokens').getByRole('row', { name: /Main payments line/ });
+  await edited.waitFor();
+
+  await page.getByRole('link', { name: 'Applications' }).click();
+  await page.getByLabel('New application name').fill('Pay IVR');
+  await page.getByRole('button', { name: 'Create Application' }).click();
+  const card = page.getByTestId('application').filter({ hasText: 'Pay IVR' });
+  await card.getByLabel('Deployment label (e.g. Production)').fill('Production');
+  await card.getByRole('button', { name: 'Add Deployment' }).click();
+  const deployment = card.getByTestId('deployment').filter({ hasText: 'Production' });
+  await deployment.getByRole('button', { name: 'Edit' }).click();
+  await deployment.getByLabel('OAuth token').selectOption({ label: 'Main payments line (Test)' });
+  await deployment.getByRole('button', { name: 'Save Deployment' }).click();
+  await card.getByText('token: Main payments line').waitFor();
+
+  await page.getByRole('link', { name: 'OAuth Tokens' }).click();
+  await edited.getByText('Pay IVR (Production)').waitFor();
+  await edited.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: 'Delete this token?' }).getByRole('button', { name: 'Yes' }).click();
+  await page.getByText('No OAuth tokens yet.').waitFor();
+  assert.deepEqual(stripe.deauthorized, ['acct_e2e0000000001'], 'Stripe was told');
+  await page.context().close();
+});

@@ -1,0 +1,193 @@
+//! `/account/oauth-tokens`: Stripe tokens (accounts with Stripe enabled). Adding one leaves for Stripe's
+//! authorize page; Stripe's redirect brings the browser back here with `added` or `error`.
+
+use crate::api::{self, ApiFailure};
+use crate::components::account_shell::AccountShell;
+use crate::components::data_table::DataTable;
+use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::field::Field;
+use crate::state::{format_time, Notices, ReloadingList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use shared::v1::{OAuthTokenRequest, OAuthTokenResponse, OAuthTokenUpdate, TokenType};
+
+#[component]
+pub fn OAuthTokensPage() -> impl IntoView {
+    let notices = Notices::get();
+    let tokens = ReloadingList::new(api::list_oauth_tokens);
+    let query = use_query_map();
+    let returned_error = move || query.with(|q| q.get("error"));
+    if query.with_untracked(|q| q.get("added").is_some()) {
+        notices.show("The token is added.");
+    }
+    let editor_open = RwSignal::new(false);
+    let editing = RwSignal::new(None::<OAuthTokenResponse>);
+    let confirm_delete = RwSignal::new(false);
+    let confirm_local = RwSignal::new(false);
+    let deleting = RwSignal::new(None::<OAuthTokenResponse>);
+    let deauthorize_problem = RwSignal::new(String::new());
+    let remove = move |local_only: bool| {
+        let Some(token) = deleting.get_untracked() else { return };
+        spawn_local(async move {
+            match api::delete_oauth_token(token.id, local_only).await {
+                Ok(()) => notices.show("The token is deleted."),
+                Err(f) if f.body.code == "deauthorization_failed" => {
+                    deauthorize_problem.set(f.message());
+                    confirm_local.set(true);
+                }
+                Err(f) => notices.show(f.message()),
+            }
+            tokens.reload();
+        });
+    };
+    let open_editor = move |token: Option<OAuthTokenResponse>| {
+        editing.set(token);
+        editor_open.set(true);
+    };
+
+    view! {
+        <AccountShell>
+            <section class="card" aria-labelledby="oauth-tokens-title">
+                <div class="card-head">
+                    <h2 id="oauth-tokens-title">"OAuth Tokens"</h2>
+                    <button class="button primary" on:click=move |_| open_editor(None)>"Add Token"</button>
+                </div>
+                {move || returned_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || tokens.items.get().map(|result| match result {
+                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No OAuth tokens yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <DataTable headers=&["Provider", "Type", "Description", "Stripe account", "Assigned to", "Added"] testid="oauth-tokens">
+                                {list.into_iter().map(|t| {
+                                    let for_edit = t.clone();
+                                    let assigned = t.assigned_to.iter()
+                                        .map(|a| format!("{} ({})", a.application_name, a.deployment_label))
+                                        .collect::<Vec<_>>().join(", ");
+                                    view! {
+                                        <tr>
+                                            <td>"Stripe"</td>
+                                            <td>{t.token_type.label()}</td>
+                                            <td class="wrap">{t.description.clone()}</td>
+                                            <td><code>{t.stripe_account_id.clone()}</code></td>
+                                            <td class="wrap">{assigned}</td>
+                                            <td>{format_time(t.created_at)}</td>
+                                            <td class="actions">
+                                                <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                                <AskButton label="Delete" item=t.clone() target=deleting confirm=confirm_delete/>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </DataTable>
+                        }.into_any(),
+                    })}
+                </Transition>
+            </section>
+            <Show when=move || editor_open.get()>
+                <TokenEditor open=editor_open token=editing.get_untracked() list=tokens/>
+            </Show>
+            <ConfirmDialog
+                open=confirm_delete
+                title="Delete this token?"
+                message="Keydesk's access is revoked at Stripe, and deployments using the token lose it."
+                yes_label="Yes"
+                danger=true
+                on_yes=Callback::new(move |()| remove(false))
+            />
+            <ConfirmDialog
+                open=confirm_local
+                title="Remove it here anyway?"
+                message=Signal::derive(move || deauthorize_problem.get())
+                yes_label="Remove here only"
+                danger=true
+                on_yes=Callback::new(move |()| remove(true))
+            />
+        </AccountShell>
+    }
+}
+
+/// Add Token (provider, type, description; then off to Stripe) or Edit (description, type).
+#[component]
+fn TokenEditor(
+    open: RwSignal<bool>,
+    token: Option<OAuthTokenResponse>,
+    list: ReloadingList<OAuthTokenResponse>,
+) -> impl IntoView {
+    let notices = Notices::get();
+    let id = token.as_ref().map(|t| t.id.clone());
+    let is_edit = id.is_some();
+    let description = RwSignal::new(token.as_ref().map(|t| t.description.clone()).unwrap_or_default());
+    let token_type = RwSignal::new(token.as_ref().map(|t| t.token_type).unwrap_or(TokenType::Test));
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let id = id.clone();
+        spawn_local(async move {
+            let authorize_url = match id {
+                None => {
+                    let request = OAuthTokenRequest {
+                        provider: "stripe".into(),
+                        token_type: token_type.get_untracked(),
+                        description: description.get_untracked(),
+                    };
+                    api::start_oauth_token(request).await.map(|started| Some(started.authorize_url))
+                }
+                Some(id) => {
+                    let request = OAuthTokenUpdate {
+                        description: Some(description.get_untracked()),
+                        token_type: Some(token_type.get_untracked()),
+                    };
+                    api::update_oauth_token(id, request).await.map(|saved| saved.authorize_url)
+                }
+            };
+            match authorize_url {
+                Ok(Some(url)) => api::go_to(&url),
+                Ok(None) => {
+                    open.set(false);
+                    list.reload();
+                    notices.show("The token is saved.");
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+    let title = if is_edit { "Edit Token" } else { "Add Token" };
+
+    view! {
+        <div class="modal-backdrop">
+            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="token-editor-title" on:submit=submit novalidate>
+                <h2 id="token-editor-title">{title}</h2>
+                <div class="field">
+                    <label for="token-provider">"Select Token Provider"</label>
+                    <select id="token-provider" disabled=is_edit><option value="stripe" selected=true>"Stripe"</option></select>
+                </div>
+                <div class="field" class:has-error=move || field_error("token_type").with(Option::is_some)>
+                    <label for="token-type">"Select Token Type"</label>
+                    <select id="token-type" on:change=move |ev| {
+                        token_type.set(TokenType::parse(&event_target_value(&ev)).unwrap_or(TokenType::Test))
+                    }>
+                        {[TokenType::Test, TokenType::Live].into_iter().map(|t| view! {
+                            <option value=t.as_str() selected=move || token_type.get() == t>{t.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{move || field_error("token_type").get()}</p>
+                    {is_edit.then(|| view! { <p class="meta">"Changing the type authorizes the token again on Stripe."</p> })}
+                </div>
+                <Field id="token-description" label="Token Description" value=description error=field_error("description")/>
+                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {if is_edit { "Save" } else { "Continue to Stripe" }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
