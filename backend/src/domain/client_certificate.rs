@@ -251,6 +251,37 @@ mod tests {
         ));
     }
 
+    /// A client certificate for `key_pem` (PKCS#8), with the key re-encoded as the test needs it.
+    fn cert_for(key_pem: &str) -> String {
+        let key = KeyPair::from_pem(key_pem).unwrap();
+        let mut params = CertificateParams::new(vec!["client.example".into()]).unwrap();
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        params.self_signed(&key).unwrap().pem()
+    }
+
+    #[test]
+    fn sec1_ec_keys_are_accepted() {
+        use p256::pkcs8::{DecodePrivateKey, LineEnding};
+        let pkcs8 = KeyPair::generate().unwrap().serialize_pem();
+        let sec1 = p256::SecretKey::from_pkcs8_pem(&pkcs8).unwrap().to_sec1_pem(LineEnding::LF).unwrap();
+        assert!(sec1.starts_with("-----BEGIN EC PRIVATE KEY-----"));
+        let parsed = ClientCertificate::parse(format!("{}{}", cert_for(&pkcs8), *sec1).as_bytes(), Utc::now()).unwrap();
+        assert!(parsed.key_pem.starts_with("-----BEGIN EC PRIVATE KEY-----"));
+    }
+
+    #[test]
+    fn pkcs1_rsa_keys_are_accepted() {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let pkcs8 = key.to_pkcs8_pem(LineEnding::LF).unwrap();
+        let pkcs1 = key.to_pkcs1_pem(LineEnding::LF).unwrap();
+        assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        let parsed =
+            ClientCertificate::parse(format!("{}{}", cert_for(&pkcs8), *pkcs1).as_bytes(), Utc::now()).unwrap();
+        assert!(parsed.key_pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         /// Whatever the bytes, the parser answers: a certificate or a problem, never a panic.

@@ -225,3 +225,20 @@ async fn the_database_holds_no_private_key_material() {
     assert!(!text.contains("PRIVATE KEY"));
     assert!(!stored.windows(32).any(|w| key_der.windows(32).any(|k| k == w)), "the key's DER is stored in clear");
 }
+
+#[tokio::test]
+async fn a_host_gets_its_exact_domain_s_certificate_before_the_wildcard() {
+    let ca = TestCa::new();
+    let app = app_trusting(&ca).await;
+    uploaded(&app, "*.example.com", &ca.client_pem("Wildcard")).await;
+    uploaded(&app, "api.example.com", &ca.client_pem("Exact")).await;
+    let account: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    let account = account["account"]["id"].as_str().unwrap();
+    let chosen =
+        |host: &str| keydesk::db::certificates::for_host(&mut app.db(), account, host).unwrap().map(|c| c.subject);
+    assert_eq!(chosen("api.example.com").as_deref(), Some("CN=Exact"));
+    assert_eq!(chosen("API.example.com.").as_deref(), Some("CN=Exact"));
+    assert_eq!(chosen("www.example.com").as_deref(), Some("CN=Wildcard"));
+    assert_eq!(chosen("example.com"), None);
+    assert_eq!(chosen("a.b.example.com"), None);
+}

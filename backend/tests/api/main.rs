@@ -19,5 +19,6 @@ mod js_libraries;
 mod me;
 mod oauth_tokens;
 mod password;
+mod rest_requests;
 mod session;
 mod two_factor;
