@@ -35,6 +35,10 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::certificates::delete,
         routes::certificates::test,
         routes::rest_requests::send,
+        routes::integrations::list,
+        routes::integrations::create,
+        routes::integrations::update,
+        routes::integrations::delete,
         routes::oauth_tokens::list,
         routes::oauth_tokens::create,
         routes::oauth_tokens::callback,
@@ -58,7 +62,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

@@ -33,6 +33,17 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Admins only: a standard user gets 403 `admin_required`.
+    pub fn require_admin(&self) -> Result<(), crate::error::ApiError> {
+        match self.user.role() {
+            shared::v1::Role::Admin => Ok(()),
+            shared::v1::Role::Standard => Err(crate::error::ApiError::Forbidden {
+                code: "admin_required",
+                message: "Only account admins can do this.".into(),
+            }),
+        }
+    }
+
     /// The browser session, when the request came with the session cookie.
     pub fn session(&self) -> Option<&SessionRow> {
         match &self.credential {

@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
+pub mod integrations;
 pub mod js_libraries;
 pub mod models;
 pub mod oauth_states;

@@ -2,8 +2,8 @@
 //! functions here turn them into the shared DTOs.
 
 use crate::db::schema::{
-    accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, js_libraries,
-    oauth_states, oauth_tokens, sessions, two_factor, two_factor_codes, users,
+    accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, integrations,
+    js_libraries, oauth_states, oauth_tokens, sessions, two_factor, two_factor_codes, users,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -331,4 +331,19 @@ pub struct OAuthStateRow {
     pub description: String,
     pub token_id: Option<String>,
     pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = integrations)]
+pub struct IntegrationRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub name_normalized: String,
+    pub kind: String,
+    pub config: String,
+    pub secrets_sealed: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: Option<String>,
+    pub updated_at: NaiveDateTime,
 }

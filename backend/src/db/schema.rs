@@ -212,6 +212,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    integrations (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        name_normalized -> Text,
+        kind -> Text,
+        config -> Text,
+        secrets_sealed -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_integrations (application_id, integration_id) {
+        application_id -> Text,
+        integration_id -> Text,
+    }
+}
+
+diesel::joinable!(application_integrations -> applications (application_id));
+diesel::joinable!(application_integrations -> integrations (integration_id));
+diesel::joinable!(integrations -> users (created_by));
 diesel::joinable!(application_libraries -> js_libraries (library_id));
 diesel::joinable!(deployments -> oauth_tokens (oauth_token_id));
 diesel::joinable!(oauth_tokens -> users (created_by));
@@ -240,4 +265,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     oauth_tokens,
     oauth_states,
+    integrations,
+    application_integrations,
 );

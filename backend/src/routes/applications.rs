@@ -2,7 +2,7 @@
 
 use crate::auth::CurrentUser;
 use crate::db::models::ApplicationRow;
-use crate::db::{self, applications, deployments, js_libraries, DbConnection};
+use crate::db::{self, applications, deployments, integrations, js_libraries, DbConnection};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::deployments::deployment_response;
@@ -20,6 +20,8 @@ struct Application {
     name: String,
     description: String,
     library_ids: Vec<String>,
+    /// None: keep the integrations as they are.
+    integration_ids: Option<Vec<String>>,
 }
 
 fn parse(body: ApplicationRequest) -> Result<Application, ApiError> {
@@ -32,8 +34,17 @@ fn parse(body: ApplicationRequest) -> Result<Application, ApiError> {
             library_ids.push(id);
         }
     }
+    let integration_ids = body.integration_ids.map(|ids| {
+        let mut unique: Vec<String> = Vec::new();
+        ids.into_iter().for_each(|id| {
+            if !unique.contains(&id) {
+                unique.push(id)
+            }
+        });
+        unique
+    });
     match (name, description) {
-        (Some(name), Some(description)) => Ok(Application { name, description, library_ids }),
+        (Some(name), Some(description)) => Ok(Application { name, description, library_ids, integration_ids }),
         _ => Err(check.into_error()),
     }
 }
@@ -50,14 +61,30 @@ fn check_libraries(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
     Ok(())
 }
 
+/// Sets the integrations the application uses, when the request names them; they must be the account's.
+fn set_integrations(
+    conn: &mut DbConnection,
+    account_id: &str,
+    application_id: &str,
+    ids: Option<&[String]>,
+) -> Result<(), ApiError> {
+    let Some(ids) = ids else { return Ok(()) };
+    if integrations::count_owned(conn, account_id, ids)? != i64::try_from(ids.len()).unwrap_or(i64::MAX) {
+        return Err(ApiError::field("integration_ids", "One of these integrations does not exist"));
+    }
+    Ok(integrations::set_for_application(conn, application_id, ids)?)
+}
+
 pub fn application_response(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationResponse, ApiError> {
     let library_ids = applications::library_ids(conn, &row.id)?;
+    let integration_ids = integrations::for_application(conn, &row.id)?;
     let deployments = deployments::for_application(conn, &row.id)?.into_iter().map(deployment_response).collect();
     Ok(ApplicationResponse {
         id: row.id,
         name: row.name,
         description: row.description,
         library_ids,
+        integration_ids,
         deployments,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -99,6 +126,7 @@ pub async fn create(
             check_libraries(conn, &row.account_id, &app.library_ids)?;
             applications::insert(conn, &row)?;
             applications::set_libraries(conn, &row.id, &app.library_ids)?;
+            set_integrations(conn, &row.account_id, &row.id, app.integration_ids.as_deref())?;
             application_response(conn, row)
         })
     })
@@ -142,6 +170,7 @@ pub async fn update(
             check_libraries(conn, &account_id, &app.library_ids)?;
             applications::update(conn, &id, &app.name, &app.description, now)?;
             applications::set_libraries(conn, &id, &app.library_ids)?;
+            set_integrations(conn, &account_id, &id, app.integration_ids.as_deref())?;
             let row = applications::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
             application_response(conn, row)
         })

@@ -9,6 +9,7 @@ pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
 pub mod health;
+pub mod integrations;
 pub mod js_libraries;
 pub mod me;
 pub mod oauth_tokens;
@@ -103,6 +104,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/v1/oauth/stripe/callback").route(web::get().to(oauth_tokens::callback)))
                 .service(resource("/operator/accounts/{id}/stripe").route(web::put().to(operator::set_stripe)))
+                .service(
+                    resource("/v1/integrations")
+                        .route(web::get().to(integrations::list))
+                        .route(web::post().to(integrations::create)),
+                )
+                .service(
+                    resource("/v1/integrations/{id}")
+                        .route(web::put().to(integrations::update))
+                        .route(web::delete().to(integrations::delete)),
+                )
                 .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))

@@ -1,11 +1,11 @@
-//! `keydesk admin create-user`, run as the operator would.
+//! `keydesk admin ...`, run as the operator would.
 
 use crate::helpers::{spawn_app, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::process::Command;
 
-fn keydesk(app: &crate::helpers::TestApp) -> Command {
+pub fn keydesk(app: &crate::helpers::TestApp) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_keydesk"));
     cmd.env("KEYDESK_DATA_DIR", app.data_dir.path()).env("KEYDESK_NEW_PASSWORD", PASSWORD).env_remove("DATABASE_URL");
     if app.database.contains("://") {

@@ -15,6 +15,7 @@ mod developer_keys;
 mod errors;
 mod health;
 mod instances;
+mod integrations;
 mod js_libraries;
 mod me;
 mod oauth_tokens;

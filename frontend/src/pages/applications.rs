@@ -31,7 +31,12 @@ pub fn ApplicationsPage() -> impl IntoView {
 
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let request = ApplicationRequest { name: name.get(), description: String::new(), library_ids: Vec::new() };
+        let request = ApplicationRequest {
+            name: name.get(),
+            description: String::new(),
+            library_ids: Vec::new(),
+            integration_ids: None,
+        };
         spawn_local(async move {
             match api::save_application(None, request).await {
                 Ok(_) => {
@@ -124,8 +129,12 @@ fn ApplicationCard(
             if on {
                 ids.push(library_id);
             }
-            let request =
-                ApplicationRequest { name: app.name.clone(), description: app.description.clone(), library_ids: ids };
+            let request = ApplicationRequest {
+                name: app.name.clone(),
+                description: app.description.clone(),
+                library_ids: ids,
+                integration_ids: None,
+            };
             save_settings(list, app.id.clone(), request, None);
         }
     };
@@ -137,6 +146,7 @@ fn ApplicationCard(
                 name: name.get(),
                 description: description.get(),
                 library_ids: app.library_ids.clone(),
+                integration_ids: None,
             };
             save_settings(list, app.id.clone(), request, Some(failure));
         }

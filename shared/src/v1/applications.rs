@@ -14,6 +14,9 @@ pub struct ApplicationRequest {
     /// The JS libraries the application's settings use, in order.
     #[serde(default)]
     pub library_ids: Vec<String>,
+    /// The integrations the application's settings use; left out, they stay as they are.
+    #[serde(default)]
+    pub integration_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +26,8 @@ pub struct ApplicationResponse {
     pub name: String,
     pub description: String,
     pub library_ids: Vec<String>,
+    #[serde(default)]
+    pub integration_ids: Vec<String>,
     pub deployments: Vec<DeploymentResponse>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

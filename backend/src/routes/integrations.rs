@@ -1,0 +1,201 @@
+//! Integrations: every user of the account lists them; admins add, edit and delete. Secret fields are
+//! write-only: sealed at rest, never returned, replaced only when a new value is sent.
+
+use crate::auth::CurrentUser;
+use crate::db::models::IntegrationRow;
+use crate::db::{self, integrations, is_unique_violation};
+use crate::domain::FieldCheck;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType};
+use shared::validate::{parse_name, NAME_MAX_CHARS};
+use shared::ErrorBody;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("There is no such integration.".into())
+}
+
+type Uses = Vec<(String, String, String)>;
+
+fn integration_response(row: IntegrationRow, created_by: Option<String>, uses: &Uses) -> IntegrationResponse {
+    let kind = IntegrationType::parse(&row.kind).unwrap_or(IntegrationType::Rest);
+    IntegrationResponse {
+        config: serde_json::from_str(&row.config).unwrap_or_default(),
+        // Every secret field is required when the integration is added, so all are set.
+        secrets_set: kind.fields().iter().filter(|f| f.secret).map(|f| f.name.to_string()).collect(),
+        used_by: uses
+            .iter()
+            .filter(|(integration, ..)| *integration == row.id)
+            .map(|(_, id, name)| ApplicationRef { id: id.clone(), name: name.clone() })
+            .collect(),
+        id: row.id,
+        name: row.name,
+        kind,
+        created_by,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
+}
+
+/// A checked request: the name, and the type's fields split into public and secret.
+struct Checked {
+    name: String,
+    public: BTreeMap<String, String>,
+    secrets: BTreeMap<String, String>,
+}
+
+/// Checks a request. A secret left out is taken from `kept` (the stored secrets) when there are any.
+fn parse(body: IntegrationRequest, kept: Option<&BTreeMap<String, String>>) -> ApiResult<Checked> {
+    let mut check = FieldCheck::default();
+    let name = check.take("name", parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| vec![e]));
+    let (mut public, mut secrets) = (BTreeMap::new(), BTreeMap::new());
+    for field in body.kind.fields() {
+        let given = body.config.get(field.name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let value = match (given, field.secret, kept.and_then(|k| k.get(field.name))) {
+            (Some(value), ..) => value.to_string(),
+            (None, true, Some(stored)) => stored.clone(),
+            (None, ..) => {
+                check.note(&format!("config.{}", field.name), format!("Enter the {}", field.label.to_lowercase()));
+                continue;
+            }
+        };
+        if let Err(problem) = (field.check)(&value) {
+            check.note(&format!("config.{}", field.name), problem);
+            continue;
+        }
+        match field.secret {
+            true => secrets.insert(field.name.to_string(), value),
+            false => public.insert(field.name.to_string(), value),
+        };
+    }
+    if let Some(unknown) = body.config.keys().find(|k| !body.kind.fields().iter().any(|f| f.name == k.as_str())) {
+        check.note("config", format!("{unknown} is not a field of a {} integration", body.kind.label()));
+    }
+    let Some(name) = name else { return Err(check.into_error()) };
+    check.finish()?;
+    Ok(Checked { name, public, secrets })
+}
+
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match is_unique_violation(&e) {
+        true => ApiError::Conflict {
+            code: "integration_name_taken",
+            message: "This account already has an integration with that name.".into(),
+        },
+        false => e.into(),
+    }
+}
+
+fn json(value: &BTreeMap<String, String>) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| ApiError::Unexpected(e.into()))
+}
+
+async fn respond(state: &AppState, account_id: String, id: String) -> ApiResult<IntegrationResponse> {
+    db::run(&state.pool, move |conn| {
+        let uses = integrations::uses(conn, &account_id)?;
+        integrations::list(conn, &account_id)?
+            .into_iter()
+            .find(|(row, _)| row.id == id)
+            .map(|(row, by)| integration_response(row, by, &uses))
+            .ok_or_else(not_found)
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/integrations", tag = "integrations",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = [IntegrationResponse]), (status = 401, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<IntegrationResponse>>> {
+    let account_id = caller.account.id;
+    let list = db::run(&state.pool, move |conn| {
+        let uses = integrations::uses(conn, &account_id)?;
+        let rows = integrations::list(conn, &account_id)?;
+        Ok(rows.into_iter().map(|(row, by)| integration_response(row, by, &uses)).collect())
+    })
+    .await?;
+    Ok(web::Json(list))
+}
+
+#[utoipa::path(post, path = "/api/v1/integrations", tag = "integrations", request_body = IntegrationRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 201, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    body: web::Json<IntegrationRequest>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let body = body.into_inner();
+    let kind = body.kind;
+    let Checked { name, public, secrets } = parse(body, None)?;
+    let now = Utc::now().naive_utc();
+    let row = IntegrationRow {
+        id: Uuid::new_v4().to_string(),
+        account_id: caller.account.id.clone(),
+        name_normalized: name.to_lowercase(),
+        name,
+        kind: kind.as_str().into(),
+        config: json(&public)?,
+        secrets_sealed: state.secrets.encrypt(json(&secrets)?.as_bytes())?,
+        created_at: now,
+        created_by: Some(caller.user.id.clone()),
+        updated_at: now,
+    };
+    let id = row.id.clone();
+    db::run(&state.pool, move |conn| integrations::insert(conn, &row).map_err(name_taken)).await?;
+    Ok(HttpResponse::Created().json(respond(&state, caller.account.id, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
+    request_body = IntegrationRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<IntegrationRequest>,
+) -> ApiResult<web::Json<IntegrationResponse>> {
+    caller.require_admin()?;
+    let (account_id, id, body) = (caller.account.id.clone(), id.into_inner(), body.into_inner());
+    let (lookup_account, lookup_id) = (account_id.clone(), id.clone());
+    let mut row = db::run(&state.pool, move |conn| Ok(integrations::find(conn, &lookup_account, &lookup_id)?))
+        .await?
+        .ok_or_else(not_found)?;
+    // Stored secrets carry over only while the type stays the same.
+    let stored: BTreeMap<String, String> = match row.kind == body.kind.as_str() {
+        true => serde_json::from_slice(&state.secrets.decrypt(&row.secrets_sealed)?).unwrap_or_default(),
+        false => BTreeMap::new(),
+    };
+    let kind = body.kind;
+    let Checked { name, public, secrets } = parse(body, Some(&stored))?;
+    row.name_normalized = name.to_lowercase();
+    row.name = name;
+    row.kind = kind.as_str().into();
+    row.config = json(&public)?;
+    row.secrets_sealed = state.secrets.encrypt(json(&secrets)?.as_bytes())?;
+    row.updated_at = Utc::now().naive_utc();
+    db::run(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
+    Ok(web::Json(respond(&state, account_id, id).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Deleted; applications using it no longer do"),
+        (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    db::run(&state.pool, move |conn| {
+        integrations::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        Ok(integrations::delete(conn, &id)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,2 @@
+DROP TABLE application_integrations;
+DROP TABLE integrations;
