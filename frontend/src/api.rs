@@ -6,10 +6,11 @@ use serde::Serialize;
 use shared::v1::{
     ApiCredentialResponse, ApplicationRequest, ApplicationResponse, AuthorizeResponse, CertificateResponse,
     CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse, DeploymentRequest,
-    DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, JsLibraryRequest, JsLibraryResponse,
-    MeResponse, OAuthTokenRequest, OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse,
-    PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse, SignInRequest, SignInResponse, SignUpRequest,
-    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, VerifyCodeRequest,
+    DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
+    IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, OAuthTokenRequest, OAuthTokenResponse,
+    OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse,
+    SignInRequest, SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest,
+    VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -271,4 +272,23 @@ pub fn go_to(url: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().set_href(url);
     }
+}
+
+pub async fn list_integrations() -> Result<Vec<IntegrationResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/integrations", NO_BODY).await
+}
+
+/// Adds an integration, or saves it when `id` is given.
+pub async fn save_integration(
+    id: Option<String>,
+    request: IntegrationRequest,
+) -> Result<IntegrationResponse, ApiFailure> {
+    match id {
+        Some(id) => send(Verb::Put, &format!("/api/v1/integrations/{id}"), Some(&request)).await,
+        None => send(Verb::Post, "/api/v1/integrations", Some(&request)).await,
+    }
+}
+
+pub async fn delete_integration(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/integrations/{id}"), NO_BODY).await
 }

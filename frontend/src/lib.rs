@@ -12,8 +12,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
     account::AccountPage, applications::ApplicationsPage, certificates::CertificatesPage, home::Home,
-    js_libraries::JsLibrariesPage, not_found::NotFound, oauth_tokens::OAuthTokensPage, sign_in::SignInPage,
-    sign_up::SignUpPage,
+    integrations::IntegrationsPage, js_libraries::JsLibrariesPage, not_found::NotFound, oauth_tokens::OAuthTokensPage,
+    sign_in::SignInPage, sign_up::SignUpPage,
 };
 use state::{Notices, Session};
 
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/certificates") view=CertificatesPage/>
                         <Route path=path!("/account/oauth-tokens") view=OAuthTokensPage/>
                         <Route path=path!("/account/js-libraries") view=JsLibrariesPage/>
+                        <Route path=path!("/account/integrations") view=IntegrationsPage/>
                         <Route path=path!("/account/applications") view=ApplicationsPage/>
                     </Routes>
                 </Show>

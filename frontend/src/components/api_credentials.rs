@@ -1,7 +1,7 @@
 //! API credentials from `POST /api/auth`: a table with Revoke.
 
 use crate::api;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -25,30 +25,24 @@ pub fn ApiCredentials() -> impl IntoView {
                 "Issued by " <code>"POST /api/auth"</code>
                 " for HTTP Basic access to the data APIs. Unused credentials lapse after 24 hours; changing your password revokes them all."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || credentials.items.get().map(|result| match result {
-                    Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No API credentials are in use."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <DataTable headers=&["Tool", "Login", "Created", "Last used"]>
-                            {list.into_iter().map(|c| {
-                                let row = c.clone();
-                                view! {
-                                    <tr>
-                                        <td>{c.tool.clone()}</td>
-                                        <td><code>{format!("{}…", c.login_hint)}</code></td>
-                                        <td>{format_time(c.created_at)}</td>
-                                        <td>{format_time(c.last_used_at)}</td>
-                                        <td>
-                                            <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </DataTable>
-                    }.into_any(),
-                })}
-            </Transition>
+            <ListView list=credentials empty="No API credentials are in use." render=move |list| view! {
+                <DataTable headers=&["Tool", "Login", "Created", "Last used"]>
+                    {list.into_iter().map(|c| {
+                        let row = c.clone();
+                        view! {
+                            <tr>
+                                <td>{c.tool.clone()}</td>
+                                <td><code>{format!("{}…", c.login_hint)}</code></td>
+                                <td>{format_time(c.created_at)}</td>
+                                <td>{format_time(c.last_used_at)}</td>
+                                <td>
+                                    <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </DataTable>
+            }/>
             <ConfirmDialog
                 open=confirm
                 title="Revoke these API credentials?"

@@ -25,3 +25,28 @@ pub fn DataTable(
         </div>
     }
 }
+
+/// A list from the server: loading, its error, an empty message, or what `render` makes of the items.
+#[component]
+pub fn ListView<T, F, V>(
+    list: crate::state::ReloadingList<T>,
+    /// Shown when there are no items; empty: render the empty list as it is.
+    #[prop(optional)]
+    empty: &'static str,
+    render: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(Vec<T>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || list.items.get().map(|result| match result {
+                Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                Ok(items) if items.is_empty() && !empty.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
+                Ok(items) => render(items).into_any(),
+            })}
+        </Transition>
+    }
+}

@@ -1,7 +1,7 @@
 //! Remembered devices: browsers that signed in as this user, with Forget.
 
 use crate::api;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -28,31 +28,26 @@ pub fn Devices() -> impl IntoView {
             <p class="help">
                 "Browsers you have signed in from. With two-factor authentication on, a sign-in from any other device brings you an email."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || devices.items.get().map(|result| match result {
-                    Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <DataTable headers=&["Browser", "Address", "Last sign-in"] testid="devices">
-                            {list.into_iter().map(|d| {
-                                let row = d.clone();
-                                view! {
-                                    <tr>
-                                        <td class="wrap">
-                                            {d.user_agent.clone()}
-                                            {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
-                                        </td>
-                                        <td>{d.ip.clone()}</td>
-                                        <td>{format_time(d.last_seen_at)}</td>
-                                        <td>
-                                            <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </DataTable>
-                    }.into_any(),
-                })}
-            </Transition>
+            <ListView list=devices render=move |list| view! {
+                <DataTable headers=&["Browser", "Address", "Last sign-in"] testid="devices">
+                    {list.into_iter().map(|d| {
+                        let row = d.clone();
+                        view! {
+                            <tr>
+                                <td class="wrap">
+                                    {d.user_agent.clone()}
+                                    {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                </td>
+                                <td>{d.ip.clone()}</td>
+                                <td>{format_time(d.last_seen_at)}</td>
+                                <td>
+                                    <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </DataTable>
+            }/>
             <ConfirmDialog
                 open=confirm
                 title="Forget this device?"

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 const OAUTH_TOKENS: (&str, &str) = ("OAuth Tokens", "/account/oauth-tokens");
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("Account", "/account"),
     ("Certificates", "/account/certificates"),
     OAUTH_TOKENS,
     ("JS Libraries", "/account/js-libraries"),
+    ("Integrations", "/account/integrations"),
     ("Applications", "/account/applications"),
 ];
 

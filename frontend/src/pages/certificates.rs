@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -32,38 +32,32 @@ pub fn CertificatesPage() -> impl IntoView {
                     <button class="button primary" on:click=move |_| adding.set(true)>"Add Certificate"</button>
                 </div>
                 <p class="help">"When an application's REST or SOAP request goes to a domain below, the server is shown that domain's certificate."</p>
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || certificates.items.get().map(|result| match result {
-                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No certificates yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <DataTable headers=&["Domain", "Subject", "Issuer", "Valid from", "Valid until", "SHA-256 fingerprint", "Added"] testid="certificates">
-                                {list.into_iter().map(|c| {
-                                    let (for_test, for_delete) = (c.clone(), c.clone());
-                                    let added = match &c.created_by {
-                                        Some(name) => format!("{} by {name}", format_time(c.created_at)),
-                                        None => format_time(c.created_at),
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td>{c.domain.clone()}</td>
-                                            <td class="wrap">{c.subject.clone()}</td>
-                                            <td class="wrap">{c.issuer.clone()}</td>
-                                            <td>{format_time(c.not_before)}</td>
-                                            <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
-                                            <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
-                                            <td>{added}</td>
-                                            <td class="actions">
-                                                <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
-                                                <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </DataTable>
-                        }.into_any(),
-                    })}
-                </Transition>
+                <ListView list=certificates empty="No certificates yet." render=move |list| view! {
+                    <DataTable headers=&["Domain", "Subject", "Issuer", "Valid from", "Valid until", "SHA-256 fingerprint", "Added"] testid="certificates">
+                        {list.into_iter().map(|c| {
+                            let (for_test, for_delete) = (c.clone(), c.clone());
+                            let added = match &c.created_by {
+                                Some(name) => format!("{} by {name}", format_time(c.created_at)),
+                                None => format_time(c.created_at),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{c.domain.clone()}</td>
+                                    <td class="wrap">{c.subject.clone()}</td>
+                                    <td class="wrap">{c.issuer.clone()}</td>
+                                    <td>{format_time(c.not_before)}</td>
+                                    <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
+                                    <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
+                                    <td>{added}</td>
+                                    <td class="actions">
+                                        <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
+                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }/>
             </section>
             <Show when=move || adding.get()>
                 <AddCertificate open=adding list=certificates/>

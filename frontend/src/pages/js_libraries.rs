@@ -3,7 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -65,32 +65,26 @@ pub fn JsLibrariesPage() -> impl IntoView {
                     <button class="button primary" on:click=move |_| open_editor(None)>"Add JS Library"</button>
                 </div>
                 <p class="help">"Common JavaScript functions your applications can include. Third-party libraries will not work on the voice platform."</p>
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || libraries.items.get().map(|result| match result {
-                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No JS libraries yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <DataTable headers=&["Name", "Description", "Deployed Applications", "Last changed"] testid="js-libraries">
-                                {list.into_iter().map(|library| {
-                                    let (for_edit, for_delete) = (library.clone(), library.clone());
-                                    let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
-                                    view! {
-                                        <tr>
-                                            <td>{library.name.clone()}</td>
-                                            <td class="wrap">{library.description.clone()}</td>
-                                            <td class="wrap">{deployed}</td>
-                                            <td>{format_time(library.updated_at)}</td>
-                                            <td class="actions">
-                                                <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                                <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </DataTable>
-                        }.into_any(),
-                    })}
-                </Transition>
+                <ListView list=libraries empty="No JS libraries yet." render=move |list| view! {
+                    <DataTable headers=&["Name", "Description", "Deployed Applications", "Last changed"] testid="js-libraries">
+                        {list.into_iter().map(|library| {
+                            let (for_edit, for_delete) = (library.clone(), library.clone());
+                            let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+                            view! {
+                                <tr>
+                                    <td>{library.name.clone()}</td>
+                                    <td class="wrap">{library.description.clone()}</td>
+                                    <td class="wrap">{deployed}</td>
+                                    <td>{format_time(library.updated_at)}</td>
+                                    <td class="actions">
+                                        <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }/>
             </section>
             <Show when=move || editor_open.get()>
                 <div class="modal-backdrop">

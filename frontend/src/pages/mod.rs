@@ -4,6 +4,7 @@ pub mod account;
 pub mod applications;
 pub mod certificates;
 pub mod home;
+pub mod integrations;
 pub mod js_libraries;
 pub mod not_found;
 pub mod oauth_tokens;

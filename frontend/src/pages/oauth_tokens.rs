@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
-use crate::components::data_table::DataTable;
+use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -54,36 +54,30 @@ pub fn OAuthTokensPage() -> impl IntoView {
                     <button class="button primary" on:click=move |_| open_editor(None)>"Add Token"</button>
                 </div>
                 {move || returned_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || tokens.items.get().map(|result| match result {
-                        Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No OAuth tokens yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <DataTable headers=&["Provider", "Type", "Description", "Stripe account", "Assigned to", "Added"] testid="oauth-tokens">
-                                {list.into_iter().map(|t| {
-                                    let for_edit = t.clone();
-                                    let assigned = t.assigned_to.iter()
-                                        .map(|a| format!("{} ({})", a.application_name, a.deployment_label))
-                                        .collect::<Vec<_>>().join(", ");
-                                    view! {
-                                        <tr>
-                                            <td>"Stripe"</td>
-                                            <td>{t.token_type.label()}</td>
-                                            <td class="wrap">{t.description.clone()}</td>
-                                            <td><code>{t.stripe_account_id.clone()}</code></td>
-                                            <td class="wrap">{assigned}</td>
-                                            <td>{format_time(t.created_at)}</td>
-                                            <td class="actions">
-                                                <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                                <AskButton label="Delete" item=t.clone() target=deleting confirm=confirm_delete/>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </DataTable>
-                        }.into_any(),
-                    })}
-                </Transition>
+                <ListView list=tokens empty="No OAuth tokens yet." render=move |list| view! {
+                    <DataTable headers=&["Provider", "Type", "Description", "Stripe account", "Assigned to", "Added"] testid="oauth-tokens">
+                        {list.into_iter().map(|t| {
+                            let for_edit = t.clone();
+                            let assigned = t.assigned_to.iter()
+                                .map(|a| format!("{} ({})", a.application_name, a.deployment_label))
+                                .collect::<Vec<_>>().join(", ");
+                            view! {
+                                <tr>
+                                    <td>"Stripe"</td>
+                                    <td>{t.token_type.label()}</td>
+                                    <td class="wrap">{t.description.clone()}</td>
+                                    <td><code>{t.stripe_account_id.clone()}</code></td>
+                                    <td class="wrap">{assigned}</td>
+                                    <td>{format_time(t.created_at)}</td>
+                                    <td class="actions">
+                                        <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                        <AskButton label="Delete" item=t.clone() target=deleting confirm=confirm_delete/>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }/>
             </section>
             <Show when=move || editor_open.get()>
                 <TokenEditor open=editor_open token=editing.get_untracked() list=tokens/>

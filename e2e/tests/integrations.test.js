@@ -1,0 +1,49 @@
+// Integrations in a real browser: an admin adds one, a standard user of the account sees it without
+// edit buttons.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { PASSWORD, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
+
+const env = serverAndBrowser();
+
+test('an admin adds an integration and a standard user sees it without edit buttons', async () => {
+  const admin = await (await env.browser.newContext()).newPage();
+  await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
+  await admin.getByRole('link', { name: 'Integrations' }).click();
+  await admin.getByRole('button', { name: 'Add Integration' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Add Integration' });
+  await dialog.getByLabel('Name').fill('Recordings');
+  await dialog.getByLabel('Type').selectOption({ label: 'AWS S3' });
+  await dialog.getByLabel('Bucket').fill('Call_Recordings');
+  await dialog.getByLabel('Region').fill('us-east-1');
+  await dialog.getByLabel('Access key ID').fill('AKIAIOSFODNN7EXAMPLE');
+  await dialog.getByLabel('Secret access key').fill('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+  await dialog.getByRole('button', { name: 'Save Integration' }).click();
+  await dialog.getByText('A bucket name is 3 to 63 lower-case letters', { exact: false }).waitFor();
+  await dialog.getByLabel('Bucket').fill('call-recordings');
+  await dialog.getByRole('button', { name: 'Save Integration' }).click();
+  const row = admin.getByTestId('integrations').getByRole('row', { name: /Recordings/ });
+  await row.waitFor();
+  assert.match(await row.innerText(), /AWS S3/);
+  assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 1);
+
+  const me = await admin.evaluate(async () => (await fetch('/api/v1/me')).json());
+  const standardEmail = uniqueEmail('standard');
+  execFileSync(process.env.KEYDESK_BIN, ['admin', 'create-user', '--email', standardEmail, '--name', 'Sam Standard',
+    '--account-id', me.account.id, '--role', 'standard'],
+  { env: { ...process.env, KEYDESK_DATA_DIR: env.server.dataDir, KEYDESK_NEW_PASSWORD: PASSWORD } });
+
+  const standard = await (await env.browser.newContext()).newPage();
+  await signIn(standard, env.server.url, standardEmail, PASSWORD);
+  await standard.waitForURL('**/account');
+  await standard.getByRole('link', { name: 'Integrations' }).click();
+  const seen = standard.getByTestId('integrations').getByRole('row', { name: /Recordings/ });
+  await seen.waitFor();
+  assert.match(await seen.innerText(), /Ann Example/);
+  assert.equal(await seen.getByRole('button').count(), 0, 'no edit or delete buttons');
+  assert.equal(await standard.getByRole('button', { name: 'Add Integration' }).count(), 0);
+  await standard.getByText('Only account admins can add, edit or delete integrations.').waitFor();
+  await admin.context().close();
+  await standard.context().close();
+});

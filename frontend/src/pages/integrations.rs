@@ -1,0 +1,166 @@
+//! `/account/integrations`: everyone sees the account's integrations; admins add, edit and delete them.
+//! The form is built from each type's fields in `shared`; secret fields are write-only.
+
+use crate::api::{self, ApiFailure};
+use crate::components::account_shell::AccountShell;
+use crate::components::data_table::{DataTable, ListView};
+use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::field::Field;
+use crate::state::{format_time, Notices, ReloadingList, Session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::v1::{IntegrationRequest, IntegrationResponse, IntegrationType, Role};
+use std::collections::BTreeMap;
+
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    let notices = Notices::get();
+    let is_admin = Session::get().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin));
+    let integrations = ReloadingList::new(api::list_integrations);
+    let editor_open = RwSignal::new(false);
+    let editing = RwSignal::new(None::<IntegrationResponse>);
+    let confirm_delete = RwSignal::new(false);
+    let deleting = RwSignal::new(None::<IntegrationResponse>);
+    let remove = move |()| {
+        let Some(integration) = deleting.get_untracked() else { return };
+        integrations.remove(notices, api::delete_integration(integration.id), "The integration is deleted.");
+    };
+    let open_editor = move |integration: Option<IntegrationResponse>| {
+        editing.set(integration);
+        editor_open.set(true);
+    };
+
+    view! {
+        <AccountShell>
+            <section class="card" aria-labelledby="integrations-title">
+                <div class="card-head">
+                    <h2 id="integrations-title">"Integrations"</h2>
+                    {is_admin.then(|| view! {
+                        <button class="button primary" on:click=move |_| open_editor(None)>"Add Integration"</button>
+                    })}
+                </div>
+                {(!is_admin).then(|| view! { <p class="help">"Only account admins can add, edit or delete integrations."</p> })}
+                <ListView list=integrations empty="No integrations yet." render=move |list| view! {
+                    <DataTable headers=&["Name", "Type", "Used by", "Added by", "Added"] testid="integrations">
+                        {list.into_iter().map(|i| {
+                            let for_edit = i.clone();
+                            let used_by = i.used_by.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+                            view! {
+                                <tr>
+                                    <td>{i.name.clone()}</td>
+                                    <td>{i.kind.label()}</td>
+                                    <td class="wrap">{used_by}</td>
+                                    <td>{i.created_by.clone().unwrap_or_default()}</td>
+                                    <td>{format_time(i.created_at)}</td>
+                                    <td class="actions">
+                                        {is_admin.then(|| view! {
+                                            <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
+                                            <AskButton label="Delete" item=i.clone() target=deleting confirm=confirm_delete/>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }/>
+            </section>
+            <Show when=move || editor_open.get()>
+                <IntegrationEditor open=editor_open integration=editing.get_untracked() list=integrations/>
+            </Show>
+            <ConfirmDialog
+                open=confirm_delete
+                title="Delete this integration?"
+                message=Signal::derive(move || deleting.get().map(|i| format!(
+                    "{} will be removed, and applications using it will no longer have it.", i.name
+                )).unwrap_or_default())
+                yes_label="Yes"
+                danger=true
+                on_yes=Callback::new(remove)
+            />
+        </AccountShell>
+    }
+}
+
+/// Add or edit: name, type, and the type's fields. Secret fields start empty; left empty on edit, they keep
+/// their stored value.
+#[component]
+fn IntegrationEditor(
+    open: RwSignal<bool>,
+    integration: Option<IntegrationResponse>,
+    list: ReloadingList<IntegrationResponse>,
+) -> impl IntoView {
+    let notices = Notices::get();
+    let id = integration.as_ref().map(|i| i.id.clone());
+    let is_edit = id.is_some();
+    let name = RwSignal::new(integration.as_ref().map(|i| i.name.clone()).unwrap_or_default());
+    let kind = RwSignal::new(integration.as_ref().map(|i| i.kind).unwrap_or(IntegrationType::AwsS3));
+    let values = RwSignal::new(integration.as_ref().map(|i| i.config.clone()).unwrap_or_default());
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = IntegrationRequest { name: name.get(), kind: kind.get(), config: values.get() };
+        let id = id.clone();
+        spawn_local(async move {
+            match api::save_integration(id, request).await {
+                Ok(_) => {
+                    open.set(false);
+                    list.reload();
+                    notices.show("The integration is saved.");
+                }
+                Err(f) => failure.set(Some(f)),
+            }
+        });
+    };
+    let field_error = move |field: String| Signal::derive(move || failure.get().and_then(|f| f.field(&field)));
+
+    view! {
+        <div class="modal-backdrop">
+            <form class="modal wide" role="dialog" aria-modal="true" aria-labelledby="integration-editor-title" on:submit=save novalidate>
+                <h2 id="integration-editor-title">{if is_edit { "Edit Integration" } else { "Add Integration" }}</h2>
+                <Field id="integration-name" label="Name" value=name error=field_error("name".into()) required=true/>
+                <div class="field">
+                    <label for="integration-type">"Type"</label>
+                    <select id="integration-type" on:change=move |ev| {
+                        if let Some(t) = IntegrationType::parse(&event_target_value(&ev)) {
+                            kind.set(t);
+                            values.set(BTreeMap::new());
+                        }
+                    }>
+                        {IntegrationType::ALL.into_iter().map(|t| view! {
+                            <option value=t.as_str() selected=move || kind.get() == t>{t.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {move || kind.get().fields().iter().map(|f| {
+                    let input_id = format!("integration-{}", f.name);
+                    let error = field_error(format!("config.{}", f.name));
+                    let field_name = f.name;
+                    let hint = (f.secret && is_edit).then_some("Set; leave empty to keep it");
+                    view! {
+                        <div class="field" class:has-error=move || error.with(Option::is_some)>
+                            <label for=input_id.clone()>{f.label}</label>
+                            {if f.name == "service_account_json" {
+                                view! {
+                                    <textarea id=input_id.clone() class="code-editor plain" rows="5" spellcheck="false" placeholder=hint
+                                        on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })></textarea>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <input id=input_id.clone() type=if f.secret { "password" } else { "text" } autocomplete="off" placeholder=hint
+                                        prop:value=move || values.with(|v| v.get(field_name).cloned().unwrap_or_default())
+                                        on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })/>
+                                }.into_any()
+                            }}
+                            <p class="field-error" role="alert">{move || error.get()}</p>
+                        </div>
+                    }
+                }).collect_view()}
+                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="submit" class="button primary">"Save Integration"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
