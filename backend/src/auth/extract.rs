@@ -33,17 +33,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// Admins only: a standard user gets 403 `admin_required`.
-    pub fn require_admin(&self) -> Result<(), crate::error::ApiError> {
-        match self.user.role() {
-            shared::v1::Role::Admin => Ok(()),
-            shared::v1::Role::Standard => Err(crate::error::ApiError::Forbidden {
-                code: "admin_required",
-                message: "Only account admins can do this.".into(),
-            }),
-        }
-    }
-
     /// The browser session, when the request came with the session cookie.
     pub fn session(&self) -> Option<&SessionRow> {
         match &self.credential {
@@ -69,6 +58,29 @@ impl FromRequest for CurrentUser {
                     from_authorization(state, &header, client_ip(&req)).await
                 }
                 None => from_session_cookie(state, &req).await,
+            }
+        })
+    }
+}
+
+/// A caller who is an admin of their account. As an extractor it runs before the body's, so a standard
+/// user is told 403 `admin_required` whatever the body.
+pub struct AdminUser(pub CurrentUser);
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            match caller.user.role() {
+                shared::v1::Role::Admin => Ok(AdminUser(caller)),
+                shared::v1::Role::Standard => Err(ApiError::Forbidden {
+                    code: "admin_required",
+                    message: "Only account admins can do this.".into(),
+                }),
             }
         })
     }

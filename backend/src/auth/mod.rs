@@ -9,7 +9,7 @@ pub mod throttle;
 pub mod totp;
 pub mod two_factor;
 
-pub use extract::CurrentUser;
+pub use extract::{AdminUser, CurrentUser};
 
 /// API credentials from `POST /api/auth` lapse this long after their last use.
 pub const API_CREDENTIAL_LIFETIME: chrono::Duration = chrono::Duration::hours(24);

@@ -1,7 +1,7 @@
 //! Integrations: every user of the account lists them; admins add, edit and delete. Secret fields are
 //! write-only: sealed at rest, never returned, replaced only when a new value is sent.
 
-use crate::auth::CurrentUser;
+use crate::auth::{AdminUser, CurrentUser};
 use crate::db::models::IntegrationRow;
 use crate::db::{self, integrations, is_unique_violation};
 use crate::domain::FieldCheck;
@@ -126,10 +126,9 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: CurrentUser,
+    AdminUser(caller): AdminUser,
     body: web::Json<IntegrationRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
     let body = body.into_inner();
     let kind = body.kind;
     let Checked { name, public, secrets } = parse(body, None)?;
@@ -158,11 +157,10 @@ pub async fn create(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: CurrentUser,
+    AdminUser(caller): AdminUser,
     id: web::Path<String>,
     body: web::Json<IntegrationRequest>,
 ) -> ApiResult<web::Json<IntegrationResponse>> {
-    caller.require_admin()?;
     let (account_id, id, body) = (caller.account.id.clone(), id.into_inner(), body.into_inner());
     let (lookup_account, lookup_id) = (account_id.clone(), id.clone());
     let mut row = db::run(&state.pool, move |conn| Ok(integrations::find(conn, &lookup_account, &lookup_id)?))
@@ -189,8 +187,11 @@ pub async fn update(
     security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Deleted; applications using it no longer do"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
+pub async fn delete(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());
     db::run(&state.pool, move |conn| {
         integrations::find(conn, &account_id, &id)?.ok_or_else(not_found)?;

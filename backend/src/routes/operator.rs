@@ -15,6 +15,22 @@ pub struct StripeSwitch {
     pub enabled: bool,
 }
 
+/// The operator, proven by the operator token. As an extractor it runs before the body's.
+pub struct Operator;
+
+impl actix_web::FromRequest for Operator {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>();
+        std::future::ready(match state {
+            Some(state) => check_operator(state, request).map(|()| Operator),
+            None => Err(ApiError::Unexpected(anyhow::anyhow!("application state missing"))),
+        })
+    }
+}
+
 fn check_operator(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
     let Some(expected) = &state.settings.operator_token else {
         return Err(ApiError::NotFound("There is no such API endpoint.".into()));
@@ -36,12 +52,11 @@ fn check_operator(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
     responses((status = 200, body = StripeSwitch), (status = 401, body = ErrorBody),
         (status = 404, description = "No such account, or no operator token configured", body = ErrorBody)))]
 pub async fn set_stripe(
+    _: Operator,
     state: web::Data<AppState>,
-    request: HttpRequest,
     id: web::Path<String>,
     body: web::Json<StripeSwitch>,
 ) -> ApiResult<HttpResponse> {
-    check_operator(&state, &request)?;
     let (id, enabled) = (id.into_inner(), body.enabled);
     match db::run(&state.pool, move |conn| Ok(accounts::set_stripe_enabled(conn, &id, enabled)?)).await? {
         0 => Err(ApiError::NotFound("There is no such account.".into())),

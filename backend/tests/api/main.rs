@@ -10,6 +10,7 @@ mod stripe_peer;
 mod accounts;
 mod admin_cli;
 mod api_auth;
+mod authorization;
 mod certificates;
 mod developer_keys;
 mod errors;

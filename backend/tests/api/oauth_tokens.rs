@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
+pub const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
 
 /// Ann signed in on an account with Stripe enabled by the operator endpoint.
 async fn stripe_app() -> (TestApp, StripeStandIn) {
@@ -20,8 +20,13 @@ async fn stripe_app() -> (TestApp, StripeStandIn) {
     })
     .await;
     let user = app.signed_up("ann@example.com").await;
-    let account = user["account"]["id"].as_str().unwrap();
     assert_eq!(app.get("/api/v1/oauth-tokens").await.status(), StatusCode::NOT_FOUND, "not before it is enabled");
+    enable_stripe(&app, user["account"]["id"].as_str().unwrap()).await;
+    (app, stripe)
+}
+
+/// As the operator: turns Stripe on for the account.
+pub async fn enable_stripe(app: &TestApp, account: &str) {
     let response = app
         .client
         .put(app.url(&format!("/api/operator/accounts/{account}/stripe")))
@@ -31,10 +36,9 @@ async fn stripe_app() -> (TestApp, StripeStandIn) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    (app, stripe)
 }
 
-async fn start(app: &TestApp, token_type: &str, description: &str) -> String {
+pub async fn start(app: &TestApp, token_type: &str, description: &str) -> String {
     let body = json!({"provider": "stripe", "token_type": token_type, "description": description});
     let response = app.post("/api/v1/oauth-tokens", body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -42,13 +46,13 @@ async fn start(app: &TestApp, token_type: &str, description: &str) -> String {
 }
 
 /// Follows a URL as the browser would, through Stripe and back to the tab; answers the tab's query.
-async fn follow(app: &TestApp, url: &str) -> HashMap<String, String> {
+pub async fn follow(app: &TestApp, url: &str) -> HashMap<String, String> {
     let response = app.client.get(url).send().await.unwrap();
     assert_eq!(response.url().path(), "/account/oauth-tokens", "the browser ends on the tab");
     response.url().query_pairs().into_owned().collect()
 }
 
-async fn connected(app: &TestApp, token_type: &str, description: &str) -> String {
+pub async fn connected(app: &TestApp, token_type: &str, description: &str) -> String {
     let outcome = follow(app, &start(app, token_type, description).await).await;
     outcome.get("added").cloned().unwrap_or_else(|| panic!("no token was added: {outcome:?}"))
 }

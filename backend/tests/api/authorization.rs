@@ -1,0 +1,162 @@
+//! The authorization matrix: every operation in the OpenAPI document (the route table the handlers'
+//! annotations generate), against anonymous, a standard user, an admin, and another account's admin.
+//! A new endpoint is covered as soon as it is documented; one whose path this file cannot fill fails.
+
+use crate::admin_cli::keydesk;
+use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
+use crate::mtls::TestCa;
+use crate::oauth_tokens::{connected, enable_stripe, OPERATOR_TOKEN};
+use crate::stripe_peer::StripeStandIn;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Anyone may call these; they answer without a session (their own checks aside).
+const PUBLIC: [&str; 7] = [
+    "GET /healthz",
+    "GET /api/openapi.json",
+    "POST /api/auth",
+    "POST /api/v1/accounts",
+    "POST /api/v1/session",
+    "POST /api/v1/session/two-factor",
+    "GET /api/v1/oauth/stripe/callback",
+];
+
+/// Standard users get 403 here.
+const ADMIN_ONLY: [&str; 3] =
+    ["POST /api/v1/integrations", "PUT /api/v1/integrations/{id}", "DELETE /api/v1/integrations/{id}"];
+
+/// Only the operator token opens these; no user's credentials do.
+const OPERATOR_ONLY: [&str; 1] = ["PUT /api/operator/accounts/{id}/stripe"];
+
+/// One object of each kind in Ann's account, for the paths' `{id}`.
+async fn objects_of(ann: &TestApp, account_id: &str) -> BTreeMap<&'static str, String> {
+    let id = |v: Value| v["id"].as_str().unwrap().to_string();
+    let ca = TestCa::new();
+    let certificate =
+        ann.post("/api/v1/certificates", json!({"domain": "api.example.com", "pem": ca.client_pem("Ann")})).await;
+    let library = ann.post("/api/v1/js-libraries", json!({"name": "Utils", "code": "var a = 1;"})).await;
+    let application = id(ann.post("/api/v1/applications", json!({"name": "IVR"})).await.json().await.unwrap());
+    let deployment =
+        ann.post("/api/v1/deployments", json!({"application_id": application, "label": "Production"})).await;
+    let integration = ann
+        .post(
+            "/api/v1/integrations",
+            json!({"name": "Hooks", "type": "rest", "config": {
+            "base_url": "https://hooks.example.com", "auth_header_name": "X-Key", "auth_header_value": "secret"}}),
+        )
+        .await;
+    BTreeMap::from([
+        ("/api/v1/certificates/", id(certificate.json().await.unwrap())),
+        ("/api/v1/js-libraries/", id(library.json().await.unwrap())),
+        ("/api/v1/applications/", application),
+        ("/api/v1/deployments/", id(deployment.json().await.unwrap())),
+        ("/api/v1/integrations/", id(integration.json().await.unwrap())),
+        ("/api/v1/oauth-tokens/", connected(ann, "test", "Payments").await),
+        ("/api/v1/me/devices/", "not-a-device".into()),
+        ("/api/v1/me/api-credentials/", "not-a-credential".into()),
+        ("/api/operator/accounts/", account_id.to_string()),
+    ])
+}
+
+fn fill(path: &str, objects: &BTreeMap<&'static str, String>) -> String {
+    if !path.contains('{') {
+        return path.to_string();
+    }
+    let (prefix, id) = objects
+        .iter()
+        .find(|(prefix, _)| path.starts_with(*prefix))
+        .unwrap_or_else(|| panic!("{path}: add an object for it to the authorization matrix"));
+    let rest = &path[path.find('}').unwrap() + 1..];
+    format!("{prefix}{id}{rest}")
+}
+
+/// Each documented operation as `METHOD path`, with sign-out last so the session lasts to the end.
+async fn operations(app: &TestApp) -> Vec<(Method, String)> {
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let mut all: Vec<(Method, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (Method::from_bytes(m.to_uppercase().as_bytes()).unwrap(), path.clone()))
+        })
+        .collect();
+    all.sort_by_key(|(method, path)| (*method == Method::DELETE && path == "/api/v1/session", path.clone()));
+    all
+}
+
+/// A well-formed body where the operation has one, so each answer is about who asks, not what they send.
+fn body_for(key: &str) -> Option<Value> {
+    let integration = json!({"name": "Hooks 2", "type": "rest", "config": {"base_url": "https://hooks.example.com",
+        "auth_header_name": "X-Key", "auth_header_value": "secret"}});
+    Some(match key {
+        "PUT /api/v1/applications/{id}" => json!({"name": "IVR"}),
+        "PUT /api/v1/deployments/{id}" => json!({"label": "Production"}),
+        "PUT /api/v1/js-libraries/{id}" => json!({"name": "Utils", "code": "var a = 2;"}),
+        "POST /api/v1/integrations" | "PUT /api/v1/integrations/{id}" => integration,
+        "PATCH /api/v1/oauth-tokens/{id}" => json!({"description": "Renamed"}),
+        "PUT /api/operator/accounts/{id}/stripe" => json!({"enabled": true}),
+        _ if key.starts_with("GET ") || key.starts_with("DELETE ") => return None,
+        _ => json!({}),
+    })
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
+    let stripe = StripeStandIn::start().await;
+    let settings = stripe.settings();
+    let ann = spawn_app_with(|s| {
+        s.stripe = settings;
+        s.operator_token = Some(OPERATOR_TOKEN.to_string().into());
+    })
+    .await;
+    let account_id = ann.signed_up("ann@example.com").await["account"]["id"].as_str().unwrap().to_string();
+    enable_stripe(&ann, &account_id).await;
+    let output = keydesk(&ann)
+        .args(["admin", "create-user", "--email", "sam@example.com", "--name", "Sam", "--account-id", &account_id])
+        .args(["--role", "standard"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let sam = ann.other_browser();
+    assert_eq!(sam.sign_in("sam@example.com", PASSWORD).await.status(), StatusCode::OK);
+    let bob = ann.other_browser();
+    let bob_account = bob.signed_up("bob@example.com").await["account"]["id"].as_str().unwrap().to_string();
+    enable_stripe(&bob, &bob_account).await;
+    let anonymous = ann.other_browser();
+    let objects = objects_of(&ann, &account_id).await;
+    let operations = operations(&ann).await;
+    assert!(operations.len() >= 40, "the document lists the API ({} operations)", operations.len());
+
+    let mut wrong = Vec::new();
+    // Bob first, while Ann's objects all exist; Ann last, after the others' deletions.
+    for (who, caller) in
+        [("another account's admin", &bob), ("anonymous", &anonymous), ("standard user", &sam), ("admin", &ann)]
+    {
+        for (method, template) in &operations {
+            let key = format!("{method} {template}");
+            let status = caller.request(method.clone(), &fill(template, &objects), body_for(&key)).await.status();
+            let ok = if OPERATOR_ONLY.contains(&key.as_str()) {
+                status == StatusCode::UNAUTHORIZED
+            } else if PUBLIC.contains(&key.as_str()) {
+                status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN
+            } else if who == "anonymous" {
+                status == StatusCode::UNAUTHORIZED
+            } else if who == "standard user" && ADMIN_ONLY.contains(&key.as_str()) {
+                status == StatusCode::FORBIDDEN
+            } else if who == "another account's admin" && template.contains("{id}") {
+                status == StatusCode::NOT_FOUND
+            } else {
+                status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN
+            };
+            if !ok || status.is_server_error() {
+                wrong.push(format!("{who}: {key} answered {status}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "unexpected answers:\n{}", wrong.join("\n"));
+}
