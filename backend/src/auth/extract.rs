@@ -63,8 +63,7 @@ impl FromRequest for CurrentUser {
     }
 }
 
-/// A caller who is an admin of their account. As an extractor it runs before the body's, so a standard
-/// user is told 403 `admin_required` whatever the body.
+/// A caller who is an admin of their account; a standard user is told 403 `admin_required`.
 pub struct AdminUser(pub CurrentUser);
 
 impl FromRequest for AdminUser {

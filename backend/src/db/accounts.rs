@@ -30,3 +30,18 @@ pub fn find_by_id_or_name(conn: &mut DbConnection, id_or_name: &str) -> QueryRes
     }
     accounts::table.filter(accounts::name.eq(id_or_name)).select(AccountRow::as_select()).load(conn)
 }
+
+/// Saves the company details admins edit.
+pub fn update_info(conn: &mut DbConnection, id: &str, info: &shared::v1::AccountInfo) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::company_name.eq(&info.company_name),
+            accounts::address.eq(&info.address),
+            accounts::city.eq(&info.city),
+            accounts::state.eq(&info.state),
+            accounts::zip.eq(&info.zip),
+            accounts::phone.eq(&info.phone),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -13,6 +13,7 @@ pub mod js_libraries;
 pub mod models;
 pub mod oauth_states;
 pub mod oauth_tokens;
+pub mod password_tokens;
 pub mod pool;
 pub mod rate_limit_counters;
 pub mod schema;

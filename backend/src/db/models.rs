@@ -18,6 +18,12 @@ pub struct AccountRow {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub stripe_enabled: bool,
+    pub company_name: String,
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -41,6 +47,9 @@ pub struct UserRow {
     pub is_active: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub can_create: bool,
+    pub can_share: bool,
+    pub last_sign_in_at: Option<NaiveDateTime>,
 }
 
 impl std::fmt::Debug for UserRow {

@@ -6,6 +6,12 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         stripe_enabled -> Bool,
+        company_name -> Text,
+        address -> Text,
+        city -> Text,
+        state -> Text,
+        zip -> Text,
+        phone -> Text,
     }
 }
 
@@ -21,6 +27,9 @@ diesel::table! {
         is_active -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        can_create -> Bool,
+        can_share -> Bool,
+        last_sign_in_at -> Nullable<Timestamp>,
     }
 }
 
@@ -237,6 +246,17 @@ diesel::table! {
 diesel::joinable!(application_integrations -> applications (application_id));
 diesel::joinable!(application_integrations -> integrations (integration_id));
 diesel::joinable!(integrations -> users (created_by));
+diesel::table! {
+    password_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(password_tokens -> users (user_id));
+diesel::joinable!(two_factor -> users (user_id));
 diesel::joinable!(application_libraries -> js_libraries (library_id));
 diesel::joinable!(deployments -> oauth_tokens (oauth_token_id));
 diesel::joinable!(oauth_tokens -> users (created_by));
@@ -267,4 +287,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_states,
     integrations,
     application_integrations,
+    password_tokens,
 );

@@ -50,3 +50,8 @@ pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime, idle_since: N
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_since))))
         .execute(conn)
 }
+
+/// Ends every session of the user (deactivation, a password set from a link).
+pub fn delete_all_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+}

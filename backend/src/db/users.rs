@@ -53,3 +53,59 @@ pub fn update_password_hash(conn: &mut DbConnection, user_id: &str, hash: &str, 
         .execute(conn)
         .map(|_| ())
 }
+
+/// The account's users with whether each has two-factor authentication on, by name.
+pub fn in_account(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<(UserRow, bool)>> {
+    use crate::db::schema::two_factor;
+    let rows: Vec<(UserRow, Option<String>)> = users::table
+        .left_join(two_factor::table)
+        .filter(users::account_id.eq(account_id))
+        .order(users::name.asc())
+        .select((UserRow::as_select(), two_factor::user_id.nullable()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(user, two_factor)| (user, two_factor.is_some())).collect())
+}
+
+pub fn find_in_account(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::id.eq(id))
+        .filter(users::account_id.eq(account_id))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Active admins of the account: the last one may not be demoted, deactivated or deleted.
+pub fn active_admins(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+    users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::role.eq("admin"))
+        .filter(users::is_active.eq(1))
+        .count()
+        .get_result(conn)
+}
+
+/// Saves what an admin may change of a user.
+pub fn save_admin_fields(conn: &mut DbConnection, user: &UserRow) -> QueryResult<()> {
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::name.eq(&user.name),
+            users::email.eq(&user.email),
+            users::email_normalized.eq(&user.email_normalized),
+            users::role.eq(&user.role),
+            users::can_create.eq(user.can_create),
+            users::can_share.eq(user.can_share),
+            users::is_active.eq(user.is_active),
+            users::updated_at.eq(user.updated_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn record_sign_in(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::last_sign_in_at.eq(now)).execute(conn).map(|_| ())
+}
+
+pub fn delete(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    diesel::delete(users::table.find(user_id)).execute(conn).map(|_| ())
+}

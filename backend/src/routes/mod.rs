@@ -18,6 +18,7 @@ pub mod rest_requests;
 pub mod session;
 pub mod spa;
 pub mod two_factor;
+pub mod users;
 
 use crate::error::ApiError;
 use crate::{openapi, rate_limit};
@@ -114,6 +115,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::put().to(integrations::update))
                         .route(web::delete().to(integrations::delete)),
                 )
+                .service(resource("/v1/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
+                .service(
+                    resource("/v1/users/{id}")
+                        .route(web::patch().to(users::update))
+                        .route(web::delete().to(users::delete)),
+                )
+                .service(resource("/v1/users/{id}/password-reset").route(web::post().to(users::send_reset)))
+                .service(resource("/v1/password").route(web::post().to(users::set_password)))
+                .service(
+                    resource("/v1/account")
+                        .route(web::get().to(users::get_account))
+                        .route(web::put().to(users::update_account)),
+                )
                 .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
@@ -133,6 +147,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource("/v1/me/api-credentials/{id}").route(web::delete().to(api_credentials::revoke)))
                 .default_service(web::to(not_found)),
         );
+}
+
+/// How browsers reach Keydesk, for links in mail and OAuth redirects: the configured public URL, else
+/// this request's own origin.
+pub fn public_base(state: &crate::state::AppState, request: &HttpRequest) -> String {
+    state.settings.public_url.clone().unwrap_or_else(|| {
+        let info = request.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
 }
 
 /// A resource whose unmatched methods get the contract's 405 body.

@@ -94,13 +94,9 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(list))
 }
 
-/// Where Stripe sends the browser back: the configured public URL, else this request's own origin.
+/// Where Stripe sends the browser back.
 fn redirect_uri(state: &AppState, request: &HttpRequest) -> String {
-    let base = state.settings.public_url.clone().unwrap_or_else(|| {
-        let info = request.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    });
-    format!("{base}{CALLBACK_PATH}")
+    format!("{}{CALLBACK_PATH}", super::public_base(state, request))
 }
 
 /// Stores a single-use state bound to the caller's browser session and answers Stripe's authorize URL.

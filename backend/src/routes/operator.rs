@@ -15,7 +15,7 @@ pub struct StripeSwitch {
     pub enabled: bool,
 }
 
-/// The operator, proven by the operator token. As an extractor it runs before the body's.
+/// The operator, proven by the operator token.
 pub struct Operator;
 
 impl actix_web::FromRequest for Operator {

@@ -184,6 +184,7 @@ pub async fn finish_sign_in(
     let notice = (device.ip.clone(), device.user_agent.clone());
     let (me, recognised) = db::run(&state.pool, move |conn| {
         sessions::insert(conn, &row)?;
+        users::record_sign_in(conn, &user_id, now)?;
         let recognised = devices::recognise(conn, &device.id, &user_id, now)?;
         if !recognised {
             devices::insert(conn, &device)?;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Anyone may call these; they answer without a session (their own checks aside).
-const PUBLIC: [&str; 7] = [
+const PUBLIC: [&str; 8] = [
     "GET /healthz",
     "GET /api/openapi.json",
     "POST /api/auth",
@@ -20,17 +20,27 @@ const PUBLIC: [&str; 7] = [
     "POST /api/v1/session",
     "POST /api/v1/session/two-factor",
     "GET /api/v1/oauth/stripe/callback",
+    "POST /api/v1/password",
 ];
 
 /// Standard users get 403 here.
-const ADMIN_ONLY: [&str; 3] =
-    ["POST /api/v1/integrations", "PUT /api/v1/integrations/{id}", "DELETE /api/v1/integrations/{id}"];
+const ADMIN_ONLY: [&str; 9] = [
+    "POST /api/v1/integrations",
+    "PUT /api/v1/integrations/{id}",
+    "DELETE /api/v1/integrations/{id}",
+    "GET /api/v1/users",
+    "POST /api/v1/users",
+    "PATCH /api/v1/users/{id}",
+    "DELETE /api/v1/users/{id}",
+    "POST /api/v1/users/{id}/password-reset",
+    "PUT /api/v1/account",
+];
 
 /// Only the operator token opens these; no user's credentials do.
 const OPERATOR_ONLY: [&str; 1] = ["PUT /api/operator/accounts/{id}/stripe"];
 
 /// One object of each kind in Ann's account, for the paths' `{id}`.
-async fn objects_of(ann: &TestApp, account_id: &str) -> BTreeMap<&'static str, String> {
+async fn objects_of(ann: &TestApp, account_id: &str, sam_id: &str) -> BTreeMap<&'static str, String> {
     let id = |v: Value| v["id"].as_str().unwrap().to_string();
     let ca = TestCa::new();
     let certificate =
@@ -56,6 +66,7 @@ async fn objects_of(ann: &TestApp, account_id: &str) -> BTreeMap<&'static str, S
         ("/api/v1/me/devices/", "not-a-device".into()),
         ("/api/v1/me/api-credentials/", "not-a-credential".into()),
         ("/api/operator/accounts/", account_id.to_string()),
+        ("/api/v1/users/", sam_id.to_string()),
     ])
 }
 
@@ -98,6 +109,7 @@ fn body_for(key: &str) -> Option<Value> {
         "PUT /api/v1/deployments/{id}" => json!({"label": "Production"}),
         "PUT /api/v1/js-libraries/{id}" => json!({"name": "Utils", "code": "var a = 2;"}),
         "POST /api/v1/integrations" | "PUT /api/v1/integrations/{id}" => integration,
+        "POST /api/v1/users" => json!({"first_name": "New", "last_name": "User", "email": "new@example.com"}),
         "PATCH /api/v1/oauth-tokens/{id}" => json!({"description": "Renamed"}),
         "PUT /api/operator/accounts/{id}/stripe" => json!({"enabled": true}),
         _ if key.starts_with("GET ") || key.starts_with("DELETE ") => return None,
@@ -123,12 +135,15 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let sam = ann.other_browser();
-    assert_eq!(sam.sign_in("sam@example.com", PASSWORD).await.status(), StatusCode::OK);
+    let sam_id = sam.sign_in("sam@example.com", PASSWORD).await.json::<Value>().await.unwrap()["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let bob = ann.other_browser();
     let bob_account = bob.signed_up("bob@example.com").await["account"]["id"].as_str().unwrap().to_string();
     enable_stripe(&bob, &bob_account).await;
     let anonymous = ann.other_browser();
-    let objects = objects_of(&ann, &account_id).await;
+    let objects = objects_of(&ann, &account_id, &sam_id).await;
     let operations = operations(&ann).await;
     assert!(operations.len() >= 40, "the document lists the API ({} operations)", operations.len());
 

@@ -24,3 +24,4 @@ mod password;
 mod rest_requests;
 mod session;
 mod two_factor;
+mod users;

@@ -15,6 +15,7 @@ pub mod oauth_tokens;
 pub mod rest_requests;
 pub mod session;
 pub mod two_factor;
+pub mod users;
 
 pub use accounts::*;
 pub use api_credentials::*;
@@ -30,3 +31,4 @@ pub use oauth_tokens::*;
 pub use rest_requests::*;
 pub use session::*;
 pub use two_factor::*;
+pub use users::*;

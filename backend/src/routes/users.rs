@@ -1,0 +1,329 @@
+//! Admin options: the account's users (list, add with an invitation email, edit, reset password,
+//! deactivate, delete), setting a password from an emailed link, and the account's company details.
+
+use crate::auth::{password, AdminUser, CurrentUser};
+use crate::crypto::{random_token, token_hash};
+use crate::db::models::{NewUser, UserRow};
+use crate::db::{self, accounts, api_credentials, is_unique_violation, password_tokens, sessions, users};
+use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::public_base;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Duration, Utc};
+use diesel::Connection;
+use shared::v1::{AccountInfo, AccountUser, NewUserRequest, Role, SetPasswordRequest, UserUpdate};
+use shared::ErrorBody;
+use uuid::Uuid;
+
+const INVITE_LIFETIME_DAYS: i64 = 7;
+const RESET_LIFETIME_HOURS: i64 = 1;
+/// Stored for invited users until they choose one: no argon2 hash matches it.
+const NO_PASSWORD: &str = "!";
+const ACCOUNT_FIELD_MAX_CHARS: usize = 200;
+
+fn account_user(user: UserRow, two_factor: bool) -> AccountUser {
+    AccountUser {
+        admin: user.role() == Role::Admin,
+        active: user.is_active == 1,
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        can_create: user.can_create,
+        can_share: user.can_share,
+        two_factor,
+        last_sign_in_at: user.last_sign_in_at.map(|t| t.and_utc()),
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("There is no such user.".into())
+}
+
+fn email_taken() -> ApiError {
+    ApiError::Conflict { code: "email_taken", message: "A user with this email already exists.".into() }
+}
+
+fn last_admin() -> ApiError {
+    ApiError::Conflict {
+        code: "last_admin",
+        message: "This is the account's last active admin: make another user an admin first.".into(),
+    }
+}
+
+fn full_name(first: &str, last: &str) -> String {
+    format!("{} {}", first.trim(), last.trim()).trim().to_string()
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = [AccountUser]), (status = 403, description = "Not an admin", body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> ApiResult<web::Json<Vec<AccountUser>>> {
+    let account_id = caller.account.id;
+    let rows = db::run(&state.pool, move |conn| Ok(users::in_account(conn, &account_id)?)).await?;
+    Ok(web::Json(rows.into_iter().map(|(user, two_factor)| account_user(user, two_factor)).collect()))
+}
+
+/// Emails the user a link to set a password; earlier links of the same kind stop working.
+async fn send_password_link(state: &AppState, request: &HttpRequest, user: &UserRow, invite: bool) -> ApiResult<()> {
+    let token = random_token();
+    let (purpose, lifetime) = match invite {
+        true => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
+        false => ("reset", Duration::hours(RESET_LIFETIME_HOURS)),
+    };
+    let (user_id, hash, expires_at) = (user.id.clone(), token_hash(&token), Utc::now().naive_utc() + lifetime);
+    db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, purpose, &hash, expires_at)?)).await?;
+    let link = format!("{}/set-password?token={token}", public_base(state, request));
+    let (subject, body) = match invite {
+        true => (
+            "You have been invited to Keydesk",
+            format!("Hello {},\n\nAn admin added you to their Keydesk account. Choose your password here (the link works once, for 7 days):\n\n{link}\n", user.name),
+        ),
+        false => (
+            "Reset your Keydesk password",
+            format!("Hello {},\n\nAn admin asked for a password reset for your account. Choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf you did not expect this, tell your admin.\n", user.name),
+        ),
+    };
+    state.mailer.send(&user.email, subject, body).await.map_err(|e| {
+        tracing::warn!(error = %e, "the password link could not be sent");
+        ApiError::DeliveryFailed(format!("The email to {} could not be sent. Try again later.", user.email))
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserRequest,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 201, description = "Added; an email invites them to set a password", body = AccountUser),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "The email is taken (across all accounts)", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    request: HttpRequest,
+    body: web::Json<NewUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut check = FieldCheck::default();
+    let first = check.take("first_name", PersonName::parse(&body.first_name));
+    let last = check.take("last_name", PersonName::parse(&body.last_name));
+    let email = check.take("email", Email::parse(&body.email));
+    let (Some(first), Some(last), Some(email)) = (first, last, email) else { return Err(check.into_error()) };
+    let now = Utc::now().naive_utc();
+    let user = NewUser {
+        id: Uuid::new_v4().to_string(),
+        account_id: caller.account.id,
+        name: full_name(first.as_str(), last.as_str()),
+        email: email.as_str().into(),
+        email_normalized: email.normalized().into(),
+        password_hash: NO_PASSWORD.into(),
+        role: if body.admin { Role::Admin } else { Role::Standard }.as_str().into(),
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let (user_id, permissions) = (user.id.clone(), (body.can_create, body.can_share));
+    let created = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            users::insert(conn, &user).map_err(|e| if is_unique_violation(&e) { email_taken() } else { e.into() })?;
+            let mut row = users::find_with_account(conn, &user.id)?.ok_or_else(not_found)?.0;
+            (row.can_create, row.can_share) = permissions;
+            users::save_admin_fields(conn, &row)?;
+            Ok::<_, ApiError>(row)
+        })
+    })
+    .await?;
+    send_password_link(&state, &request, &created, true).await?;
+    tracing::info!(user = %user_id, "user invited");
+    Ok(HttpResponse::Created().json(account_user(created, false)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = AccountUser), (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Email taken, or the last active admin would be lost", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<String>,
+    body: web::Json<UserUpdate>,
+) -> ApiResult<web::Json<AccountUser>> {
+    let body = body.into_inner();
+    let mut check = FieldCheck::default();
+    let first = body.first_name.as_deref().map(|n| check.take("first_name", PersonName::parse(n)));
+    let last = body.last_name.as_deref().map(|n| check.take("last_name", PersonName::parse(n)));
+    let email = body.email.as_deref().map(|e| check.take("email", Email::parse(e)));
+    check.finish()?;
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    let updated = db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let mut user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
+            let was_active_admin = user.role() == Role::Admin && user.is_active == 1;
+            if first.is_some() || last.is_some() {
+                let current_first = user.name.split_once(' ').map_or(user.name.as_str(), |(f, _)| f).to_string();
+                let current_last = user.name.split_once(' ').map_or("", |(_, l)| l).to_string();
+                let first = first.flatten().map_or(current_first, |n| n.as_str().to_string());
+                let last = last.flatten().map_or(current_last, |n| n.as_str().to_string());
+                user.name = full_name(&first, &last);
+            }
+            if let Some(email) = email.flatten() {
+                user.email = email.as_str().into();
+                user.email_normalized = email.normalized().into();
+            }
+            if let Some(admin) = body.admin {
+                user.role = if admin { Role::Admin } else { Role::Standard }.as_str().into();
+            }
+            user.can_create = body.can_create.unwrap_or(user.can_create);
+            user.can_share = body.can_share.unwrap_or(user.can_share);
+            if let Some(active) = body.active {
+                user.is_active = i32::from(active);
+            }
+            let still_active_admin = user.role() == Role::Admin && user.is_active == 1;
+            if was_active_admin && !still_active_admin && users::active_admins(conn, &account_id)? <= 1 {
+                return Err(last_admin());
+            }
+            user.updated_at = Utc::now().naive_utc();
+            users::save_admin_fields(conn, &user).map_err(|e| {
+                if is_unique_violation(&e) {
+                    email_taken()
+                } else {
+                    e.into()
+                }
+            })?;
+            if user.is_active == 0 {
+                // Their credentials already stop at once (every lookup checks is_active); this tidies up.
+                sessions::delete_all_for_user(conn, &user.id)?;
+                api_credentials::delete_all_for_user(conn, &user.id)?;
+            }
+            let two_factor = crate::db::two_factor::find(conn, &user.id)?.is_some();
+            Ok(account_user(user, two_factor))
+        })
+    })
+    .await?;
+    Ok(web::Json(updated))
+}
+
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "The last active admin", body = ErrorBody)))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
+            if user.role() == Role::Admin && user.is_active == 1 && users::active_admins(conn, &account_id)? <= 1 {
+                return Err(last_admin());
+            }
+            Ok(users::delete(conn, &id)?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = String, Path)),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 204, description = "The user was emailed a link to choose a new password"),
+        (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn send_reset(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, id) = (caller.account.id, id.into_inner());
+    let user = db::run(&state.pool, move |conn| Ok(users::find_in_account(conn, &account_id, &id)?))
+        .await?
+        .ok_or_else(not_found)?;
+    send_password_link(&state, &request, &user, false).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/password", tag = "users", request_body = SetPasswordRequest,
+    responses((status = 204, description = "The password is set; sign in with it"),
+        (status = 422, description = "The link is not valid (any more), or the password breaks the policy", body = ErrorBody)))]
+pub async fn set_password(state: web::Data<AppState>, body: web::Json<SetPasswordRequest>) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    if body.new_password != body.new_password_confirmation {
+        return Err(ApiError::field("new_password_confirmation", "The two passwords do not match"));
+    }
+    let hash = token_hash(&body.token);
+    let now = Utc::now().naive_utc();
+    // The link is spent by this request whatever follows: a leaked link is good for one try.
+    let user = db::run(&state.pool, move |conn| {
+        let Some(user_id) = password_tokens::take(conn, &hash, now)? else { return Ok(None) };
+        Ok(users::find_with_account(conn, &user_id)?.map(|(user, _)| user))
+    })
+    .await?
+    .ok_or_else(|| ApiError::field("token", "This link is not valid any more. Ask your admin for a new one"))?;
+    let new_password = NewPassword::parse(&body.new_password, None, &user.email).map_err(|problems| {
+        ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
+    })?;
+    let hashed = web::block(move || password::hash(new_password.expose()))
+        .await
+        .map_err(|e| ApiError::Unexpected(e.into()))??;
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            users::update_password_hash(conn, &user.id, &hashed, now)?;
+            sessions::delete_all_for_user(conn, &user.id)?;
+            api_credentials::delete_all_for_user(conn, &user.id)?;
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/account", tag = "users",
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = AccountInfo)))]
+pub async fn get_account(caller: CurrentUser) -> ApiResult<web::Json<AccountInfo>> {
+    let a = caller.account;
+    Ok(web::Json(AccountInfo {
+        company_name: a.company_name,
+        address: a.address,
+        city: a.city,
+        state: a.state,
+        zip: a.zip,
+        phone: a.phone,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/account", tag = "users", request_body = AccountInfo,
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, body = AccountInfo), (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_account(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    body: web::Json<AccountInfo>,
+) -> ApiResult<web::Json<AccountInfo>> {
+    let mut info = body.into_inner();
+    let mut check = FieldCheck::default();
+    for (field, value) in [
+        ("company_name", &mut info.company_name),
+        ("address", &mut info.address),
+        ("city", &mut info.city),
+        ("state", &mut info.state),
+        ("zip", &mut info.zip),
+        ("phone", &mut info.phone),
+    ] {
+        *value = value.trim().to_string();
+        if value.chars().count() > ACCOUNT_FIELD_MAX_CHARS || value.chars().any(char::is_control) {
+            check.note(field, format!("Use at most {ACCOUNT_FIELD_MAX_CHARS} characters on one line"));
+        }
+    }
+    if !info.phone.is_empty() && !info.phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        check.note("phone", "Use digits, spaces and + - ( ) only");
+    }
+    check.finish()?;
+    let (account_id, saved) = (caller.account.id, info.clone());
+    db::run(&state.pool, move |conn| Ok(accounts::update_info(conn, &account_id, &saved)?)).await?;
+    Ok(web::Json(info))
+}

@@ -1,0 +1,10 @@
+DROP TABLE password_tokens;
+ALTER TABLE accounts DROP COLUMN phone;
+ALTER TABLE accounts DROP COLUMN zip;
+ALTER TABLE accounts DROP COLUMN state;
+ALTER TABLE accounts DROP COLUMN city;
+ALTER TABLE accounts DROP COLUMN address;
+ALTER TABLE accounts DROP COLUMN company_name;
+ALTER TABLE users DROP COLUMN last_sign_in_at;
+ALTER TABLE users DROP COLUMN can_share;
+ALTER TABLE users DROP COLUMN can_create;
