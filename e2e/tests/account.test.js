@@ -16,7 +16,7 @@ test('a new user signs up and lands on their account', async () => {
   const email = uniqueEmail('ann');
   await signUp(page, env.server.url, { email });
   await assert.doesNotReject(page.getByRole('heading', { name: 'My Account' }).waitFor());
-  assert.equal(await page.getByLabel('Name').inputValue(), 'Ann Example');
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Ann Example');
   assert.equal(await page.getByLabel('Email').inputValue(), email);
   await page.context().close();
 });
@@ -33,7 +33,7 @@ test('a user signs out and signs in again', async () => {
   await page.getByText('The email or password is incorrect.').waitFor();
   await signIn(page, env.server.url, email, PASSWORD);
   await page.waitForURL('**/account');
-  assert.equal(await page.getByLabel('Name').inputValue(), 'Sam');
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Sam');
   await page.context().close();
 });
 
@@ -46,7 +46,7 @@ test('a user changes their name, and their email with the current password', asy
     assert.equal((await saved).status(), 200);
     await page.getByText('Your details are saved.').waitFor();
   };
-  await page.getByLabel('Name').fill('Kim Changed');
+  await page.getByLabel('Name', { exact: true }).fill('Kim Changed');
   await save();
 
   const newEmail = uniqueEmail('kim.new');
@@ -58,8 +58,8 @@ test('a user changes their name, and their email with the current password', asy
   await passwordField.waitFor({ state: 'detached' });
 
   await page.reload();
-  await page.getByLabel('Name').waitFor();
-  assert.equal(await page.getByLabel('Name').inputValue(), 'Kim Changed');
+  await page.getByLabel('Name', { exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Kim Changed');
   assert.equal(await page.getByLabel('Email').inputValue(), newEmail);
   await page.context().close();
 });

@@ -4,13 +4,13 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    ApiCredentialResponse, ApplicationRequest, ApplicationResponse, AuthorizeResponse, CertificateResponse,
-    CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse, DeploymentRequest,
-    DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
-    IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, OAuthTokenRequest, OAuthTokenResponse,
-    OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest, RecoveryCodesResponse,
-    SignInRequest, SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest,
-    VerifyCodeRequest,
+    AccountInfo, AccountUser, ApiCredentialResponse, ApplicationRequest, ApplicationResponse, AuthorizeResponse,
+    CertificateResponse, CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse,
+    DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
+    IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest, OAuthTokenRequest,
+    OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest,
+    RecoveryCodesResponse, SetPasswordRequest, SignInRequest, SignInResponse, SignUpRequest, StartTwoFactorRequest,
+    TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -291,4 +291,36 @@ pub async fn save_integration(
 
 pub async fn delete_integration(id: String) -> Result<(), ApiFailure> {
     send(Verb::Delete, &format!("/api/v1/integrations/{id}"), NO_BODY).await
+}
+
+pub async fn list_users() -> Result<Vec<AccountUser>, ApiFailure> {
+    send(Verb::Get, "/api/v1/users", NO_BODY).await
+}
+
+pub async fn add_user(request: NewUserRequest) -> Result<AccountUser, ApiFailure> {
+    send(Verb::Post, "/api/v1/users", Some(&request)).await
+}
+
+pub async fn update_user(id: String, request: UserUpdate) -> Result<AccountUser, ApiFailure> {
+    send(Verb::Patch, &format!("/api/v1/users/{id}"), Some(&request)).await
+}
+
+pub async fn delete_user(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/users/{id}"), NO_BODY).await
+}
+
+pub async fn send_password_reset(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Post, &format!("/api/v1/users/{id}/password-reset"), NO_BODY).await
+}
+
+pub async fn set_password(request: SetPasswordRequest) -> Result<(), ApiFailure> {
+    send(Verb::Post, "/api/v1/password", Some(&request)).await
+}
+
+pub async fn get_account_info() -> Result<AccountInfo, ApiFailure> {
+    send(Verb::Get, "/api/v1/account", NO_BODY).await
+}
+
+pub async fn save_account_info(request: AccountInfo) -> Result<AccountInfo, ApiFailure> {
+    send(Verb::Put, "/api/v1/account", Some(&request)).await
 }

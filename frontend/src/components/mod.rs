@@ -1,6 +1,8 @@
 //! Reusable pieces of the dashboard.
 
+pub mod account_info;
 pub mod account_shell;
+pub mod account_users;
 pub mod api_credentials;
 pub mod code_editor;
 pub mod data_table;

@@ -1,15 +1,20 @@
 //! `/account`: My Account, Account tab.
 
+use crate::components::account_info::AccountInformation;
 use crate::components::account_shell::AccountShell;
+use crate::components::account_users::AccountUsers;
 use crate::components::api_credentials::ApiCredentials;
 use crate::components::devices::Devices;
 use crate::components::reset_password::ResetPassword;
 use crate::components::security::Security;
 use crate::components::user_information::UserInformation;
+use crate::state::Session;
 use leptos::prelude::*;
+use shared::v1::Role;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let is_admin = Session::get().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin));
     view! {
         <AccountShell>
             <UserInformation/>
@@ -17,6 +22,8 @@ pub fn AccountPage() -> impl IntoView {
             <Devices/>
             <ResetPassword/>
             <ApiCredentials/>
+            <AccountInformation is_admin/>
+            {is_admin.then(|| view! { <AccountUsers/> })}
         </AccountShell>
     }
 }

@@ -8,5 +8,6 @@ pub mod integrations;
 pub mod js_libraries;
 pub mod not_found;
 pub mod oauth_tokens;
+pub mod set_password;
 pub mod sign_in;
 pub mod sign_up;

@@ -1,0 +1,50 @@
+// Admin options in a real browser: an admin adds a user, who sets a password from the email and signs in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { serverAndBrowser, signIn, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
+
+const env = serverAndBrowser();
+
+test('an admin adds a user who sets a password from the email and signs in', async () => {
+  const admin = await (await env.browser.newContext()).newPage();
+  await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
+  await admin.getByLabel('Company name').fill('Acme Voice Ltd');
+  await admin.getByRole('button', { name: 'Save Account Information' }).click();
+  await admin.getByText('The account information is saved.').waitFor();
+
+  await admin.getByRole('button', { name: 'Add User' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Add User' });
+  const email = uniqueEmail('newbie');
+  await dialog.getByLabel('First name').fill('Nina');
+  await dialog.getByLabel('Last name').fill('Newbie');
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Can Share').uncheck();
+  await dialog.getByRole('button', { name: 'Add User' }).click();
+  const row = admin.getByTestId('users').getByRole('row', { name: /Nina Newbie/ });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Never/);
+
+  const mail = (await waitForMail(env.server.dataDir, email, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const link = mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0];
+  const newbie = await (await env.browser.newContext()).newPage();
+  await newbie.goto(link);
+  await newbie.getByLabel('New password', { exact: true }).fill('Nina-passw0rd!');
+  await newbie.getByLabel('Confirm new password').fill('Nina-passw0rd!');
+  await newbie.getByRole('button', { name: 'Set Password' }).click();
+  await newbie.getByText('Your password is set.').waitFor();
+  await newbie.getByRole('button', { name: 'Go to sign in' }).click();
+  await signIn(newbie, env.server.url, email, 'Nina-passw0rd!');
+  await newbie.waitForURL('**/account');
+  assert.equal(await newbie.getByRole('button', { name: 'Add User' }).count(), 0, 'a standard user sees no admin options');
+  await newbie.getByText('Acme Voice Ltd').waitFor();
+
+  await admin.reload();
+  await row.waitFor();
+  assert.doesNotMatch(await row.innerText(), /Never/, 'the last sign-in shows');
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await admin.getByText('The user is deactivated.').waitFor();
+  await newbie.reload();
+  await newbie.waitForURL('**/sign-in');
+  await admin.context().close();
+  await newbie.context().close();
+});
