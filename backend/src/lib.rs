@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod crypto;

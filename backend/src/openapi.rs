@@ -35,6 +35,8 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::certificates::delete,
         routes::certificates::test,
         routes::rest_requests::send,
+        routes::security_events::mine,
+        routes::security_events::account,
         routes::users::list,
         routes::users::create,
         routes::users::update,
@@ -70,7 +72,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

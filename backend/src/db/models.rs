@@ -3,7 +3,7 @@
 
 use crate::db::schema::{
     accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, integrations,
-    js_libraries, oauth_states, oauth_tokens, sessions, two_factor, two_factor_codes, users,
+    js_libraries, oauth_states, oauth_tokens, security_events, sessions, two_factor, two_factor_codes, users,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -355,4 +355,17 @@ pub struct IntegrationRow {
     pub created_at: NaiveDateTime,
     pub created_by: Option<String>,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = security_events)]
+pub struct SecurityEventRow {
+    pub id: String,
+    pub account_id: String,
+    pub user_id: Option<String>,
+    pub kind: String,
+    pub detail: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub created_at: NaiveDateTime,
 }

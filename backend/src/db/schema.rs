@@ -255,6 +255,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    security_events (id) {
+        id -> Text,
+        account_id -> Text,
+        user_id -> Nullable<Text>,
+        kind -> Text,
+        detail -> Text,
+        ip -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(security_events -> users (user_id));
 diesel::joinable!(password_tokens -> users (user_id));
 diesel::joinable!(two_factor -> users (user_id));
 diesel::joinable!(application_libraries -> js_libraries (library_id));
@@ -288,4 +302,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     integrations,
     application_integrations,
     password_tokens,
+    security_events,
 );

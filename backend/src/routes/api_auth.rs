@@ -1,6 +1,7 @@
 //! `POST /api/auth`, exactly as the original service: form fields in, HTTP Basic
 //! credentials for the data APIs out, and `{"error": "..."}` bodies.
 
+use crate::audit;
 use crate::auth::extract::by_developer_key;
 use crate::auth::password::{verify_off_thread, Verdict, DUMMY_HASH};
 use crate::auth::session::client_ip;
@@ -16,7 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::Utc;
 use serde::Deserialize;
-use shared::v1::{ApiAuthResponse, DEVELOPER_KEY_PREFIX, TOOLS};
+use shared::v1::{ApiAuthResponse, SecurityEventKind, DEVELOPER_KEY_PREFIX, TOOLS};
 use shared::validate::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use uuid::Uuid;
 
@@ -143,7 +144,15 @@ pub async fn authenticate(
         created_at: now,
         last_used_at: now,
     };
-    db::run(&state.pool, move |conn| Ok(api_credentials::insert(conn, &row)?)).await?;
+    let (user_id, detail) = (row.user_id.clone(), format!("for {}, login {}…", row.tool, &login[..8]));
+    let user = db::run(&state.pool, move |conn| {
+        api_credentials::insert(conn, &row)?;
+        Ok(users::find_with_account(conn, &user_id)?)
+    })
+    .await?;
+    if let Some((user, _)) = user {
+        audit::record(&state, &req, &user, SecurityEventKind::ApiCredentialsIssued, detail).await;
+    }
     Ok(HttpResponse::Ok().json(ApiAuthResponse { login, password: secret }))
 }
 

@@ -1,13 +1,14 @@
 //! The caller's API credentials from `POST /api/auth`: list and revoke.
 
+use crate::audit;
 use crate::auth::{CurrentUser, API_CREDENTIAL_LIFETIME};
 use crate::db::models::api_credential_response;
 use crate::db::{self, api_credentials};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use shared::v1::ApiCredentialResponse;
+use shared::v1::{ApiCredentialResponse, SecurityEventKind};
 use shared::ErrorBody;
 
 #[utoipa::path(get, path = "/api/v1/me/api-credentials", tag = "api credentials",
@@ -24,12 +25,18 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     params(("id" = String, Path)),
     security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let user_id = caller.user.id;
+pub async fn revoke(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let user_id = caller.user.id.clone();
     let id = id.into_inner();
     let deleted = db::run(&state.pool, move |conn| Ok(api_credentials::delete(conn, &user_id, &id)?)).await?;
-    match deleted {
-        0 => Err(ApiError::NotFound("There are no such API credentials.".into())),
-        _ => Ok(HttpResponse::NoContent().finish()),
+    if deleted == 0 {
+        return Err(ApiError::NotFound("There are no such API credentials.".into()));
     }
+    audit::record(&state, &request, &caller.user, SecurityEventKind::ApiCredentialsRevoked, "").await;
+    Ok(HttpResponse::NoContent().finish())
 }

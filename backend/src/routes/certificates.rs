@@ -1,5 +1,6 @@
 //! Client certificates: list, add (JSON or multipart upload), delete, and test against their domain.
 
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::models::CertificateRow;
 use crate::db::{self, certificates, is_unique_violation};
@@ -14,6 +15,7 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use shared::v1::{
     CertificateRequest, CertificateResponse, CertificateStatus, CertificateTestRequest, CertificateTestResponse,
+    SecurityEventKind,
 };
 use shared::ErrorBody;
 use uuid::Uuid;
@@ -143,9 +145,9 @@ pub async fn create(
         chain_pem: parsed.chain_pem,
         private_key_sealed: state.secrets.encrypt(parsed.key_pem.as_bytes())?,
         created_at: Utc::now().naive_utc(),
-        created_by: Some(caller.user.id),
+        created_by: Some(caller.user.id.clone()),
     };
-    let created_by = Some(caller.user.name);
+    let created_by = Some(caller.user.name.clone());
     let row = db::run(&state.pool, move |conn| match certificates::insert(conn, &row) {
         Ok(()) => Ok(row),
         Err(e) if is_unique_violation(&e) => Err(ApiError::Conflict {
@@ -155,18 +157,28 @@ pub async fn create(
         Err(e) => Err(e.into()),
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::CertificateAdded, row.domain.clone()).await;
     Ok(HttpResponse::Created().json(certificate_response(row, created_by)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = String, Path)),
     security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
-pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let (account_id, id) = (caller.account.id, id.into_inner());
-    match db::run(&state.pool, move |conn| Ok(certificates::delete(conn, &account_id, &id)?)).await? {
-        0 => Err(not_found()),
-        _ => Ok(HttpResponse::NoContent().finish()),
-    }
+pub async fn delete(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
+    let domain = db::run(&state.pool, move |conn| {
+        let found = certificates::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        certificates::delete(conn, &account_id, &id)?;
+        Ok(found.domain)
+    })
+    .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::CertificateDeleted, domain).await;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The identity to present for `host`, from the account's certificates (exact domain, then wildcard).

@@ -1,5 +1,6 @@
 //! The caller's developer key: state, generate/regenerate, and reveal (Show Key).
 
+use crate::audit;
 use crate::auth::reauth::require_recent_password;
 use crate::auth::session::client_ip;
 use crate::auth::CurrentUser;
@@ -12,7 +13,7 @@ use chrono::Utc;
 use rand::RngCore;
 use shared::v1::{
     developer_key_hint, format_developer_key, DeveloperKeyResponse, DeveloperKeyState, ReauthenticateRequest,
-    DEVELOPER_KEY_RANDOM_BYTES,
+    SecurityEventKind, DEVELOPER_KEY_RANDOM_BYTES,
 };
 use shared::ErrorBody;
 
@@ -20,7 +21,7 @@ use shared::ErrorBody;
     security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = DeveloperKeyState), (status = 401, body = ErrorBody)))]
 pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<DeveloperKeyState>> {
-    let user_id = caller.user.id;
+    let user_id = caller.user.id.clone();
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
     Ok(web::Json(developer_key_state(row.as_ref())))
 }
@@ -51,13 +52,15 @@ pub async fn generate(
         hint: developer_key_hint(&key),
         created_at: Utc::now().naive_utc(),
     };
-    let user_id = caller.user.id;
+    let user_id = caller.user.id.clone();
     let stored = db::run(&state.pool, move |conn| {
         developer_keys::replace(conn, &row)?;
         Ok(developer_keys::find_for_user(conn, &user_id)?)
     })
     .await?;
     let response = DeveloperKeyResponse { key, state: developer_key_state(stored.as_ref()) };
+    let detail = format!("key {}", response.state.hint.clone().unwrap_or_default());
+    audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyGenerated, detail).await;
     Ok(HttpResponse::Created().json(response))
 }
 
@@ -75,11 +78,13 @@ pub async fn reveal(
 ) -> ApiResult<web::Json<DeveloperKeyResponse>> {
     let password = body.and_then(|b| b.into_inner().password);
     require_recent_password(&state, &caller, password, &client_ip(&req)).await?;
-    let user_id = caller.user.id;
+    let user_id = caller.user.id.clone();
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?))
         .await?
         .ok_or_else(|| ApiError::NotFound("You have no developer key yet. Generate one first.".into()))?;
     let key = String::from_utf8(state.secrets.decrypt(&row.sealed_key)?)
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("sealed key is not text")))?;
+    let detail = format!("key {}", row.hint);
+    audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;
     Ok(web::Json(DeveloperKeyResponse { key, state: developer_key_state(Some(&row)) }))
 }

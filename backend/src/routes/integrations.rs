@@ -1,15 +1,16 @@
 //! Integrations: every user of the account lists them; admins add, edit and delete. Secret fields are
 //! write-only: sealed at rest, never returned, replaced only when a new value is sent.
 
+use crate::audit;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::db::models::IntegrationRow;
 use crate::db::{self, integrations, is_unique_violation};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType};
+use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType, SecurityEventKind};
 use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use std::collections::BTreeMap;
@@ -125,6 +126,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     responses((status = 201, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
+    request: HttpRequest,
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
     body: web::Json<IntegrationRequest>,
@@ -147,7 +149,9 @@ pub async fn create(
     };
     let id = row.id.clone();
     db::run(&state.pool, move |conn| integrations::insert(conn, &row).map_err(name_taken)).await?;
-    Ok(HttpResponse::Created().json(respond(&state, caller.account.id, id).await?))
+    let created = respond(&state, caller.account.id.clone(), id).await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationAdded, created.name.clone()).await;
+    Ok(HttpResponse::Created().json(created))
 }
 
 #[utoipa::path(put, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
@@ -156,6 +160,7 @@ pub async fn create(
     responses((status = 200, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
+    request: HttpRequest,
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
     id: web::Path<String>,
@@ -180,7 +185,9 @@ pub async fn update(
     row.secrets_sealed = state.secrets.encrypt(json(&secrets)?.as_bytes())?;
     row.updated_at = Utc::now().naive_utc();
     db::run(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
-    Ok(web::Json(respond(&state, account_id, id).await?))
+    let updated = respond(&state, account_id, id).await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationChanged, updated.name.clone()).await;
+    Ok(web::Json(updated))
 }
 
 #[utoipa::path(delete, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
@@ -188,15 +195,18 @@ pub async fn update(
     responses((status = 204, description = "Deleted; applications using it no longer do"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
+    request: HttpRequest,
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (account_id, id) = (caller.account.id, id.into_inner());
-    db::run(&state.pool, move |conn| {
-        integrations::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
-        Ok(integrations::delete(conn, &id)?)
+    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
+    let name = db::run(&state.pool, move |conn| {
+        let integration = integrations::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+        integrations::delete(conn, &id)?;
+        Ok(integration.name)
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationDeleted, name).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,16 +1,17 @@
 //! JS libraries: list (with the deployed applications using each), add, edit, delete.
 
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::models::JsLibraryRow;
 use crate::db::{self, applications, is_unique_violation, js_libraries, DbConnection};
 use crate::domain::{FieldCheck, JsCode};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
-use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse};
+use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse, SecurityEventKind};
 use shared::validate::{parse_description, parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use uuid::Uuid;
@@ -88,6 +89,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     responses((status = 201, body = JsLibraryResponse), (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Over 16384 characters, a syntax error (with line and column), or modules", body = ErrorBody)))]
 pub async fn create(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     body: web::Json<JsLibraryRequest>,
@@ -96,7 +98,7 @@ pub async fn create(
     let now = Utc::now().naive_utc();
     let row = JsLibraryRow {
         id: Uuid::new_v4().to_string(),
-        account_id: caller.account.id,
+        account_id: caller.account.id.clone(),
         name_normalized: library.name.to_lowercase(),
         name: library.name,
         description: library.description,
@@ -109,6 +111,7 @@ pub async fn create(
         library_response(conn, row)
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryAdded, created.name.clone()).await;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -135,13 +138,14 @@ pub async fn get(
     responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     id: web::Path<String>,
     body: web::Json<JsLibraryRequest>,
 ) -> ApiResult<web::Json<JsLibraryResponse>> {
     let library = parse(body.into_inner()).await?;
-    let (account_id, id) = (caller.account.id, id.into_inner());
+    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
     let now = Utc::now().naive_utc();
     let updated = db::run(&state.pool, move |conn| {
         js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
@@ -152,6 +156,7 @@ pub async fn update(
         library_response(conn, row)
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryChanged, updated.name.clone()).await;
     Ok(web::Json(updated))
 }
 
@@ -167,15 +172,16 @@ pub struct DeleteQuery {
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
         (status = 409, description = "Deployed applications use it (named); send ?detach=true", body = ErrorBody)))]
 pub async fn delete(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     id: web::Path<String>,
     query: web::Query<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (account_id, id, detach) = (caller.account.id, id.into_inner(), query.detach);
-    db::run(&state.pool, move |conn| {
+    let (account_id, id, detach) = (caller.account.id.clone(), id.into_inner(), query.detach);
+    let name = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
-            js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
+            let library = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let deployed: Vec<String> = applications::using_library(conn, &id)?
                 .into_iter()
                 .filter(|(_, _, deployed)| *deployed)
@@ -191,9 +197,11 @@ pub async fn delete(
                 });
             }
             applications::detach_library(conn, &id)?;
-            Ok(js_libraries::delete(conn, &id)?)
+            js_libraries::delete(conn, &id)?;
+            Ok(library.name)
         })
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryDeleted, name).await;
     Ok(HttpResponse::NoContent().finish())
 }

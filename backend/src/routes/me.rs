@@ -1,5 +1,6 @@
 //! The signed-in user's own profile (`/api/v1/me`) and password (`/api/v1/me/password`).
 
+use crate::audit;
 use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict};
 use crate::auth::CurrentUser;
 use crate::db::{self, api_credentials, is_unique_violation, sessions, users};
@@ -8,10 +9,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::accounts::email_taken;
 use crate::routes::session::load_me;
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
-use shared::v1::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use shared::v1::{ChangePasswordRequest, MeResponse, SecurityEventKind, UpdateMeRequest};
 use shared::ErrorBody;
 
 const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
@@ -28,6 +29,7 @@ pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResu
     responses((status = 200, body = MeResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(
+    request: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     body: web::Json<UpdateMeRequest>,
@@ -54,6 +56,7 @@ pub async fn update_me(
 
     let now = Utc::now().naive_utc();
     let email_changes = email_changes.cloned();
+    let (audited, old_email) = (user.clone(), user.email.clone());
     let me = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             if let Some(name) = &name {
@@ -71,6 +74,10 @@ pub async fn update_me(
         })
     })
     .await?;
+    if me.email != old_email {
+        let detail = format!("from {old_email} to {}", me.email);
+        audit::record(&state, &request, &audited, SecurityEventKind::EmailChanged, detail).await;
+    }
     Ok(web::Json(me))
 }
 
@@ -80,6 +87,7 @@ pub async fn update_me(
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, description = "Names each failed rule under fields", body = ErrorBody)))]
 pub async fn change_password(
+    request: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     body: web::Json<ChangePasswordRequest>,
@@ -105,6 +113,7 @@ pub async fn change_password(
 
     let hash = hash_off_thread(new_password.expose().to_string()).await?;
     let now = Utc::now().naive_utc();
+    let audited = user.clone();
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hash, now)?;
@@ -115,5 +124,6 @@ pub async fn change_password(
         })
     })
     .await?;
+    audit::record(&state, &request, &audited, SecurityEventKind::PasswordChanged, "").await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -15,6 +15,7 @@ pub mod me;
 pub mod oauth_tokens;
 pub mod operator;
 pub mod rest_requests;
+pub mod security_events;
 pub mod session;
 pub mod spa;
 pub mod two_factor;
@@ -128,6 +129,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(users::get_account))
                         .route(web::put().to(users::update_account)),
                 )
+                .service(resource("/v1/me/security-events").route(web::get().to(security_events::mine)))
+                .service(resource("/v1/security-events").route(web::get().to(security_events::account)))
                 .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
                 .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))

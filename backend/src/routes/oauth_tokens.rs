@@ -1,6 +1,7 @@
 //! OAuth tokens from Stripe: list, add through Stripe's Connect OAuth flow, edit, delete (deauthorizing at
 //! Stripe). They exist only for accounts an operator enabled Stripe for; otherwise every endpoint is a 404.
 
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{OAuthStateRow, OAuthTokenRow};
@@ -13,7 +14,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 use shared::v1::{
     AuthorizeResponse, OAuthTokenRequest, OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse,
-    TokenAssignment, TokenType,
+    SecurityEventKind, TokenAssignment, TokenType,
 };
 use shared::validate::parse_description;
 use shared::ErrorBody;
@@ -173,6 +174,7 @@ const STATE_INVALID: &str =
         ("error_description" = Option<String>, Query)),
     responses((status = 303, description = "Back to the OAuth Tokens tab with `added=ID` or `error=MESSAGE`")))]
 pub async fn callback(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: Option<CurrentUser>,
     query: web::Query<CallbackQuery>,
@@ -180,7 +182,7 @@ pub async fn callback(
     let Some(caller) = caller else {
         return see_other("/sign-in".into());
     };
-    let outcome = finish_authorization(&state, &caller, query.into_inner()).await;
+    let outcome = finish_authorization(&state, &request, &caller, query.into_inner()).await;
     let (key, value) = match &outcome {
         Ok(id) => ("added", id.as_str()),
         Err(message) => ("error", message.as_str()),
@@ -201,7 +203,12 @@ fn see_other(location: String) -> HttpResponse {
 }
 
 /// Checks the state, exchanges the code and stores the grant; the error is the message for the tab.
-async fn finish_authorization(state: &AppState, caller: &CurrentUser, query: CallbackQuery) -> Result<String, String> {
+async fn finish_authorization(
+    state: &AppState,
+    request: &HttpRequest,
+    caller: &CurrentUser,
+    query: CallbackQuery,
+) -> Result<String, String> {
     let internal = |e: ApiError| {
         tracing::error!(error = ?e, "storing an OAuth token failed");
         "The token could not be stored. Please try again.".to_string()
@@ -222,12 +229,13 @@ async fn finish_authorization(state: &AppState, caller: &CurrentUser, query: Cal
             query.error_description.as_deref().unwrap_or("no description")
         )),
         (None, None) => Err(STATE_INVALID.into()),
-        (None, Some(code)) => store_grant(state, caller, pending, &code).await,
+        (None, Some(code)) => store_grant(state, request, caller, pending, &code).await,
     }
 }
 
 async fn store_grant(
     state: &AppState,
+    request: &HttpRequest,
     caller: &CurrentUser,
     pending: OAuthStateRow,
     code: &str,
@@ -263,12 +271,15 @@ async fn store_grant(
     };
     let id = row.id.clone();
     let replacing = pending.token_id.is_some();
+    let detail = format!("{} ({}, {})", row.description, row.token_type, row.stripe_user_id);
     db::run(&state.pool, move |conn| match replacing {
         true => Ok(oauth_tokens::replace_grant(conn, &row)?),
         false => Ok(oauth_tokens::insert(conn, &row)?),
     })
     .await
     .map_err(|_| "The token could not be stored. Please try again.".to_string())?;
+    let kind = if replacing { SecurityEventKind::TokenChanged } else { SecurityEventKind::TokenAdded };
+    audit::record(state, request, &caller.user, kind, detail).await;
     Ok(id)
 }
 
@@ -311,6 +322,7 @@ pub async fn update(
         .await?;
     }
     let token = load_token(&state, &account_id, &id).await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::TokenChanged, token.description.clone()).await;
     Ok(web::Json(OAuthTokenUpdateResponse { token, authorize_url }))
 }
 
@@ -328,6 +340,7 @@ pub struct DeleteQuery {
     responses((status = 204, description = "Deauthorized at Stripe and removed"), (status = 404, body = ErrorBody),
         (status = 502, description = "Stripe could not deauthorize it; nothing was removed", body = ErrorBody)))]
 pub async fn delete(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     id: web::Path<String>,
@@ -347,6 +360,8 @@ pub async fn delete(
             ),
         })?;
     }
+    let detail = format!("{} ({})", row.description, row.stripe_user_id);
     db::run(&state.pool, move |conn| Ok(oauth_tokens::delete(conn, &row.id)?)).await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::TokenDeleted, detail).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! Sign-in (`POST /api/v1/session`, then `POST /api/v1/session/two-factor` when
 //! two-factor authentication is on) and sign-out (`DELETE /api/v1/session`).
 
+use crate::audit;
 use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict, DUMMY_HASH};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession, DEVICE_COOKIE};
 use crate::auth::throttle::{self, Keys};
@@ -18,7 +19,9 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
-use shared::v1::{MeResponse, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest};
+use shared::v1::{
+    MeResponse, SecurityEventKind, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest,
+};
 use shared::ErrorBody;
 
 const WRONG_CREDENTIALS: &str = "The email or password is incorrect.";
@@ -57,10 +60,14 @@ pub async fn sign_in(
     // Unknown emails are checked against a dummy hash so both answers take as long.
     let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let verdict = verify_off_thread(password.expose().to_string(), stored).await?;
-    let (Some(user), Verdict::Right { needs_rehash }) = (user, verdict) else {
+    let (Some(user), Verdict::Right { needs_rehash }) = (&user, verdict) else {
+        if let Some(user) = &user {
+            audit::record(&state, &req, user, SecurityEventKind::SignInFailed, "wrong password").await;
+        }
         db::run(&state.pool, move |conn| throttle::record_failure(conn, &keys, now)).await?;
         return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
     };
+    let (user, needs_rehash) = (user.clone(), needs_rehash);
 
     let rehashed = match needs_rehash {
         true => Some(hash_off_thread(password.expose().to_string()).await?),
@@ -158,6 +165,13 @@ pub async fn second_step(
         return Err(ApiError::field(field, "The code is incorrect"));
     }
     db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
+    if field == "recovery_code" {
+        let user_id = row.user_id.clone();
+        if let Some((user, _)) = db::run(&state.pool, move |conn| Ok(users::find_with_account(conn, &user_id)?)).await?
+        {
+            audit::record(&state, &req, &user, SecurityEventKind::RecoveryCodeUsed, "at sign-in").await;
+        }
+    }
     finish_sign_in(&req, &state, row.user_id, StatusCode::OK).await
 }
 
@@ -192,6 +206,7 @@ pub async fn finish_sign_in(
         Ok((load_me(conn, &user_id)?, recognised))
     })
     .await?;
+    audit::record_for(state, req, (&me.account.id, &me.id), SecurityEventKind::SignIn, "").await;
     if !recognised && me.two_factor.enabled {
         notify_new_device(state, &me.email, now, notice).await;
     }
@@ -220,7 +235,8 @@ async fn notify_new_device(state: &AppState, email: &str, at: NaiveDateTime, (ip
     security(("session_cookie" = []), ("csrf_token" = [])),
     responses((status = 204, description = "Signed out; cookies cleared"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-pub async fn sign_out(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
+pub async fn sign_out(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
+    audit::record(&state, &req, &current.user, SecurityEventKind::SignOut, "").await;
     // A key-authenticated caller has no session to end; the answer is the same.
     if let Some(id) = current.session().map(|s| s.id.clone()) {
         db::run(&state.pool, move |conn| Ok(sessions::delete(conn, &id)?)).await?;

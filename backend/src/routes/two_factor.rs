@@ -1,6 +1,7 @@
 //! The caller's two-factor authentication: activate or update (send a code,
 //! verify it), deactivate, and new one-time access codes.
 
+use crate::audit;
 use crate::auth::password::{verify_off_thread, Verdict};
 use crate::auth::reauth::require_recent_password;
 use crate::auth::session::client_ip;
@@ -18,7 +19,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use shared::v1::{
-    parse_phone, AuthenticatorSetup, CodeSentResponse, PasswordConfirmation, RecoveryCodesResponse,
+    parse_phone, AuthenticatorSetup, CodeSentResponse, PasswordConfirmation, RecoveryCodesResponse, SecurityEventKind,
     StartTwoFactorRequest, TwoFactorMethod, VerifyCodeRequest,
 };
 use shared::ErrorBody;
@@ -98,6 +99,7 @@ pub async fn start(
     responses((status = 200, description = "2FA is on; the one-time access codes, shown this once", body = RecoveryCodesResponse),
         (status = 422, description = "Wrong, expired or used-up code", body = ErrorBody)))]
 pub async fn verify(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     body: web::Json<VerifyCodeRequest>,
@@ -135,6 +137,8 @@ pub async fn verify(
                 })
             })
             .await?;
+            let detail = format!("turned on or updated: {}", pending.method);
+            audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
             Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
         }
     }
@@ -152,11 +156,13 @@ async fn confirm_password(caller: &CurrentUser, password: String) -> Result<(), 
     responses((status = 204, description = "2FA is off; contact details and codes deleted"),
         (status = 422, body = ErrorBody)))]
 pub async fn deactivate(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
     confirm_password(&caller, body.into_inner().password).await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, "turned off").await;
     let user_id = caller.user.id;
     db::run(&state.pool, move |conn| {
         tf::disable(conn, &user_id)?;
@@ -171,6 +177,7 @@ pub async fn deactivate(
     responses((status = 200, description = "A new set; the old one is void", body = RecoveryCodesResponse),
         (status = 409, description = "2FA is not on", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn new_recovery_code_set(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: CurrentUser,
     body: web::Json<PasswordConfirmation>,
@@ -178,7 +185,7 @@ pub async fn new_recovery_code_set(
     confirm_password(&caller, body.into_inner().password).await?;
     let codes = two_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
-    let user_id = caller.user.id;
+    let user_id = caller.user.id.clone();
     db::run(&state.pool, move |conn| {
         if tf::find(conn, &user_id)?.is_none() {
             return Err(ApiError::Conflict {
@@ -189,5 +196,7 @@ pub async fn new_recovery_code_set(
         Ok(tf::replace_recovery_codes(conn, &user_id, &hashes)?)
     })
     .await?;
+    let detail = "new one-time access codes";
+    audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
     Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
 }

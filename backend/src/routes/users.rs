@@ -1,6 +1,7 @@
 //! Admin options: the account's users (list, add with an invitation email, edit, reset password,
 //! deactivate, delete), setting a password from an emailed link, and the account's company details.
 
+use crate::audit;
 use crate::auth::{password, AdminUser, CurrentUser};
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{NewUser, UserRow};
@@ -12,7 +13,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use diesel::Connection;
-use shared::v1::{AccountInfo, AccountUser, NewUserRequest, Role, SetPasswordRequest, UserUpdate};
+use shared::v1::{AccountInfo, AccountUser, NewUserRequest, Role, SecurityEventKind, SetPasswordRequest, UserUpdate};
 use shared::ErrorBody;
 use uuid::Uuid;
 
@@ -109,6 +110,7 @@ pub async fn create(
     let email = check.take("email", Email::parse(&body.email));
     let (Some(first), Some(last), Some(email)) = (first, last, email) else { return Err(check.into_error()) };
     let now = Utc::now().naive_utc();
+    let caller_user = caller.user;
     let user = NewUser {
         id: Uuid::new_v4().to_string(),
         account_id: caller.account.id,
@@ -133,6 +135,8 @@ pub async fn create(
     })
     .await?;
     send_password_link(&state, &request, &created, true).await?;
+    let detail = format!("{} ({})", created.email, created.role);
+    audit::record(&state, &request, &caller_user, SecurityEventKind::UserAdded, detail).await;
     tracing::info!(user = %user_id, "user invited");
     Ok(HttpResponse::Created().json(account_user(created, false)))
 }
@@ -144,6 +148,7 @@ pub async fn create(
         (status = 409, description = "Email taken, or the last active admin would be lost", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
+    request: HttpRequest,
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
     id: web::Path<String>,
@@ -155,11 +160,12 @@ pub async fn update(
     let last = body.last_name.as_deref().map(|n| check.take("last_name", PersonName::parse(n)));
     let email = body.email.as_deref().map(|e| check.take("email", Email::parse(e)));
     check.finish()?;
-    let (account_id, id) = (caller.account.id, id.into_inner());
-    let updated = db::run(&state.pool, move |conn| {
+    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
+    let (updated, was_admin) = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let mut user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
-            let was_active_admin = user.role() == Role::Admin && user.is_active == 1;
+            let was_admin = user.role() == Role::Admin;
+            let was_active_admin = was_admin && user.is_active == 1;
             if first.is_some() || last.is_some() {
                 let current_first = user.name.split_once(' ').map_or(user.name.as_str(), |(f, _)| f).to_string();
                 let current_last = user.name.split_once(' ').map_or("", |(_, l)| l).to_string();
@@ -197,10 +203,15 @@ pub async fn update(
                 api_credentials::delete_all_for_user(conn, &user.id)?;
             }
             let two_factor = crate::db::two_factor::find(conn, &user.id)?.is_some();
-            Ok(account_user(user, two_factor))
+            Ok((account_user(user, two_factor), was_admin))
         })
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::UserChanged, updated.email.clone()).await;
+    if updated.admin != was_admin {
+        let detail = format!("{} is {} an admin", updated.email, if updated.admin { "now" } else { "no longer" });
+        audit::record(&state, &request, &caller.user, SecurityEventKind::RoleChanged, detail).await;
+    }
     Ok(web::Json(updated))
 }
 
@@ -209,21 +220,24 @@ pub async fn update(
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, description = "The last active admin", body = ErrorBody)))]
 pub async fn delete(
+    request: HttpRequest,
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (account_id, id) = (caller.account.id, id.into_inner());
-    db::run(&state.pool, move |conn| {
+    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
+    let email = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
             if user.role() == Role::Admin && user.is_active == 1 && users::active_admins(conn, &account_id)? <= 1 {
                 return Err(last_admin());
             }
-            Ok(users::delete(conn, &id)?)
+            users::delete(conn, &id)?;
+            Ok(user.email)
         })
     })
     .await?;
+    audit::record(&state, &request, &caller.user, SecurityEventKind::UserDeleted, email).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

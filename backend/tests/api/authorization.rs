@@ -24,7 +24,7 @@ const PUBLIC: [&str; 8] = [
 ];
 
 /// Standard users get 403 here.
-const ADMIN_ONLY: [&str; 9] = [
+const ADMIN_ONLY: [&str; 10] = [
     "POST /api/v1/integrations",
     "PUT /api/v1/integrations/{id}",
     "DELETE /api/v1/integrations/{id}",
@@ -34,6 +34,7 @@ const ADMIN_ONLY: [&str; 9] = [
     "DELETE /api/v1/users/{id}",
     "POST /api/v1/users/{id}/password-reset",
     "PUT /api/v1/account",
+    "GET /api/v1/security-events",
 ];
 
 /// Only the operator token opens these; no user's credentials do.

@@ -22,6 +22,7 @@ mod me;
 mod oauth_tokens;
 mod password;
 mod rest_requests;
+mod security_log;
 mod session;
 mod two_factor;
 mod users;

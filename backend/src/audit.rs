@@ -1,0 +1,54 @@
+//! Writing the security log. An event that cannot be written is logged as an error; the action it
+//! describes has already happened, so the caller's answer stands.
+
+use crate::auth::session::client_ip;
+use crate::db::models::{SecurityEventRow, UserRow};
+use crate::db::{self, security_events};
+use crate::state::AppState;
+use actix_web::HttpRequest;
+use chrono::Utc;
+use shared::v1::SecurityEventKind;
+use uuid::Uuid;
+
+const USER_AGENT_MAX_CHARS: usize = 300;
+
+/// Records that `user` (who did it, or whose sign-in it was) caused `kind`, about `detail`.
+pub async fn record(
+    state: &AppState,
+    request: &HttpRequest,
+    user: &UserRow,
+    kind: SecurityEventKind,
+    detail: impl Into<String>,
+) {
+    record_for(state, request, (&user.account_id, &user.id), kind, detail).await;
+}
+
+/// [`record`] for a user known by (account id, user id).
+pub async fn record_for(
+    state: &AppState,
+    request: &HttpRequest,
+    (account_id, user_id): (&str, &str),
+    kind: SecurityEventKind,
+    detail: impl Into<String>,
+) {
+    let row = SecurityEventRow {
+        id: Uuid::new_v4().to_string(),
+        account_id: account_id.to_string(),
+        user_id: Some(user_id.to_string()),
+        kind: kind.as_str().into(),
+        detail: detail.into(),
+        ip: client_ip(request),
+        user_agent: request
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(USER_AGENT_MAX_CHARS)
+            .collect(),
+        created_at: Utc::now().naive_utc(),
+    };
+    if let Err(e) = db::run(&state.pool, move |conn| Ok(security_events::insert(conn, &row)?)).await {
+        tracing::error!(error = ?e, kind = kind.as_str(), "a security event could not be recorded");
+    }
+}
