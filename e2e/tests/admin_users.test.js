@@ -1,11 +1,12 @@
-// Admin options in a real browser: an admin adds a user, who sets a password from the email and signs in.
+// Admin options in a real browser: an admin adds a user, who sets a password from the email and signs in;
+// the security log shows it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAndBrowser, signIn, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
-test('an admin adds a user who sets a password from the email and signs in', async () => {
+test('an admin adds a user who sets a password from the email and signs in; the security log shows it', async () => {
   const admin = await (await env.browser.newContext()).newPage();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
   await admin.getByLabel('Company name').fill('Acme Voice Ltd');
@@ -37,10 +38,23 @@ test('an admin adds a user who sets a password from the email and signs in', asy
   await newbie.waitForURL('**/account');
   assert.equal(await newbie.getByRole('button', { name: 'Add User' }).count(), 0, 'a standard user sees no admin options');
   await newbie.getByText('Acme Voice Ltd').waitFor();
+  const ownLog = newbie.getByTestId('own-log');
+  await ownLog.getByRole('cell', { name: 'Signed in' }).waitFor();
+  assert.equal(await newbie.getByTestId('account-log').count(), 0, 'only admins see the account log');
 
   await admin.reload();
   await row.waitFor();
   assert.doesNotMatch(await row.innerText(), /Never/, 'the last sign-in shows');
+  const log = admin.getByTestId('account-log');
+  await log.getByRole('row', { name: /User added/ }).waitFor();
+  assert.match(await log.getByRole('row', { name: /User added/ }).innerText(), new RegExp(email.replace('.', '\\.')));
+  await log.getByLabel('User').selectOption({ label: 'Nina Newbie' });
+  await log.getByRole('row', { name: /Signed in/ }).waitFor();
+  assert.equal(await log.getByRole('row', { name: /User added/ }).count(), 0, 'filtered to Nina');
+  await log.getByLabel('User').selectOption({ label: 'All users' });
+  await log.getByLabel('Event').selectOption({ label: 'User added' });
+  await log.getByRole('row', { name: /User added/ }).waitFor();
+  assert.equal(await log.getByRole('row', { name: /Signed in/ }).count(), 0, 'filtered to one kind');
   await row.getByRole('button', { name: 'Deactivate' }).click();
   await admin.getByText('The user is deactivated.').waitFor();
   await newbie.reload();

@@ -9,8 +9,8 @@ use shared::v1::{
     DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
     IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest, OAuthTokenRequest,
     OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest,
-    RecoveryCodesResponse, SetPasswordRequest, SignInRequest, SignInResponse, SignUpRequest, StartTwoFactorRequest,
-    TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
+    RecoveryCodesResponse, SecurityEventPage, SetPasswordRequest, SignInRequest, SignInResponse, SignUpRequest,
+    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -323,4 +323,21 @@ pub async fn get_account_info() -> Result<AccountInfo, ApiFailure> {
 
 pub async fn save_account_info(request: AccountInfo) -> Result<AccountInfo, ApiFailure> {
     send(Verb::Put, "/api/v1/account", Some(&request)).await
+}
+
+/// One page of the security log: the caller's own, or (admins) the account's, filtered by kind and user.
+pub async fn security_events(
+    account_wide: bool,
+    page: u32,
+    kind: Option<String>,
+    user_id: Option<String>,
+) -> Result<SecurityEventPage, ApiFailure> {
+    let base = if account_wide { "/api/v1/security-events" } else { "/api/v1/me/security-events" };
+    let mut path = format!("{base}?page={page}&per_page=20");
+    for (name, value) in [("kind", kind), ("user_id", user_id)] {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            path.push_str(&format!("&{name}={}", js_sys::encode_uri_component(&value)));
+        }
+    }
+    send(Verb::Get, &path, NO_BODY).await
 }

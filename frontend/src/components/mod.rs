@@ -16,6 +16,7 @@ pub mod password_rules;
 pub mod recovery_codes;
 pub mod reset_password;
 pub mod security;
+pub mod security_log;
 pub mod tabs;
 pub mod two_factor_wizard;
 pub mod user_information;

@@ -7,6 +7,7 @@ use crate::components::api_credentials::ApiCredentials;
 use crate::components::devices::Devices;
 use crate::components::reset_password::ResetPassword;
 use crate::components::security::Security;
+use crate::components::security_log::SecurityLog;
 use crate::components::user_information::UserInformation;
 use crate::state::Session;
 use leptos::prelude::*;
@@ -23,7 +24,8 @@ pub fn AccountPage() -> impl IntoView {
             <ResetPassword/>
             <ApiCredentials/>
             <AccountInformation is_admin/>
-            {is_admin.then(|| view! { <AccountUsers/> })}
+            <SecurityLog account_wide=false/>
+            {is_admin.then(|| view! { <AccountUsers/> <SecurityLog account_wide=true/> })}
         </AccountShell>
     }
 }

@@ -1,0 +1,90 @@
+//! The security log: a user's own events, or (admins) the whole account's, filtered by kind and user.
+
+use crate::api;
+use crate::state::format_time;
+use leptos::prelude::*;
+use shared::v1::SecurityEventKind;
+
+#[component]
+pub fn SecurityLog(
+    /// Admins: the whole account's events, with filters.
+    account_wide: bool,
+) -> impl IntoView {
+    let page = RwSignal::new(1u32);
+    let kind = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let events = LocalResource::new(move || {
+        let (page, kind, user) = (page.get(), kind.get(), user.get());
+        async move { api::security_events(account_wide, page, Some(kind), Some(user)).await }
+    });
+    let users = LocalResource::new(move || async move {
+        match account_wide {
+            true => api::list_users().await.unwrap_or_default(),
+            false => Vec::new(),
+        }
+    });
+    let (title, id) =
+        if account_wide { ("Account security log", "account-log") } else { ("Your security log", "own-log") };
+
+    view! {
+        <section class="card" aria-labelledby=format!("{id}-title") data-testid=id>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            {account_wide.then(|| view! {
+                <div class="inline-form filters">
+                    <div class="field">
+                        <label for="log-kind">"Event"</label>
+                        <select id="log-kind" on:change=move |ev| { kind.set(event_target_value(&ev)); page.set(1); }>
+                            <option value="">"All events"</option>
+                            {SecurityEventKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="log-user">"User"</label>
+                        <select id="log-user" on:change=move |ev| { user.set(event_target_value(&ev)); page.set(1); }>
+                            <option value="">"All users"</option>
+                            {move || users.get().unwrap_or_default().into_iter().map(|u| view! {
+                                <option value=u.id.clone()>{u.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || events.get().map(|result| match result {
+                    Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                    Ok(p) if p.events.is_empty() => view! { <p class="empty">"No events."</p> }.into_any(),
+                    Ok(p) => {
+                        let last_page = p.total.div_ceil(u64::from(p.per_page)).max(1);
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr>
+                                        <th>"When"</th><th>"Event"</th>{account_wide.then(|| view! { <th>"User"</th> })}
+                                        <th>"Detail"</th><th>"Address"</th><th>"Browser"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.events.into_iter().map(|e| view! {
+                                            <tr>
+                                                <td>{format_time(e.at)}</td>
+                                                <td>{e.kind.label()}</td>
+                                                {account_wide.then(|| view! { <td>{e.user_name.clone().unwrap_or_default()}</td> })}
+                                                <td class="wrap">{e.detail.clone()}</td>
+                                                <td>{e.ip.clone()}</td>
+                                                <td class="wrap small">{e.user_agent.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <div class="pager">
+                                <button class="button secondary small" disabled=p.page <= 1 on:click=move |_| page.update(|n| *n -= 1)>"Newer"</button>
+                                <span class="meta">{format!("Page {} of {last_page} · {} events", p.page, p.total)}</span>
+                                <button class="button secondary small" disabled=u64::from(p.page) >= last_page on:click=move |_| page.update(|n| *n += 1)>"Older"</button>
+                            </div>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
