@@ -118,6 +118,8 @@ fn create_user(
         is_active: 1,
         created_at: now,
         updated_at: now,
+        can_create: true,
+        can_share: true,
     };
     let result = match (account_id, account_name) {
         (Some(id), _) => {

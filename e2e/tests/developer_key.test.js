@@ -67,7 +67,7 @@ test('API credentials from POST /api/auth are listed and can be revoked', async 
   assert.equal((await fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 200);
 
   await page.reload();
-  const row = page.getByRole('row', { name: /insight/ });
+  const row = page.getByTestId('api-credentials').getByRole('row', { name: /insight/ });
   await row.waitFor();
   await row.getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();

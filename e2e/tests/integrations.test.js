@@ -27,6 +27,16 @@ test('an admin adds an integration and a standard user sees it without edit butt
   await row.waitFor();
   assert.match(await row.innerText(), /AWS S3/);
   assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 1);
+  await admin.getByRole('link', { name: 'Applications' }).click();
+  await admin.getByLabel('New application name').fill('Recorder');
+  await admin.getByRole('button', { name: 'Create Application' }).click();
+  const card = admin.getByTestId('application').filter({ hasText: 'Recorder' });
+  await card.getByLabel('Recordings (AWS S3)').check();
+  await admin.getByText("The application's settings are saved.").waitFor();
+  await admin.getByRole('link', { name: 'Integrations' }).click();
+  await row.getByRole('cell', { name: 'Recorder' }).waitFor();
+  await admin.getByRole('link', { name: 'Account' }).click();
+  await admin.getByTestId('account-log').getByRole('row', { name: /Integration added.*Recordings/ }).waitFor();
 
   const me = await admin.evaluate(async () => (await fetch('/api/v1/me')).json());
   const standardEmail = uniqueEmail('standard');

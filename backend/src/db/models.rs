@@ -78,6 +78,8 @@ pub struct NewUser {
     pub is_active: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub can_create: bool,
+    pub can_share: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -53,6 +53,8 @@ pub async fn sign_up(
         is_active: 1,
         created_at: now,
         updated_at: now,
+        can_create: true,
+        can_share: true,
     };
     let user_id = user.id.clone();
     db::run(&state.pool, move |conn| {

@@ -314,6 +314,7 @@ pub async fn update(
         }
         None => None,
     };
+    let renamed = description.is_some();
     if let Some(description) = description {
         let token_id = id.clone();
         db::run(&state.pool, move |conn| {
@@ -322,7 +323,11 @@ pub async fn update(
         .await?;
     }
     let token = load_token(&state, &account_id, &id).await?;
-    audit::record(&state, &request, &caller.user, SecurityEventKind::TokenChanged, token.description.clone()).await;
+    // A type change is recorded when Stripe's new grant arrives.
+    if renamed {
+        let detail = format!("description: {}", token.description);
+        audit::record(&state, &request, &caller.user, SecurityEventKind::TokenChanged, detail).await;
+    }
     Ok(web::Json(OAuthTokenUpdateResponse { token, authorize_url }))
 }
 

@@ -122,16 +122,13 @@ pub async fn create(
         is_active: 1,
         created_at: now,
         updated_at: now,
+        can_create: body.can_create,
+        can_share: body.can_share,
     };
-    let (user_id, permissions) = (user.id.clone(), (body.can_create, body.can_share));
+    let user_id = user.id.clone();
     let created = db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            users::insert(conn, &user).map_err(|e| if is_unique_violation(&e) { email_taken() } else { e.into() })?;
-            let mut row = users::find_with_account(conn, &user.id)?.ok_or_else(not_found)?.0;
-            (row.can_create, row.can_share) = permissions;
-            users::save_admin_fields(conn, &row)?;
-            Ok::<_, ApiError>(row)
-        })
+        users::insert(conn, &user).map_err(|e| if is_unique_violation(&e) { email_taken() } else { e.into() })?;
+        Ok(users::find_with_account(conn, &user.id)?.ok_or_else(not_found)?.0)
     })
     .await?;
     send_password_link(&state, &request, &created, true).await?;

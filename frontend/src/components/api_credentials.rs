@@ -26,7 +26,7 @@ pub fn ApiCredentials() -> impl IntoView {
                 " for HTTP Basic access to the data APIs. Unused credentials lapse after 24 hours; changing your password revokes them all."
             </p>
             <ListView list=credentials empty="No API credentials are in use." render=move |list| view! {
-                <DataTable headers=&["Tool", "Login", "Created", "Last used"]>
+                <DataTable headers=&["Tool", "Login", "Created", "Last used"] testid="api-credentials">
                     {list.into_iter().map(|c| {
                         let row = c.clone();
                         view! {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{
     ApplicationRequest, ApplicationResponse, DeploymentRequest, DeploymentResponse, DeploymentUpdate,
-    JsLibraryResponse, OAuthTokenResponse,
+    IntegrationResponse, JsLibraryResponse, OAuthTokenResponse,
 };
 use std::collections::BTreeMap;
 
@@ -18,6 +18,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     let notices = Notices::get();
     let applications = ReloadingList::new(api::list_applications);
     let libraries = ReloadingList::new(api::list_js_libraries);
+    let integrations = ReloadingList::new(api::list_integrations);
     // Tokens are offered for deployments only when Stripe is enabled for the account.
     let stripe = Session::get().user.with_untracked(|u| u.as_ref().is_some_and(|u| u.account.stripe_enabled));
     let tokens = ReloadingList::new(move || async move {
@@ -64,12 +65,14 @@ pub fn ApplicationsPage() -> impl IntoView {
                 {move || {
                     let all_libraries = libraries.items.get().and_then(Result::ok).unwrap_or_default();
                     let all_tokens = tokens.items.get().and_then(Result::ok).unwrap_or_default();
+                    let all_integrations = integrations.items.get().and_then(Result::ok).unwrap_or_default();
                     applications.items.get().map(|result| match result {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                         Ok(list) => list
                             .into_iter()
                             .map(|app| view! {
-                                <ApplicationCard app=app libraries=all_libraries.clone() tokens=all_tokens.clone() list=applications/>
+                                <ApplicationCard app=app libraries=all_libraries.clone() integrations=all_integrations.clone()
+                                    tokens=all_tokens.clone() list=applications/>
                             })
                             .collect_view()
                             .into_any(),
@@ -110,6 +113,7 @@ fn save_settings(
 fn ApplicationCard(
     app: ApplicationResponse,
     libraries: Vec<JsLibraryResponse>,
+    integrations: Vec<IntegrationResponse>,
     tokens: Vec<OAuthTokenResponse>,
     list: ReloadingList<ApplicationResponse>,
 ) -> impl IntoView {
@@ -138,6 +142,24 @@ fn ApplicationCard(
             save_settings(list, app.id.clone(), request, None);
         }
     };
+    let set_integration = {
+        let app = app.clone();
+        move |integration_id: String, on: bool| {
+            let mut ids: Vec<String> =
+                app.integration_ids.iter().filter(|id| **id != integration_id).cloned().collect();
+            if on {
+                ids.push(integration_id);
+            }
+            let request = ApplicationRequest {
+                name: app.name.clone(),
+                description: app.description.clone(),
+                library_ids: app.library_ids.clone(),
+                integration_ids: Some(ids),
+            };
+            save_settings(list, app.id.clone(), request, None);
+        }
+    };
+    let used_integrations = app.integration_ids.clone();
     let save_details = {
         let app = app.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -207,6 +229,22 @@ fn ApplicationCard(
                     }
                 }).collect_view()}
             </fieldset>
+            {(!integrations.is_empty()).then(|| view! {
+                <fieldset class="choices">
+                    <legend>"Integrations this application uses"</legend>
+                    {integrations.into_iter().map(|integration| {
+                        let checked = used_integrations.contains(&integration.id);
+                        let set = set_integration.clone();
+                        let id = integration.id.clone();
+                        view! {
+                            <label class="choice">
+                                <input type="checkbox" checked=checked on:change=move |ev| set(id.clone(), event_target_checked(&ev))/>
+                                {format!(" {} ({})", integration.name, integration.kind.label())}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
             <h3>"Deployments"</h3>
             <ul class="deployments">
                 {app.deployments.into_iter().map(|deployment| view! { <DeploymentItem deployment tokens=tokens.clone() list/> }).collect_view()}
