@@ -124,42 +124,32 @@ fn ApplicationCard(
     let name = RwSignal::new(app.name.clone());
     let description = RwSignal::new(app.description.clone());
     let failure = RwSignal::new(None::<ApiFailure>);
-    let used = app.library_ids.clone();
     let (app_id, app_name) = (app.id.clone(), app.name.clone());
+    // Checking or unchecking a library or an integration saves the application's settings at once.
     let set_library = {
         let app = app.clone();
-        move |library_id: String, on: bool| {
-            let mut ids: Vec<String> = app.library_ids.iter().filter(|id| **id != library_id).cloned().collect();
-            if on {
-                ids.push(library_id);
-            }
+        Callback::new(move |(id, on): (String, bool)| {
             let request = ApplicationRequest {
                 name: app.name.clone(),
                 description: app.description.clone(),
-                library_ids: ids,
+                library_ids: toggled(&app.library_ids, id, on),
                 integration_ids: None,
             };
             save_settings(list, app.id.clone(), request, None);
-        }
+        })
     };
     let set_integration = {
         let app = app.clone();
-        move |integration_id: String, on: bool| {
-            let mut ids: Vec<String> =
-                app.integration_ids.iter().filter(|id| **id != integration_id).cloned().collect();
-            if on {
-                ids.push(integration_id);
-            }
+        Callback::new(move |(id, on): (String, bool)| {
             let request = ApplicationRequest {
                 name: app.name.clone(),
                 description: app.description.clone(),
                 library_ids: app.library_ids.clone(),
-                integration_ids: Some(ids),
+                integration_ids: Some(toggled(&app.integration_ids, id, on)),
             };
             save_settings(list, app.id.clone(), request, None);
-        }
+        })
     };
-    let used_integrations = app.integration_ids.clone();
     let save_details = {
         let app = app.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -215,35 +205,11 @@ fn ApplicationCard(
                     <button type="submit" class="button primary">"Save Application"</button>
                 </form>
             </Show>
-            <fieldset class="choices">
-                <legend>"JS libraries this application uses"</legend>
-                {libraries.into_iter().map(|library| {
-                    let checked = used.contains(&library.id);
-                    let set = set_library.clone();
-                    let id = library.id.clone();
-                    view! {
-                        <label class="choice">
-                            <input type="checkbox" checked=checked on:change=move |ev| set(id.clone(), event_target_checked(&ev))/>
-                            {format!(" {}", library.name)}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <Choices legend="JS libraries this application uses" chosen=app.library_ids.clone() on_toggle=set_library
+                options=libraries.into_iter().map(|l| (l.id, l.name)).collect()/>
             {(!integrations.is_empty()).then(|| view! {
-                <fieldset class="choices">
-                    <legend>"Integrations this application uses"</legend>
-                    {integrations.into_iter().map(|integration| {
-                        let checked = used_integrations.contains(&integration.id);
-                        let set = set_integration.clone();
-                        let id = integration.id.clone();
-                        view! {
-                            <label class="choice">
-                                <input type="checkbox" checked=checked on:change=move |ev| set(id.clone(), event_target_checked(&ev))/>
-                                {format!(" {} ({})", integration.name, integration.kind.label())}
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <Choices legend="Integrations this application uses" chosen=app.integration_ids.clone() on_toggle=set_integration
+                    options=integrations.into_iter().map(|i| (i.id, format!("{} ({})", i.name, i.kind.label()))).collect()/>
             })}
             <h3>"Deployments"</h3>
             <ul class="deployments">
@@ -364,6 +330,40 @@ fn DeploymentItem(
                 </form>
             </Show>
         </li>
+    }
+}
+
+/// `ids` with `id` added at the end (kept in the order chosen) or taken out.
+fn toggled(ids: &[String], id: String, on: bool) -> Vec<String> {
+    let mut ids: Vec<String> = ids.iter().filter(|i| **i != id).cloned().collect();
+    if on {
+        ids.push(id);
+    }
+    ids
+}
+
+/// Checkboxes for the things an application's settings use; each change is reported at once.
+#[component]
+fn Choices(
+    legend: &'static str,
+    /// (id, label) of each thing that can be chosen.
+    options: Vec<(String, String)>,
+    chosen: Vec<String>,
+    on_toggle: Callback<(String, bool)>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(id, label)| {
+                let checked = chosen.contains(&id);
+                view! {
+                    <label class="choice">
+                        <input type="checkbox" checked=checked on:change=move |ev| on_toggle.run((id.clone(), event_target_checked(&ev)))/>
+                        {format!(" {label}")}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
