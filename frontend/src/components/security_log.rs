@@ -77,9 +77,9 @@ pub fn SecurityLog(
                                 </table>
                             </div>
                             <div class="pager">
-                                <button class="button secondary small" disabled=p.page <= 1 on:click=move |_| page.update(|n| *n -= 1)>"Newer"</button>
+                                <button class="button secondary small" disabled={p.page <= 1} on:click=move |_| page.update(|n| *n -= 1)>"Newer"</button>
                                 <span class="meta">{format!("Page {} of {last_page} · {} events", p.page, p.total)}</span>
-                                <button class="button secondary small" disabled=u64::from(p.page) >= last_page on:click=move |_| page.update(|n| *n += 1)>"Older"</button>
+                                <button class="button secondary small" disabled={u64::from(p.page) >= last_page} on:click=move |_| page.update(|n| *n += 1)>"Older"</button>
                             </div>
                         }.into_any()
                     }
