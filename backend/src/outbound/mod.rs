@@ -148,6 +148,11 @@ impl Outbound {
     }
 }
 
+/// The host an outbound URL goes to, checked as `send` checks it.
+pub fn host_of(url: &str) -> Result<String, OutboundError> {
+    Ok(parse_url(url)?.host_str().unwrap_or_default().to_ascii_lowercase())
+}
+
 fn parse_url(url: &str) -> Result<Url, OutboundError> {
     let parsed = Url::parse(url.trim()).map_err(|e| OutboundError::BadUrl(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {

@@ -192,8 +192,19 @@ pub async fn identity_for(
     else {
         return Ok(None);
     };
+    let identity = identity_of(state, &row)?;
+    Ok(Some((row.domain, identity)))
+}
+
+/// The stored certificate with its unsealed key, as reqwest presents it.
+fn identity_of(state: &AppState, row: &CertificateRow) -> ApiResult<reqwest::Identity> {
     let key = state.secrets.decrypt(&row.private_key_sealed)?;
-    Ok(Some((row.domain, outbound::identity(&row.chain_pem, &key)?)))
+    Ok(outbound::identity(&row.chain_pem, &key)?)
+}
+
+/// An outbound URL's host, or a 422 on `url` that says what is wrong with it.
+pub fn url_host(url: &str) -> ApiResult<String> {
+    outbound::host_of(url).map_err(|problem| ApiError::field("url", problem.to_string()))
 }
 
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/test", tag = "certificates", params(("id" = String, Path)),
@@ -215,17 +226,12 @@ pub async fn test(
     let url = body
         .and_then(|b| b.into_inner().url)
         .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| format!("https://{}/", domain.as_str().trim_start_matches("*.")));
-    let host = reqwest::Url::parse(&url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .ok_or_else(|| ApiError::field("url", "Enter an https:// URL on the certificate's domain"))?;
+        .unwrap_or_else(|| format!("https://{}/", domain.base()));
+    let host = url_host(&url)?;
     if !(domain.covers(&host) || host.eq_ignore_ascii_case(domain.base())) {
         return Err(ApiError::field("url", format!("The URL's host {host} is not covered by {domain}")));
     }
-    let key = state.secrets.decrypt(&row.private_key_sealed)?;
-    let identity = outbound::identity(&row.chain_pem, &key)?;
-    let outcome = state.outbound.send(&url, Some(identity), |client, url| client.get(url)).await;
+    let outcome = state.outbound.send(&url, Some(identity_of(&state, &row)?), |client, url| client.get(url)).await;
     Ok(web::Json(match outcome {
         Ok(answer) => CertificateTestResponse {
             ok: true,

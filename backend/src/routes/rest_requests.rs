@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::{rest, OutboundError};
-use crate::routes::certificates::identity_for;
+use crate::routes::certificates::{identity_for, url_host};
 use crate::state::AppState;
 use actix_web::web;
 use shared::v1::{RestRequest, RestResponse};
@@ -24,14 +24,8 @@ pub async fn send(
 ) -> ApiResult<web::Json<RestResponse>> {
     let request = body.into_inner();
     let headers = rest::parse_headers(&request).map_err(|problem| ApiError::field("headers", problem))?;
-    let host = reqwest::Url::parse(request.url.trim())
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .ok_or_else(|| ApiError::field("url", "Enter an absolute http:// or https:// URL"))?;
-    let (certificate, identity) = match identity_for(&state, &caller.account.id, &host).await? {
-        Some((domain, identity)) => (Some(domain), Some(identity)),
-        None => (None, None),
-    };
+    let host = url_host(&request.url)?;
+    let (certificate, identity) = identity_for(&state, &caller.account.id, &host).await?.unzip();
     let answer = state
         .outbound
         .send(&request.url, identity, |client, url| rest::build(client, url, &request, headers))
