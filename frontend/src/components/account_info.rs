@@ -20,6 +20,8 @@ pub fn AccountInformation(is_admin: bool) -> impl IntoView {
     ];
     let [company, address, city, state, zip, phone] = fields.map(|(_, _, signal)| signal);
     let failure = RwSignal::new(None::<ApiFailure>);
+    // The form shows once the stored values are in, so a late answer cannot overwrite what is typed.
+    let loaded = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(info) = api::get_account_info().await {
             for (signal, value) in [company, address, city, state, zip, phone].into_iter().zip([
@@ -33,6 +35,7 @@ pub fn AccountInformation(is_admin: bool) -> impl IntoView {
                 signal.set(value);
             }
         }
+        loaded.set(true);
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -59,22 +62,24 @@ pub fn AccountInformation(is_admin: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="account-info-title">
             <h2 id="account-info-title">"Account Information"</h2>
-            {if is_admin {
-                view! {
-                    <form on:submit=save novalidate>
-                        {fields.into_iter().zip(server_names).map(|((id, label, value), name)| view! {
-                            <Field id=id label=label value=value error=Signal::derive(move || failure.get().and_then(|f| f.field(name)))/>
-                        }).collect_view()}
-                        <button type="submit" class="button primary">"Save Account Information"</button>
-                    </form>
-                }.into_any()
-            } else {
-                view! {
-                    <dl class="details">
-                        {fields.into_iter().map(|(_, label, value)| view! { <dt>{label}</dt><dd>{move || value.get()}</dd> }).collect_view()}
-                    </dl>
-                }.into_any()
-            }}
+            <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {if is_admin {
+                    view! {
+                        <form on:submit=save novalidate>
+                            {fields.into_iter().zip(server_names).map(|((id, label, value), name)| view! {
+                                <Field id=id label=label value=value error=Signal::derive(move || failure.get().and_then(|f| f.field(name)))/>
+                            }).collect_view()}
+                            <button type="submit" class="button primary">"Save Account Information"</button>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! {
+                        <dl class="details">
+                            {fields.into_iter().map(|(_, label, value)| view! { <dt>{label}</dt><dd>{move || value.get()}</dd> }).collect_view()}
+                        </dl>
+                    }.into_any()
+                }}
+            </Show>
         </section>
     }
 }
