@@ -37,6 +37,9 @@ pub struct Settings {
     /// `KEYDESK_OPERATOR_TOKEN`: enables the operator endpoints (`Authorization: Bearer ...`). Without it
     /// they do not exist.
     pub operator_token: Option<SecretString>,
+    /// `KEYDESK_CLIENT_TIMEOUT_SECS`, default 10: how long a client may take to send a request's
+    /// head, and then its body; a slower one gets 408 and its connection closed.
+    pub client_timeout: std::time::Duration,
 }
 
 /// Stripe Connect OAuth. Live and test each need their client id and secret key.
@@ -229,6 +232,12 @@ impl Settings {
             stripe: StripeSettings::from_env(),
             public_url: var("KEYDESK_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             operator_token: var("KEYDESK_OPERATOR_TOKEN").map(SecretString::from),
+            client_timeout: std::time::Duration::from_secs(
+                var("KEYDESK_CLIENT_TIMEOUT_SECS")
+                    .map(|t| t.parse().context("KEYDESK_CLIENT_TIMEOUT_SECS must be a whole number of seconds"))
+                    .transpose()?
+                    .unwrap_or(10),
+            ),
         })
     }
 
@@ -261,6 +270,7 @@ impl Settings {
             stripe: StripeSettings::default(),
             public_url: None,
             operator_token: None,
+            client_timeout: std::time::Duration::from_secs(10),
         }
     }
 

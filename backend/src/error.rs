@@ -35,6 +35,9 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("The request body is too large.")]
     PayloadTooLarge,
+    /// 408: the body did not arrive within the client deadline.
+    #[error("The request body did not arrive in time.")]
+    RequestTimeout,
     #[error("{0}")]
     UnsupportedMediaType(String),
     /// 502: an email or SMS could not be sent.
@@ -76,6 +79,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::DeliveryFailed(_) => "delivery_failed",
@@ -107,6 +111,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::DeliveryFailed(_) | ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,

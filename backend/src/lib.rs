@@ -17,6 +17,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod rate_limit;
 pub mod routes;
+pub mod slow_clients;
 pub mod sms;
 pub mod startup;
 pub mod state;

@@ -63,8 +63,10 @@ impl Application {
             stripe: Arc::new(crate::stripe::Stripe::new(settings.stripe.clone())?),
             settings: Arc::new(settings),
         });
+        let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(crate::slow_clients::body_deadline))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(routes::json_config())
@@ -74,6 +76,7 @@ impl Application {
         })
         // On SIGTERM or SIGINT: stop accepting, give in-flight requests this long, then exit 0.
         .shutdown_timeout(SHUTDOWN_GRACE_SECS)
+        .client_request_timeout(client_timeout)
         .listen(listener)?
         .run();
         Ok(Application { addr, server })

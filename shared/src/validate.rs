@@ -215,4 +215,37 @@ mod tests {
             assert!(parse_email(bad).is_err(), "{bad}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any text at all gets a verdict, never a panic; and a verdict of "fine" means every rule holds.
+            #[test]
+            fn any_text_gets_a_consistent_verdict(password in any::<String>(), email in any::<String>()) {
+                let problems = check_new_password(&password, None, &email);
+                let allowed_length = (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&password.chars().count());
+                if problems.is_empty() {
+                    prop_assert!(allowed_length);
+                    prop_assert!(PasswordRule::ALL.iter().all(|rule| rule.is_met(&password)));
+                }
+                if !allowed_length {
+                    prop_assert!(!problems.is_empty());
+                }
+            }
+
+            /// A letter, a digit and a listed special character, padded to any allowed length, always pass.
+            #[test]
+            fn every_password_built_to_the_rules_passes(
+                letter in "[a-zA-Zéß]",
+                digit in "[0-9]",
+                special in prop::sample::select(PASSWORD_SPECIALS.chars().collect::<Vec<_>>()),
+                padding in prop::collection::vec(any::<char>(), 4..PASSWORD_MAX_CHARS - 3),
+            ) {
+                let password: String = [letter, digit, special.to_string(), padding.into_iter().collect()].concat();
+                prop_assert_eq!(unmet_password_rules(&password), Vec::<PasswordRule>::new());
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use actix_web::web;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 /// OWASP's recommendation: m=19456 KiB, t=2, p=1.
 const M_COST_KIB: u32 = 19_456;
@@ -51,14 +52,25 @@ pub fn verify(password: &str, phc: &str) -> Verdict {
     Verdict::Right { needs_rehash }
 }
 
+/// Hashes running at once: one per core. More would not finish sooner, would hold
+/// 19 MiB each, and would leave the async workers fewer turns on the CPU.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+
+/// Runs `work` on the blocking pool once a hashing place is free.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let _place = HASHING.acquire().await.map_err(|e| ApiError::Unexpected(e.into()))?;
+    web::block(work).await.map_err(|e| ApiError::Unexpected(e.into()))
+}
+
 /// [`hash`] on the blocking pool.
 pub async fn hash_off_thread(password: String) -> Result<String, ApiError> {
-    web::block(move || hash(&password)).await.map_err(|e| ApiError::Unexpected(e.into()))?.map_err(ApiError::from)
+    off_thread(move || hash(&password)).await?.map_err(ApiError::from)
 }
 
 /// [`verify`] on the blocking pool.
 pub async fn verify_off_thread(password: String, phc: String) -> Result<Verdict, ApiError> {
-    web::block(move || verify(&password, &phc)).await.map_err(|e| ApiError::Unexpected(e.into()))
+    off_thread(move || verify(&password, &phc)).await
 }
 
 /// A hash to verify against when the email is unknown, so that answer takes as long as a wrong password.

@@ -31,11 +31,11 @@ pub async fn require_recent_password(
     };
     // Guesses here count with sign-in failures, so a stolen session cannot try passwords freely.
     let keys = Keys::new(&caller.user.email_normalized, ip);
-    let keys = db::run(&state.pool, move |conn| throttle::check(conn, &keys, now).map(|()| keys)).await?;
+    let keys = db::run(&state.pool, move |conn| throttle::reserve(conn, &keys, now).map(|()| keys)).await?;
     if verify_off_thread(password, caller.user.password_hash.clone()).await? == Verdict::Wrong {
-        db::run(&state.pool, move |conn| throttle::record_failure(conn, &keys, now)).await?;
         return Err(ApiError::field("password", "The password is incorrect"));
     }
+    db::run(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;
     if let Some(session) = caller.session() {
         let id = session.id.clone();
         db::run(&state.pool, move |conn| Ok(sessions::mark_password_checked(conn, &id, now)?)).await?;

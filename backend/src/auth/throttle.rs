@@ -27,28 +27,28 @@ impl Keys {
     }
 }
 
-/// Refuses the attempt while either counter is at its limit.
-pub fn check(conn: &mut DbConnection, keys: &Keys, now: NaiveDateTime) -> Result<(), ApiError> {
+/// Counts the attempt as a failure before the password is checked, or refuses it while
+/// either counter is at its limit. Counting first means concurrent guesses cannot all pass
+/// a check that none of them has been counted against yet; [`succeeded`] gives it back.
+pub fn reserve(conn: &mut DbConnection, keys: &Keys, now: NaiveDateTime) -> Result<(), ApiError> {
+    let mut taken = Vec::new();
     for (key, limit) in keys.with_limits() {
-        if let Some((failures, start)) = sign_in_failures::current(conn, key, now - WINDOW)? {
-            if failures >= limit {
-                let retry_after_secs = (start + WINDOW - now).num_seconds().max(1) as u64;
-                return Err(ApiError::RateLimited { retry_after_secs });
+        if let Some(start) = sign_in_failures::take(conn, key, limit, now, now - WINDOW)? {
+            for key in taken {
+                sign_in_failures::give_back(conn, key)?;
             }
+            let retry_after_secs = (start + WINDOW - now).num_seconds().max(1) as u64;
+            return Err(ApiError::RateLimited { retry_after_secs });
         }
+        taken.push(key);
     }
     Ok(())
 }
 
-pub fn record_failure(conn: &mut DbConnection, keys: &Keys, now: NaiveDateTime) -> Result<(), ApiError> {
-    for (key, _) in keys.with_limits() {
-        sign_in_failures::record(conn, key, now, now - WINDOW)?;
-    }
-    Ok(())
-}
-
-/// A success forgives the email's failures; the address's stay counted.
-pub fn record_success(conn: &mut DbConnection, keys: &Keys) -> Result<(), ApiError> {
+/// The password was right: the email's failures are forgiven, and the address gets back the
+/// attempt [`reserve`] counted (its earlier failures stay counted).
+pub fn succeeded(conn: &mut DbConnection, keys: &Keys) -> Result<(), ApiError> {
     sign_in_failures::clear(conn, &keys.email)?;
+    sign_in_failures::give_back(conn, &keys.address)?;
     Ok(())
 }

@@ -20,17 +20,26 @@ pub fn find_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Opti
 }
 
 /// The active user whose key has one of these lookup hashes.
+/// The active user whose key has one of `lookup_hashes` (one per secret key in use, newest
+/// first). One query per candidate rather than `IN (...)`: a fixed statement is prepared once
+/// per connection and reused, and the first candidate almost always matches.
 pub fn find_user(
     conn: &mut DbConnection,
     lookup_hashes: &[String],
 ) -> QueryResult<Option<(DeveloperKeyRow, UserRow, AccountRow)>> {
-    keys::table
-        .inner_join(users::table.inner_join(accounts::table))
-        .filter(keys::lookup_hash.eq_any(lookup_hashes))
-        .filter(users::is_active.eq(1))
-        .select((DeveloperKeyRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
-        .first(conn)
-        .optional()
+    for hash in lookup_hashes {
+        let found = keys::table
+            .inner_join(users::table.inner_join(accounts::table))
+            .filter(keys::lookup_hash.eq(hash))
+            .filter(users::is_active.eq(1))
+            .select((DeveloperKeyRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
+            .first(conn)
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 pub fn record_use(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime, ip: &str) -> QueryResult<()> {

@@ -40,7 +40,9 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 /// Opens the pool for a `postgres://` URL or an SQLite file path, and migrates.
 pub fn connect(location: &str) -> anyhow::Result<DbPool> {
     let is_postgres = location.starts_with("postgres://") || location.starts_with("postgresql://");
-    let builder = Pool::builder().connection_timeout(Duration::from_secs(10));
+    // No `SELECT 1` before each checkout: a broken connection shows on its first real query,
+    // is marked broken there and not reused, and the test doubled the queries of a cheap read.
+    let builder = Pool::builder().connection_timeout(Duration::from_secs(10)).test_on_check_out(false);
     let builder = if is_postgres {
         builder.max_size(16)
     } else {

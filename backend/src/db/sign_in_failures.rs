@@ -2,43 +2,57 @@
 //! in fixed windows. Kept in the database so every instance sees the same counts.
 
 use crate::db::schema::sign_in_failures as f;
-use crate::db::DbConnection;
+use crate::db::{is_unique_violation, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Failures for `key` in the window that started after `window_since`, with that window's start.
-pub fn current(
+/// Counts one attempt for `key` unless `limit` are already counted in its current window;
+/// then returns that window's start. The transaction writes first (SQLite takes its write
+/// lock at once, PostgreSQL re-checks the row after a concurrent update), so concurrent
+/// attempts cannot both take the last place; the loser of a race to open a window retries.
+pub fn take(
     conn: &mut DbConnection,
     key: &str,
+    limit: i32,
+    now: NaiveDateTime,
     window_since: NaiveDateTime,
-) -> QueryResult<Option<(i32, NaiveDateTime)>> {
-    f::table
-        .find(key)
-        .filter(f::window_start.gt(window_since))
-        .select((f::failures, f::window_start))
-        .first(conn)
-        .optional()
+) -> QueryResult<Option<NaiveDateTime>> {
+    let attempt = |conn: &mut DbConnection| {
+        conn.transaction(|conn| {
+            let counted = diesel::update(
+                f::table.find(key).filter(f::window_start.gt(window_since)).filter(f::failures.lt(limit)),
+            )
+            .set(f::failures.eq(f::failures + 1))
+            .execute(conn)?;
+            if counted == 1 {
+                return Ok(None);
+            }
+            let start: Option<NaiveDateTime> = f::table.find(key).select(f::window_start).first(conn).optional()?;
+            if let Some(start) = start.filter(|start| *start > window_since) {
+                return Ok(Some(start));
+            }
+            diesel::delete(f::table.find(key)).execute(conn)?;
+            diesel::insert_into(f::table)
+                .values((f::key.eq(key), f::window_start.eq(now), f::failures.eq(1)))
+                .execute(conn)?;
+            Ok(None)
+        })
+    };
+    for _ in 0..2 {
+        match attempt(conn) {
+            Err(e) if is_unique_violation(&e) => continue,
+            other => return other,
+        }
+    }
+    attempt(conn)
 }
 
-/// Counts one failure, opening a new window when the old one has ended.
-pub fn record(conn: &mut DbConnection, key: &str, now: NaiveDateTime, window_since: NaiveDateTime) -> QueryResult<()> {
-    conn.transaction(|conn| {
-        let existing: Option<NaiveDateTime> = f::table.find(key).select(f::window_start).first(conn).optional()?;
-        match existing {
-            Some(start) if start > window_since => {
-                diesel::update(f::table.find(key)).set(f::failures.eq(f::failures + 1)).execute(conn)?;
-            }
-            Some(_) => {
-                diesel::update(f::table.find(key)).set((f::failures.eq(1), f::window_start.eq(now))).execute(conn)?;
-            }
-            None => {
-                diesel::insert_into(f::table)
-                    .values((f::key.eq(key), f::window_start.eq(now), f::failures.eq(1)))
-                    .execute(conn)?;
-            }
-        }
-        Ok(())
-    })
+/// Uncounts one attempt (a right password after [`take`]).
+pub fn give_back(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+    diesel::update(f::table.find(key).filter(f::failures.gt(0)))
+        .set(f::failures.eq(f::failures - 1))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn clear(conn: &mut DbConnection, key: &str) -> QueryResult<()> {

@@ -166,7 +166,7 @@ async fn by_password(
     let now = Utc::now().naive_utc();
     let keys = Keys::new(&email, &ip);
     let (keys, user) = db::run(&state.pool, move |conn| {
-        throttle::check(conn, &keys, now)?;
+        throttle::reserve(conn, &keys, now)?;
         Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1)))
     })
     .await?;
@@ -176,7 +176,7 @@ async fn by_password(
             // A code cannot be given here, so with 2FA on only the developer key will do.
             let user_id = user.id.clone();
             let has_two_factor = db::run(&state.pool, move |conn| {
-                throttle::record_success(conn, &keys)?;
+                throttle::succeeded(conn, &keys)?;
                 Ok(two_factor::find(conn, &user_id)?.is_some())
             })
             .await?;
@@ -185,9 +185,6 @@ async fn by_password(
                 false => Ok(user.id),
             }
         }
-        _ => {
-            db::run(&state.pool, move |conn| throttle::record_failure(conn, &keys, now)).await?;
-            Err(AuthEndpointError::Unauthorized(WRONG_CREDENTIALS.into()))
-        }
+        _ => Err(AuthEndpointError::Unauthorized(WRONG_CREDENTIALS.into())),
     }
 }

@@ -7,7 +7,7 @@ use crate::db::{self, api_credentials, is_unique_violation, sessions, users};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::accounts::email_taken;
-use crate::routes::session::load_me;
+use crate::routes::session::{describe_me, load_me};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -20,8 +20,8 @@ const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<web::Json<MeResponse>> {
-    let user_id = current.user.id;
-    Ok(web::Json(db::run(&state.pool, move |conn| load_me(conn, &user_id)).await?))
+    let CurrentUser { user, account, .. } = current;
+    Ok(web::Json(db::run(&state.pool, move |conn| describe_me(conn, user, account)).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,

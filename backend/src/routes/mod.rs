@@ -191,6 +191,7 @@ pub fn json_config() -> web::JsonConfig {
                 ApiError::PayloadTooLarge
             }
             JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("The JSON body is not valid: {e}")),
+            JsonPayloadError::Payload(e) if crate::slow_clients::timed_out(&e) => ApiError::RequestTimeout,
             _ => ApiError::BadRequest("The request body could not be read.".into()),
         }
         .into()

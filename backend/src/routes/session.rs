@@ -11,7 +11,9 @@ use crate::auth::two_factor::{
 };
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
-use crate::db::models::{me_response, two_factor_state, DeviceRow, TwoFactorCodeRow, TwoFactorRow};
+use crate::db::models::{
+    me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorCodeRow, TwoFactorRow, UserRow,
+};
 use crate::db::{self, developer_keys, devices, sessions, two_factor, two_factor_codes, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
@@ -51,7 +53,7 @@ pub async fn sign_in(
     let email = Email::normalize(&body.email);
     let keys = Keys::new(&email, &client_ip(&req));
     let (keys, user) = db::run(&state.pool, move |conn| {
-        throttle::check(conn, &keys, now)?;
+        throttle::reserve(conn, &keys, now)?;
         let user = users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1);
         Ok((keys, user))
     })
@@ -64,7 +66,6 @@ pub async fn sign_in(
         if let Some(user) = &user {
             audit::record(&state, &req, user, SecurityEventKind::SignInFailed, "wrong password").await;
         }
-        db::run(&state.pool, move |conn| throttle::record_failure(conn, &keys, now)).await?;
         return Err(ApiError::Unauthorized(WRONG_CREDENTIALS.into()));
     };
     let (user, needs_rehash) = (user.clone(), needs_rehash);
@@ -75,7 +76,7 @@ pub async fn sign_in(
     };
     let user_id = user.id.clone();
     let second_factor = db::run(&state.pool, move |conn| {
-        throttle::record_success(conn, &keys)?;
+        throttle::succeeded(conn, &keys)?;
         if let Some(hash) = rehashed {
             users::update_password_hash(conn, &user_id, &hash, now)?;
         }
@@ -252,10 +253,15 @@ pub async fn sign_out(req: HttpRequest, state: web::Data<AppState>, current: Cur
 pub fn load_me(conn: &mut db::DbConnection, user_id: &str) -> Result<MeResponse, ApiError> {
     let (user, account) = users::find_with_account(conn, user_id)?
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("user {user_id} vanished")))?;
-    let key = developer_keys::find_for_user(conn, user_id)?;
-    let method = two_factor::find(conn, user_id)?;
+    describe_me(conn, user, account)
+}
+
+/// The profile of a user whose rows are already loaded (by the authentication, say).
+pub fn describe_me(conn: &mut db::DbConnection, user: UserRow, account: AccountRow) -> Result<MeResponse, ApiError> {
+    let key = developer_keys::find_for_user(conn, &user.id)?;
+    let method = two_factor::find(conn, &user.id)?;
     let remaining = match method {
-        Some(_) => two_factor::remaining_recovery_codes(conn, user_id)?,
+        Some(_) => two_factor::remaining_recovery_codes(conn, &user.id)?,
         None => 0,
     };
     Ok(me_response(user, account, key.as_ref(), two_factor_state(method.as_ref(), remaining)))

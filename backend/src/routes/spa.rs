@@ -1,10 +1,21 @@
 //! Serves the built SPA: its files, and `index.html` for every other
 //! non-API path so the client-side router can take over.
+//!
+//! Only the SPA is compressed: its files are large and hold no secrets, while API answers are
+//! small and some carry secrets next to text a caller chose (the pattern BREACH exploits).
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderValue, CACHE_CONTROL};
+use actix_web::middleware::{from_fn, Compress, Next};
 use actix_web::{web, HttpResponse};
 use std::path::{Path, PathBuf};
+
+/// Trunk names built assets `name-<16 hex digits>.ext`: a new build gets new names, so a
+/// browser may keep them for a year; everything else (index.html above all) is revalidated.
+const HASHED: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
 
 /// The SPA folder: the configured one, else `dist` beside the binary, else `./dist`.
 pub fn locate(configured: Option<PathBuf>) -> Option<PathBuf> {
@@ -20,7 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: Option<&Path>) {
     match dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(
+            let files = Files::new("/", dir).index_file("index.html").default_handler(fn_service(
                 move |req: ServiceRequest| {
                     let index = index.clone();
                     async move {
@@ -29,7 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: Option<&Path>) {
                         Ok(ServiceResponse::new(req, response))
                     }
                 },
-            )));
+            ));
+            cfg.service(web::scope("").wrap(from_fn(cache_control)).wrap(Compress::default()).service(files));
         }
         None => {
             cfg.default_service(web::to(|| async {
@@ -38,6 +50,42 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: Option<&Path>) {
                      or set KEYDESK_SPA_DIR to the folder Trunk built.</p><p>The API is at /api/v1.</p>",
                 )
             }));
+        }
+    }
+}
+
+async fn cache_control(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let hashed = is_hashed_asset(req.path());
+    let mut response = next.call(req).await?;
+    if response.status().is_success() {
+        let value = if hashed { HASHED } else { REVALIDATE };
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    Ok(response)
+}
+
+/// `/keydesk-frontend-0123456789abcdef_bg.wasm` is; `/`, `/account` and `/favicon.ico` are not.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let Some((stem, _extension)) = name.split_once('.') else { return false };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_trunks_hashed_names_count_as_hashed() {
+        assert!(is_hashed_asset("/keydesk-frontend-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed_asset("/keydesk-frontend-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/style-fedcba9876543210.css"));
+        for path in ["/", "/index.html", "/account", "/favicon.ico", "/keydesk-frontend.js", "/app-2024.js"] {
+            assert!(!is_hashed_asset(path), "{path}");
         }
     }
 }

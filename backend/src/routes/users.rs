@@ -276,9 +276,7 @@ pub async fn set_password(state: web::Data<AppState>, body: web::Json<SetPasswor
     let new_password = NewPassword::parse(&body.new_password, None, &user.email).map_err(|problems| {
         ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
     })?;
-    let hashed = web::block(move || password::hash(new_password.expose()))
-        .await
-        .map_err(|e| ApiError::Unexpected(e.into()))??;
+    let hashed = password::hash_off_thread(new_password.expose().to_string()).await?;
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hashed, now)?;

@@ -102,3 +102,34 @@ async fn client_side_routes_are_served_the_spa_index() {
     assert_eq!(app.get("/app.js").await.text().await.unwrap(), "console.log(1)");
     assert_eq!(app.get("/api/v1/unknown").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn dashboard_files_are_compressed_and_hashed_ones_kept_for_a_year() {
+    let script = "console.log('keydesk');\n".repeat(400);
+    let written = script.clone();
+    let app = crate::helpers::spawn_app_with(move |s| {
+        let dir = std::env::temp_dir().join(format!("kd-spa-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<html>keydesk spa</html>").unwrap();
+        std::fs::write(dir.join("keydesk-frontend-0123456789abcdef.js"), written).unwrap();
+        s.spa_dir = Some(dir);
+    })
+    .await;
+    let get = |path: &'static str| app.client.get(app.url(path)).header("Accept-Encoding", "gzip, br").send();
+
+    let asset = get("/keydesk-frontend-0123456789abcdef.js").await.unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    let encoding = asset.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+    assert!(matches!(encoding.as_deref(), Some("gzip" | "br")), "{encoding:?}");
+    assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let sent = asset.bytes().await.unwrap();
+    assert!(sent.len() * 10 < script.len(), "{} compressed bytes for {}", sent.len(), script.len());
+
+    for page in ["/", "/account"] {
+        let index = get(page).await.unwrap();
+        assert_eq!(index.headers()["cache-control"], "no-cache", "{page}");
+    }
+    let api = get("/api/openapi.json").await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    assert!(api.headers().get("content-encoding").is_none(), "API answers stay uncompressed");
+}

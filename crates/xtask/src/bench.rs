@@ -1,198 +1,334 @@
 //! `cargo xtask bench`: the release server under load from wrk, each figure beside
 //! its reference taken in the same run; printed and written to BENCHMARKS.md.
 
-use crate::process::{self, output, step};
-use crate::setup;
-use crate::Workspace;
-use anyhow::{bail, Context};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod hashing;
+mod load;
+mod spa;
 
-const CONNECTIONS: &str = "64";
-const DURATION: &str = "10s";
+use crate::process::{self, step};
+use crate::server::{self, PgDatabase, Server, TempDir, EMAIL, PASSWORD};
+use crate::{setup, Workspace};
+use anyhow::Context;
+use load::{Load, Wrk, CONNECTIONS, SECONDS};
+use std::process::Command;
 
-/// A server process, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    _data: Option<TempDir>,
-}
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A folder removed when dropped.
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// One wrk run's figures.
-struct Load {
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-}
-
+/// One load scenario's figures beside its reference and its goal.
 struct Row {
     scenario: String,
     load: Load,
-    reference: Option<(String, f64)>,
+    /// What the throughput is compared with, and that figure per second.
+    reference: (String, f64),
+    goal: &'static str,
+    met: bool,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.load.requests_per_sec / self.reference.1
+    }
+}
+
+/// A figure that is not a load: sizes, memory, time.
+struct Measure {
+    what: String,
+    value: String,
+    goal: &'static str,
+    met: Option<bool>,
 }
 
 pub fn run(ws: &Workspace) -> anyhow::Result<()> {
-    setup::wrk()?;
+    setup::bench_tools()?;
+    let toolchain = setup::all(ws, true)?;
+    crate::spa::build(ws, &toolchain)?;
     step("Building the release server and the reference handler", "about 4 minutes the first time", || {
-        process::run(process::cargo(ws).args([
-            "build",
-            "--release",
-            "-p",
-            "keydesk",
-            "--bin",
-            "keydesk",
-            "--example",
-            "ceiling",
-        ]))
+        process::run(
+            process::cargo(ws)
+                .args(["build", "--release", "-p", "keydesk", "--bin", "keydesk"])
+                .args(["--example", "ceiling"]),
+        )
     })?;
+    let scratch = TempDir::new("scratch");
+    std::fs::create_dir_all(&scratch.0)?;
     let release = ws.target.join("release");
-    let ceiling = start(Command::new(release.join("examples/ceiling")), None)?;
-    let ceiling_load = wrk(&format!("{}/api/v1/me", ceiling.url), None)?;
-    drop(ceiling);
 
-    let mut rows =
-        vec![Row { scenario: "reference: plain actix-web JSON handler".into(), load: ceiling_load, reference: None }];
-    let ceiling_rps = rows[0].load.requests_per_sec;
-    let data = TempDir(std::env::temp_dir().join(format!("keydesk-bench-{}", std::process::id())));
-    let mut command = Command::new(release.join("keydesk"));
-    command.env("KEYDESK_DATA_DIR", &data.0).env("RUST_LOG", "error").env_remove("DATABASE_URL");
-    let server = start(command, Some(data))?;
-    let key = developer_key(&server.url)?;
-    let load = wrk(&format!("{}/api/v1/me", server.url), Some(&format!("Authorization: Bearer {key}")))?;
-    rows.push(Row {
-        scenario: "developer-key GET /api/v1/me (SQLite)".into(),
-        load,
-        reference: Some(("reference".into(), ceiling_rps)),
-    });
+    let ceiling = Server::start(Command::new(release.join("examples/ceiling")), None)?;
+    let reference = Wrk::get(&format!("{}/api/v1/me", ceiling.url)).run(&scratch.0)?;
+    drop(ceiling);
+    let reference = ("plain actix-web JSON handler".to_string(), reference.requests_per_sec);
+    let params = hashing::server_params(ws)?;
+    let per_hash = hashing::seconds_per_hash(&params)?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    let sign_in_ceiling = (
+        format!(
+            "{cores} cores / {:.1} ms per argon2id hash (m={} KiB, t={})",
+            per_hash * 1000.0,
+            params.m_cost_kib,
+            params.t_cost
+        ),
+        cores / per_hash,
+    );
+
+    let mut rows = Vec::new();
+    let mut measures = Vec::new();
+
+    let data = TempDir::new("sqlite");
+    let server = Server::start(keydesk(ws, &data, None), Some(data))?;
+    let key = server::developer_key(&server.url)?;
+    measures.push(memory("server memory, idle (SQLite, after sign-up)", &server, "< 60 MB", 60.0));
+    developer_key_get(&server, &key, "SQLite", &reference, &scratch, &mut rows)?;
+    sign_in(&server, &key, &sign_in_ceiling, &scratch, &mut rows)?;
+    api_auth(&server, &key, &reference, &scratch, &mut rows)?;
+    writes(&server, &key, "SQLite", &reference, &scratch, &mut rows)?;
+    measures.push(memory("server memory, at the end of the load (SQLite)", &server, "< 150 MB", 150.0));
+    dashboard(ws, &server, &mut measures)?;
     drop(server);
 
-    let table = render(&rows);
-    println!("\n{table}");
-    let machine = describe_machine();
+    let pg_url = std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    match PgDatabase::create(&pg_url) {
+        Ok(database) => {
+            let data = TempDir::new("postgres");
+            let server = Server::start(keydesk(ws, &data, Some(&database.url)), Some(data))?;
+            let key = server::developer_key(&server.url)?;
+            developer_key_get(&server, &key, "PostgreSQL", &reference, &scratch, &mut rows)?;
+            writes(&server, &key, "PostgreSQL", &reference, &scratch, &mut rows)?;
+        }
+        Err(why) => println!("    PostgreSQL scenarios skipped: {why}"),
+    }
+
+    let tables = format!("{}\n{}", render_rows(&rows), render_measures(&measures));
+    println!("\n{tables}");
     let doc = format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench` ({CONNECTIONS} connections, {DURATION} per scenario, wrk, loopback).\n\
-         Every ratio compares figures taken in the same run.\n\nMachine: {machine}\n\n{table}\n"
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (wrk on loopback, {SECONDS} s per scenario, {CONNECTIONS} \
+         connections unless named).\nEvery ratio compares figures taken in the same run, on this machine: {}\n\n{tables}",
+        describe_machine()
     );
     std::fs::write(ws.root.join("BENCHMARKS.md"), doc).context("Failed to write BENCHMARKS.md")?;
     println!("Written to BENCHMARKS.md");
     Ok(())
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// The release server on a fresh data folder; PostgreSQL when a URL is given.
+fn keydesk(ws: &Workspace, data: &TempDir, database_url: Option<&str>) -> Command {
+    let mut command = Command::new(ws.target.join("release/keydesk"));
+    command.arg("serve").env("KEYDESK_DATA_DIR", &data.0).env("KEYDESK_SPA_DIR", ws.dist()).env("RUST_LOG", "error");
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    command
 }
 
-fn start(mut command: Command, data: Option<TempDir>) -> anyhow::Result<Server> {
-    let port = free_port()?;
-    let addr = format!("127.0.0.1:{port}");
-    let child =
-        command.env("KEYDESK_ADDR", &addr).stdout(Stdio::null()).spawn().context("could not start the server")?;
-    let server = Server { child, url: format!("http://{addr}"), _data: data };
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&addr).is_err() {
-        if started.elapsed() > Duration::from_secs(30) {
-            bail!("the server did not listen on {addr} within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
+fn developer_key_get(
+    server: &Server,
+    key: &str,
+    database: &str,
+    reference: &(String, f64),
+    scratch: &TempDir,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let load = me_with_key(server, key).run(&scratch.0)?;
+    let met = load.requests_per_sec / reference.1 >= 0.6 && load.p99_ms < 5.0;
+    rows.push(Row {
+        scenario: format!("developer-key GET /api/v1/me ({database})"),
+        load,
+        reference: reference.clone(),
+        goal: "≥ 60%, p99 < 5 ms",
+        met,
+    });
+    Ok(())
+}
+
+fn me_with_key(server: &Server, key: &str) -> Wrk {
+    Wrk::get(&format!("{}/api/v1/me", server.url)).header("Authorization", &format!("Bearer {key}"))
+}
+
+/// Sign-ins at full speed with developer-key GETs beside them.
+fn sign_in(
+    server: &Server,
+    key: &str,
+    ceiling: &(String, f64),
+    scratch: &TempDir,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let body = format!(r#"{{"email":"{EMAIL}","password":"{PASSWORD}"}}"#);
+    // A steady trickle of GETs (4 connections, one request each per 10 ms) whose latency shows
+    // whether the hashing leaves the async workers their turns.
+    let beside = me_with_key(server, key).connections(4).paced(10).spawn(&scratch.0)?;
+    let sign_ins = Wrk::get(&format!("{}/api/v1/session", server.url))
+        .connections(16)
+        .body("POST", "application/json", &body)
+        .run(&scratch.0)?;
+    let gets = beside.finish()?;
+    let met = sign_ins.requests_per_sec / ceiling.1 >= 0.85;
+    rows.push(Row {
+        scenario: "sign-in, POST /api/v1/session (SQLite, 16 connections)".into(),
+        load: sign_ins,
+        reference: ceiling.clone(),
+        goal: "≥ 85%",
+        met,
+    });
+    let met = gets.p99_ms < 20.0;
+    rows.push(Row {
+        scenario: "developer-key GET beside those sign-ins (4 connections, 10 ms apart)".into(),
+        load: gets,
+        reference: ("offered: 4 connections × 100/s".into(), 400.0),
+        goal: "p99 < 20 ms",
+        met,
+    });
+    Ok(())
+}
+
+/// `POST /api/auth` flooded from one address: 15 answers 200, every other 429, cheaply.
+fn api_auth(
+    server: &Server,
+    key: &str,
+    reference: &(String, f64),
+    scratch: &TempDir,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let form = format!("tool=dev&login={}&password={key}", EMAIL.replace('@', "%40"));
+    let load = Wrk::get(&format!("{}/api/auth", server.url))
+        .body("POST", "application/x-www-form-urlencoded", &form)
+        .expect(429)
+        .run(&scratch.0)?;
+    let (successes, limited) = (load.count(200), load.count(429));
+    let met = successes == 15 && load.requests_per_sec / reference.1 >= 0.5;
+    rows.push(Row {
+        scenario: format!("POST /api/auth flood from one address (SQLite): {successes} × 200, {limited} × 429"),
+        load,
+        reference: reference.clone(),
+        goal: "exactly 15 × 200; ≥ 50%",
+        met,
+    });
+    Ok(())
+}
+
+/// Creating JS libraries (each its own name) and updating one.
+fn writes(
+    server: &Server,
+    key: &str,
+    database: &str,
+    reference: &(String, f64),
+    scratch: &TempDir,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let auth = format!("Bearer {key}");
+    // `setup` gives every wrk thread its own number, so created names never collide.
+    let create = format!(
+        "local threads_made = 0\n\
+         function setup(thread) threads_made = threads_made + 1; thread:set(\"prefix\", threads_made) end\n{}",
+        library_requests("POST", "/api/v1/js-libraries", "string.format('bench-%d-%d', prefix, n)", &auth)
+    );
+    let id = server::js_library(&server.url, key)?;
+    let path = format!("/api/v1/js-libraries/{id}");
+    let update = library_requests("PUT", &path, "'bench-updated'", &auth);
+    for (what, script) in [("create a JS library", create), ("update one JS library", update)] {
+        let load = Wrk::get(&format!("{}/api/v1/js-libraries", server.url)).request_fn(&script).run(&scratch.0)?;
+        rows.push(Row {
+            scenario: format!("{what} ({database})"),
+            load,
+            reference: reference.clone(),
+            goal: "",
+            met: true,
+        });
     }
-    Ok(server)
+    Ok(())
 }
 
-/// Signs up through the API with curl and generates a developer key.
-fn developer_key(url: &str) -> anyhow::Result<String> {
-    let jar = std::env::temp_dir().join(format!("keydesk-bench-jar-{}", std::process::id()));
-    let jar = jar.to_string_lossy().into_owned();
-    let body = r#"{"account_name":"Bench","name":"Bench","email":"bench@example.com","password":"Sup3r-secret!"}"#;
-    let signed_up = output(
-        Command::new("curl")
-            .args(["-sf", "-c", &jar, "-H", "content-type: application/json", "-d", body])
-            .arg(format!("{url}/api/v1/accounts")),
+/// A Lua `request()` that sends `method path` with a JS library whose name is the Lua
+/// expression `name` and whose code differs on every request (`n` counts them).
+fn library_requests(method: &str, path: &str, name: &str, auth: &str) -> String {
+    format!(
+        r#"
+local n = 0
+function request()
+  n = n + 1
+  local body = string.format('{{"name":"%s","description":"","code":"function f() {{ return %d; }}"}}', {name}, n)
+  return wrk.format("{method}", "{path}", {{["Content-Type"] = "application/json", ["Authorization"] = "{auth}"}}, body)
+end
+"#
     )
-    .context("sign-up failed (is curl installed?)")?;
-    let csrf = json_string(&signed_up, "csrf_token").context("no csrf_token in the sign-up answer")?;
-    let generated = output(
-        Command::new("curl")
-            .args(["-sf", "-b", &jar, "-H", "content-type: application/json", "-H"])
-            .arg(format!("X-CSRF-Token: {csrf}"))
-            .args(["-d", "{}"])
-            .arg(format!("{url}/api/v1/me/developer-key")),
-    )
-    .context("generating a developer key failed")?;
-    let _ = std::fs::remove_file(&jar);
-    json_string(&generated, "key").context("no key in the answer")
 }
 
-/// The string value of `"name":"..."` in a flat JSON text (enough for these answers).
-fn json_string(json: &str, name: &str) -> Option<String> {
-    let start = json.find(&format!("\"{name}\":\""))? + name.len() + 4;
-    let end = json[start..].find('"')? + start;
-    Some(json[start..end].to_string())
-}
-
-fn wrk(url: &str, header: Option<&str>) -> anyhow::Result<Load> {
-    let mut command = Command::new("wrk");
-    command.args(["-t2", "-c", CONNECTIONS, "-d", DURATION, "--latency"]);
-    if let Some(header) = header {
-        command.args(["-H", header]);
-    }
-    let text = output(command.arg(url)).context("wrk failed")?;
-    let non_2xx = text.lines().find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"));
-    if let Some(n) = non_2xx {
-        bail!("{n} requests to {url} failed during the load; the figures would be meaningless");
-    }
-    parse_wrk(&text).with_context(|| format!("could not read wrk's output:\n{text}"))
-}
-
-fn parse_wrk(text: &str) -> Option<Load> {
-    let field = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()));
-    let requests_per_sec = field("Requests/sec:")?.parse().ok()?;
-    Some(Load { requests_per_sec, p50_ms: millis(&field("50%")?)?, p99_ms: millis(&field("99%")?)? })
-}
-
-/// wrk prints `812.00us`, `1.23ms` or `2.01s`.
-fn millis(value: &str) -> Option<f64> {
-    let split = value.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = value.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    match unit {
-        "us" => Some(number / 1000.0),
-        "ms" => Some(number),
-        "s" => Some(number * 1000.0),
-        _ => None,
+/// Resident memory against a goal in MB (10^6 bytes, as the goals are written).
+fn memory(what: &str, server: &Server, goal: &'static str, limit_mb: f64) -> Measure {
+    let mb = server.resident_bytes().map(|b| b as f64 / 1e6);
+    Measure {
+        what: what.into(),
+        value: mb.map_or_else(|| "unknown".into(), |m| format!("{m:.1} MB")),
+        goal,
+        met: mb.map(|m| m < limit_mb),
     }
 }
 
-fn render(rows: &[Row]) -> String {
+fn dashboard(ws: &Workspace, server: &Server, measures: &mut Vec<Measure>) -> anyhow::Result<()> {
+    let (wasm, js, all) = spa::weights(ws)?;
+    let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
+    measures.push(Measure {
+        what: "dashboard wasm, raw / gzip".into(),
+        value: format!("{} / {}", kb(wasm.raw), kb(wasm.gzip)),
+        goal: "",
+        met: None,
+    });
+    measures.push(Measure {
+        what: "dashboard JavaScript, raw / gzip".into(),
+        value: format!("{} / {}", kb(js.raw), kb(js.gzip)),
+        goal: "",
+        met: None,
+    });
+    measures.push(Measure {
+        what: "whole dashboard (every file in dist/), gzip".into(),
+        value: kb(all.gzip),
+        goal: "< 400 KB",
+        met: Some(all.gzip < 400_000),
+    });
+    let ms = spa::time_to_interactive(ws, &server.url)?;
+    measures.push(Measure {
+        what: "sign-in page interactive in headless Chromium, cold (median of 5)".into(),
+        value: format!("{ms:.0} ms"),
+        goal: "",
+        met: None,
+    });
+    Ok(())
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "**not met**",
+        None => "",
+    }
+}
+
+fn render_rows(rows: &[Row]) -> String {
     let mut table = String::from(
-        "| scenario | requests/s | p50 ms | p99 ms | throughput vs reference |\n| --- | ---: | ---: | ---: | ---: |\n",
+        "| scenario | per second | p50 ms | p99 ms | reference (per second) | ratio | goal | |\n\
+         | --- | ---: | ---: | ---: | --- | ---: | --- | --- |\n",
     );
     for row in rows {
-        let ratio = row
-            .reference
-            .as_ref()
-            .map(|(_, rps)| format!("{:.0}%", 100.0 * row.load.requests_per_sec / rps))
-            .unwrap_or_else(|| "100%".into());
+        let met = if row.goal.is_empty() { None } else { Some(row.met) };
         table.push_str(&format!(
-            "| {} | {:.0} | {:.2} | {:.2} | {ratio} |\n",
-            row.scenario, row.load.requests_per_sec, row.load.p50_ms, row.load.p99_ms
+            "| {} | {:.1} | {:.2} | {:.2} | {} ({:.1}) | {:.0}% | {} | {} |\n",
+            row.scenario,
+            row.load.requests_per_sec,
+            row.load.p50_ms,
+            row.load.p99_ms,
+            row.reference.0,
+            row.reference.1,
+            100.0 * row.ratio(),
+            row.goal,
+            verdict(met)
         ));
+    }
+    table
+}
+
+fn render_measures(measures: &[Measure]) -> String {
+    let mut table = String::from("| measure | value | goal | |\n| --- | ---: | --- | --- |\n");
+    for m in measures {
+        table.push_str(&format!("| {} | {} | {} | {} |\n", m.what, m.value, m.goal, verdict(m.met)));
     }
     table
 }
@@ -213,31 +349,4 @@ fn describe_machine() -> String {
         .map(|kib| format!("{} GiB", kib / 1024 / 1024))
         .unwrap_or_default();
     format!("{cores} cores, {cpu}, {memory}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrk_latencies_read_in_milliseconds() {
-        assert_eq!(millis("812.00us"), Some(0.812));
-        assert_eq!(millis("1.50ms"), Some(1.5));
-        assert_eq!(millis("2.00s"), Some(2000.0));
-    }
-
-    #[test]
-    fn wrk_output_gives_throughput_and_percentiles() {
-        let text = "  Latency Distribution\n     50%  620.00us\n     75%    1.00ms\n     90%    2.00ms\n     99%    4.25ms\n  \
-                    100000 requests in 10.00s, 20.00MB read\nRequests/sec:  10000.50\nTransfer/sec:      2.00MB\n";
-        let load = parse_wrk(text).unwrap();
-        assert_eq!(load.requests_per_sec, 10000.5);
-        assert_eq!((load.p50_ms, load.p99_ms), (0.62, 4.25));
-    }
-
-    #[test]
-    fn flat_json_strings_are_found() {
-        assert_eq!(json_string(r#"{"a":1,"key":"kd_x","b":"y"}"#, "key"), Some("kd_x".into()));
-        assert_eq!(json_string(r#"{"a":1}"#, "key"), None);
-    }
 }

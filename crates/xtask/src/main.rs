@@ -1,8 +1,11 @@
 //! `cargo xtask`: the project's two commands (`run`, `test`) and their set-up.
-//! Standard library only, so it builds in seconds on a fresh machine.
+//! Standard library only, so it builds in seconds on a fresh machine; the tools it drives
+//! (wrk, curl, Schemathesis, Chromium) are installed by `setup` when missing.
 
 mod bench;
+mod conformance;
 mod process;
+mod server;
 mod setup;
 mod spa;
 mod test;

@@ -152,13 +152,47 @@ pub fn chromium() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The load generator for `cargo xtask bench`.
-pub fn wrk() -> anyhow::Result<()> {
-    if output(Command::new("wrk").arg("--version")).is_some() || Path::new("/usr/bin/wrk").exists() {
+/// What `cargo xtask bench` drives and measures with: wrk, curl, and the reference argon2.
+pub fn bench_tools() -> anyhow::Result<()> {
+    let missing: Vec<&str> =
+        [("wrk", "/usr/bin/wrk"), ("curl", "/usr/bin/curl"), ("argon2", "/usr/bin/argon2"), ("gzip", "/usr/bin/gzip")]
+            .into_iter()
+            .filter(|(_, path)| !Path::new(path).exists())
+            .map(|(package, _)| package)
+            .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    step("Installing wrk", "seconds", || apt_install(&["wrk", "curl"]))
+    step(&format!("Installing {}", missing.join(", ")), "seconds", || apt_install(&missing))
 }
+
+/// Schemathesis from PyPI in a virtualenv of its own under the cache folder.
+pub fn schemathesis() -> anyhow::Result<PathBuf> {
+    let venv = cache_dir().join("schemathesis");
+    let st = venv.join("bin/st");
+    if output(Command::new(&st).arg("--version")).is_some_and(|v| v.contains(SCHEMATHESIS_SERIES)) {
+        return Ok(st);
+    }
+    if output(Command::new("python3").args(["-m", "venv", "--help"])).is_none() {
+        step("Installing Python's venv", "seconds", || apt_install(&["python3", "python3-venv"]))?;
+    }
+    step(
+        &format!("Installing Schemathesis {SCHEMATHESIS_SERIES}x from PyPI"),
+        "about a minute, once per machine",
+        || {
+            process::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+            process::run(
+                Command::new(venv.join("bin/pip"))
+                    .args(["install", "-q", "--disable-pip-version-check"])
+                    .arg(format!("schemathesis=={SCHEMATHESIS_SERIES}*")),
+            )
+        },
+    )?;
+    Ok(st)
+}
+
+/// The series the run's options are written for (4.x renamed many of 3.x's).
+const SCHEMATHESIS_SERIES: &str = "4.";
 
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 

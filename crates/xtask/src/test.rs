@@ -2,7 +2,7 @@
 
 use crate::process::{self, in_ci, step};
 use crate::setup::{self, CHROMIUM};
-use crate::{spa, Workspace};
+use crate::{conformance, spa, Workspace};
 use std::io::{BufRead, BufReader};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::process::{Command, Stdio};
@@ -116,6 +116,18 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
             }),
         ),
         false => tally.unavailable("shared limits in Redis", format!("no Redis answers at {}", host_port(&redis_url))),
+    }
+
+    match setup::schemathesis() {
+        Ok(st) => tally.tests(
+            "Schemathesis",
+            step("Schemathesis against the OpenAPI document", "about a minute", || {
+                process::run(process::cargo(ws).args(["build", "-p", "keydesk"]))?;
+                let (passed, failed) = conformance::run(ws, &st)?;
+                Ok(Counts { passed, failed, success: failed == 0 })
+            }),
+        ),
+        Err(e) => tally.unavailable("Schemathesis", format!("it could not be installed: {e:#}")),
     }
 
     match setup::chromium() {

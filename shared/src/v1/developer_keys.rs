@@ -147,4 +147,34 @@ mod tests {
     fn the_hint_shows_only_the_prefix_and_last_four() {
         assert_eq!(developer_key_hint("kd_abcdefgh"), "kd_…efgh");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_generated_key_passes_and_any_changed_character_fails(
+                random in any::<[u8; DEVELOPER_KEY_RANDOM_BYTES]>(),
+                position in any::<prop::sample::Index>(),
+                replacement in "[1-9A-HJ-NP-Za-km-z]",
+            ) {
+                let key = format_developer_key(&random);
+                prop_assert_eq!(check_developer_key_format(&key), Ok(()));
+                let body = &key[DEVELOPER_KEY_PREFIX.len()..];
+                let at = position.index(body.len());
+                prop_assume!(&body[at..at + 1] != replacement.as_str());
+                let changed = format!("{DEVELOPER_KEY_PREFIX}{}{replacement}{}", &body[..at], &body[at + 1..]);
+                prop_assert!(check_developer_key_format(&changed).is_err());
+            }
+
+            #[test]
+            fn any_text_is_judged_without_panicking(text in any::<String>()) {
+                let verdict = check_developer_key_format(&text);
+                if !text.starts_with(DEVELOPER_KEY_PREFIX) {
+                    prop_assert_eq!(verdict, Err(KeyFormatError::NotAKey));
+                }
+            }
+        }
+    }
 }
