@@ -95,17 +95,22 @@ impl Drop for PgDatabase {
 pub const EMAIL: &str = "bench@example.com";
 pub const PASSWORD: &str = "Sup3r-secret!";
 
-/// Signs up through the API and generates a developer key (curl keeps the session cookie).
+/// Signs up an account for `email` (password [`PASSWORD`]); the answer, with its session cookie in `jar`.
+pub fn sign_up(url: &str, email: &str, jar: &str) -> anyhow::Result<String> {
+    let body = format!(r#"{{"account_name":"Bench","name":"Bench","email":"{email}","password":"{PASSWORD}"}}"#);
+    output(
+        Command::new("curl")
+            .args(["-sf", "-c", jar, "-H", "content-type: application/json", "-d", &body])
+            .arg(format!("{url}/api/v1/accounts")),
+    )
+    .with_context(|| format!("signing up {email} failed (is curl installed?)"))
+}
+
+/// Signs up [`EMAIL`] and generates a developer key (curl keeps the session cookie).
 pub fn developer_key(url: &str) -> anyhow::Result<String> {
     let jar = TempDir::new("jar");
     let jar = jar.0.to_string_lossy().into_owned();
-    let body = format!(r#"{{"account_name":"Bench","name":"Bench","email":"{EMAIL}","password":"{PASSWORD}"}}"#);
-    let signed_up = output(
-        Command::new("curl")
-            .args(["-sf", "-c", &jar, "-H", "content-type: application/json", "-d", &body])
-            .arg(format!("{url}/api/v1/accounts")),
-    )
-    .context("sign-up failed (is curl installed?)")?;
+    let signed_up = sign_up(url, EMAIL, &jar)?;
     let csrf = json_string(&signed_up, "csrf_token").context("no csrf_token in the sign-up answer")?;
     let generated = output(
         Command::new("curl")
