@@ -1,12 +1,10 @@
 //! argon2id password hashing, with its parameters in this one place.
-//! Call these only from blocking threads: one hash takes tens of milliseconds.
+//! Call [`hash`] and [`verify`] only off the async executor: one hash takes tens of milliseconds.
 
 use crate::error::ApiError;
-use actix_web::web;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
-use tokio::sync::Semaphore;
 
 /// OWASP's recommendation: m=19456 KiB, t=2, p=1.
 const M_COST_KIB: u32 = 19_456;
@@ -52,23 +50,35 @@ pub fn verify(password: &str, phc: &str) -> Verdict {
     Verdict::Right { needs_rehash }
 }
 
-/// Hashes running at once: one per core. More would not finish sooner, would hold
-/// 19 MiB each, and would leave the async workers fewer turns on the CPU.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+/// Threads that only hash, one per core. More would not finish sooner and would take CPU turns
+/// from the async workers; and each thread keeps the 19 MiB its last hash used (the allocator
+/// holds on to it), so hashing on the general blocking pool grew the process by that much per
+/// pool thread: 2 GB after a few seconds of sign-ins.
+static HASHERS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    let built = rayon::ThreadPoolBuilder::new()
+        .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .thread_name(|i| format!("argon2-{i}"))
+        .build();
+    built.inspect_err(|e| tracing::error!(error = %e, "could not start the hashing threads")).ok()
+});
 
-/// Runs `work` on the blocking pool once a hashing place is free.
+/// Runs `work` on a hashing thread, off the async executor.
 async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    let _place = HASHING.acquire().await.map_err(|e| ApiError::Unexpected(e.into()))?;
-    web::block(work).await.map_err(|e| ApiError::Unexpected(e.into()))
+    let pool = HASHERS.as_ref().ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no hashing threads")))?;
+    let (done, result) = tokio::sync::oneshot::channel();
+    pool.spawn(move || {
+        // The receiver is gone only if the request was dropped; nothing is waiting then.
+        let _ = done.send(work());
+    });
+    result.await.map_err(|e| ApiError::Unexpected(e.into()))
 }
 
-/// [`hash`] on the blocking pool.
+/// [`hash`] on a hashing thread.
 pub async fn hash_off_thread(password: String) -> Result<String, ApiError> {
     off_thread(move || hash(&password)).await?.map_err(ApiError::from)
 }
 
-/// [`verify`] on the blocking pool.
+/// [`verify`] on a hashing thread.
 pub async fn verify_off_thread(password: String, phc: String) -> Result<Verdict, ApiError> {
     off_thread(move || verify(&password, &phc)).await
 }

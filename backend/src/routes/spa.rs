@@ -3,11 +3,13 @@
 //!
 //! Only the SPA is compressed: its files are large and hold no secrets, while API answers are
 //! small and some carry secrets next to text a caller chose (the pattern BREACH exploits).
+//! `cargo xtask spa` writes a `.gz` beside each file at gzip's best level; those are sent as
+//! they are, and anything else is compressed on the fly (at actix-web's fast level).
 
 use actix_files::{Files, NamedFile};
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderValue, CACHE_CONTROL};
+use actix_web::http::header::{ContentEncoding, HeaderValue, ACCEPT_ENCODING, CACHE_CONTROL, VARY};
 use actix_web::middleware::{from_fn, Compress, Next};
 use actix_web::{web, HttpResponse};
 use std::path::{Path, PathBuf};
@@ -41,7 +43,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: Option<&Path>) {
                     }
                 },
             ));
-            cfg.service(web::scope("").wrap(from_fn(cache_control)).wrap(Compress::default()).service(files));
+            cfg.service(
+                web::scope("")
+                    .app_data(web::Data::new(SpaDir(dir.to_path_buf())))
+                    // The last wrapped runs first: cache headers on every answer, then compression
+                    // of what the build did not compress already.
+                    .wrap(from_fn(precompressed))
+                    .wrap(Compress::default())
+                    .wrap(from_fn(cache_control))
+                    .service(files),
+            );
         }
         None => {
             cfg.default_service(web::to(|| async {
@@ -51,6 +62,41 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: Option<&Path>) {
                 )
             }));
         }
+    }
+}
+
+struct SpaDir(PathBuf);
+
+/// Sends `name.gz` for `/name` when the client takes gzip and the build wrote one.
+async fn precompressed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<BoxBody, impl MessageBody>>, actix_web::Error> {
+    let takes_gzip = req
+        .headers()
+        .get(ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip")));
+    let name =
+        req.path().strip_prefix('/').filter(|n| !n.is_empty() && !n.contains(['/', '\\']) && !n.starts_with('.'));
+    let found = match (takes_gzip, name, req.app_data::<web::Data<SpaDir>>()) {
+        (true, Some(name), Some(dir)) if dir.0.join(name).is_file() => {
+            let extension = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or_default();
+            NamedFile::open_async(dir.0.join(format!("{name}.gz"))).await.ok().map(|file| {
+                file.set_content_type(actix_files::file_extension_to_mime(extension))
+                    .set_content_encoding(ContentEncoding::Gzip)
+            })
+        }
+        _ => None,
+    };
+    match found {
+        Some(file) => {
+            let (req, _) = req.into_parts();
+            let mut response = file.into_response(&req);
+            response.headers_mut().insert(VARY, HeaderValue::from_static("accept-encoding"));
+            Ok(ServiceResponse::new(req, response).map_into_left_body())
+        }
+        None => Ok(next.call(req).await?.map_into_right_body()),
     }
 }
 

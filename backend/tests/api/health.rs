@@ -112,6 +112,8 @@ async fn dashboard_files_are_compressed_and_hashed_ones_kept_for_a_year() {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "<html>keydesk spa</html>").unwrap();
         std::fs::write(dir.join("keydesk-frontend-0123456789abcdef.js"), written).unwrap();
+        std::fs::write(dir.join("keydesk-frontend-0123456789abcdef_bg.wasm"), "raw wasm").unwrap();
+        std::fs::write(dir.join("keydesk-frontend-0123456789abcdef_bg.wasm.gz"), "built gzip").unwrap();
         s.spa_dir = Some(dir);
     })
     .await;
@@ -124,6 +126,17 @@ async fn dashboard_files_are_compressed_and_hashed_ones_kept_for_a_year() {
     assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
     let sent = asset.bytes().await.unwrap();
     assert!(sent.len() * 10 < script.len(), "{} compressed bytes for {}", sent.len(), script.len());
+
+    // A `.gz` the build wrote is sent as it is, to clients that take gzip only.
+    let wasm = get("/keydesk-frontend-0123456789abcdef_bg.wasm").await.unwrap();
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(wasm.text().await.unwrap(), "built gzip");
+    let plain = app.client.get(app.url("/keydesk-frontend-0123456789abcdef_bg.wasm")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), "raw wasm");
+    assert_eq!(get("/missing.js").await.unwrap().headers()["cache-control"], "no-cache", "the index, revalidated");
 
     for page in ["/", "/account"] {
         let index = get(page).await.unwrap();

@@ -24,6 +24,7 @@ const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library/std";
 /// Everything `run` needs; `with_browser` adds Chromium for the browser tests.
 pub fn all(ws: &Workspace, with_browser: bool) -> anyhow::Result<Toolchain> {
     node_packages(ws)?;
+    zopfli();
     let toolchain = wasm_toolchain()?;
     trunk()?;
     wasm_bindgen(ws)?;
@@ -137,6 +138,17 @@ fn node_packages(ws: &Workspace) -> anyhow::Result<()> {
     step("Installing the e2e node packages (playwright-core, binaryen)", "under a minute", || {
         process::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(ws.e2e()))
     })
+}
+
+pub const ZOPFLI: &str = "/usr/bin/zopfli";
+
+/// zopfli for the dashboard's precompressed files; without it (no root) they are gzip -9.
+fn zopfli() {
+    if !Path::new(ZOPFLI).exists() {
+        if let Err(e) = step("Installing zopfli", "seconds", || apt_install(&["zopfli"])) {
+            println!("    {e:#}; the dashboard's files will be compressed with gzip -9 instead");
+        }
+    }
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";

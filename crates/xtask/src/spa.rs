@@ -1,15 +1,15 @@
 //! Builds the dashboard with Trunk, skipping the build when nothing it is made of changed.
 
 use crate::process::{self, step};
-use crate::setup::Toolchain;
+use crate::setup::{self, Toolchain};
 use crate::Workspace;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::process::Command;
 
-/// What the SPA is built from.
-const INPUTS: [&str; 5] = ["frontend", "shared", "Cargo.lock", "Cargo.toml", "Trunk.toml"];
+/// What the SPA is built from (this file holds its build settings).
+const INPUTS: [&str; 6] = ["frontend", "shared", "Cargo.lock", "Cargo.toml", "Trunk.toml", "crates/xtask/src/spa.rs"];
 
 pub fn build(ws: &Workspace, toolchain: &Toolchain) -> anyhow::Result<()> {
     let stamp_file = ws.target.join("xtask/spa.stamp");
@@ -31,10 +31,31 @@ pub fn build(ws: &Workspace, toolchain: &Toolchain) -> anyhow::Result<()> {
             "-p",
             "keydesk-frontend",
         ]))?;
-        process::run(wasm_command(ws, toolchain, "trunk").args(["build", "--release", "--offline"]))
+        process::run(wasm_command(ws, toolchain, "trunk").args(["build", "--release", "--offline"]))?;
+        precompress(&ws.dist())
     })?;
     std::fs::create_dir_all(ws.target.join("xtask"))?;
     std::fs::write(stamp_file, stamp)?;
+    Ok(())
+}
+
+/// Writes `name.gz` beside each file, with zopfli (gzip format, about 5% smaller than gzip -9)
+/// where setup could install it; the server sends these as they are (compressing on the fly,
+/// it would use a fast level and send more).
+fn precompress(dist: &Path) -> anyhow::Result<()> {
+    let zopfli = Path::new(setup::ZOPFLI).exists();
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if !path.is_file() || path.extension().is_some_and(|e| e == "gz") {
+            continue;
+        }
+        let mut command = match zopfli {
+            true => Command::new(setup::ZOPFLI),
+            false => Command::new("gzip"),
+        };
+        let args: &[&str] = if zopfli { &["--gzip"] } else { &["-9", "--no-name", "--keep", "--force"] };
+        process::run(command.args(args).arg(&path))?;
+    }
     Ok(())
 }
 
@@ -55,7 +76,10 @@ fn wasm_command(ws: &Workspace, toolchain: &Toolchain, program: &str) -> Command
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
-        .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
+        // Leptos's type-erased views: one copy of the view code instead of one per component
+        // type; the wasm is about 14% smaller.
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "--cfg erase_components");
     // Set by `cargo xtask` for rustup's toolchain; they must not leak into Debian's.
     for var in ["CARGO", "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTUP_TOOLCHAIN"] {
         command.env_remove(var);

@@ -1,36 +1,37 @@
-//! The dashboard's weight (raw and gzip, as served) and its time to interactive.
+//! The dashboard's weight (on disk, and gzip as the server sends it) and its time to interactive.
 
 use crate::process::output;
 use crate::setup::CHROMIUM;
 use crate::Workspace;
 use anyhow::{bail, Context};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-/// Bytes of one kind of file in dist/.
+/// Bytes of one kind of file in dist/: on disk, and as the server sends it to a client that
+/// takes gzip.
 #[derive(Debug, Default, PartialEq)]
 pub struct Weight {
     pub raw: u64,
     pub gzip: u64,
 }
 
-/// (wasm, JavaScript, everything) in the built dashboard.
-pub fn weights(ws: &Workspace) -> anyhow::Result<(Weight, Weight, Weight)> {
+/// (wasm, JavaScript, everything) in the built dashboard, fetched from the server at `url`.
+pub fn weights(ws: &Workspace, url: &str) -> anyhow::Result<(Weight, Weight, Weight)> {
     let (mut wasm, mut js, mut all) = (Weight::default(), Weight::default(), Weight::default());
     for entry in std::fs::read_dir(ws.dist()).context("dist/ is missing; the dashboard was not built")? {
         let path = entry?.path();
-        if !path.is_file() {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).filter(|_| path.is_file() && extension != "gz")
+        else {
             continue;
-        }
-        let bytes = std::fs::read(&path)?;
-        let weight = Weight { raw: bytes.len() as u64, gzip: gzip_len(&bytes)? };
+        };
+        let weight = Weight { raw: std::fs::metadata(&path)?.len(), gzip: served_bytes(&format!("{url}/{name}"))? };
         let sum = |total: &mut Weight| {
             total.raw += weight.raw;
             total.gzip += weight.gzip;
         };
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("wasm") => sum(&mut wasm),
-            Some("js") => sum(&mut js),
+        match extension.as_str() {
+            "wasm" => sum(&mut wasm),
+            "js" => sum(&mut js),
             _ => {}
         }
         sum(&mut all);
@@ -38,16 +39,15 @@ pub fn weights(ws: &Workspace) -> anyhow::Result<(Weight, Weight, Weight)> {
     Ok((wasm, js, all))
 }
 
-/// Size after `gzip -6`, the level the server's compression uses by default.
-fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
-    let mut child =
-        Command::new("gzip").arg("-6c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().context("gzip")?;
-    let mut stdin = child.stdin.take().context("gzip has no stdin")?;
-    let input = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output()?;
-    writer.join().map_err(|_| anyhow::anyhow!("gzip writer panicked"))??;
-    Ok(out.stdout.len() as u64)
+/// Bytes on the wire for `url` when the client takes gzip (curl does not decompress here).
+fn served_bytes(url: &str) -> anyhow::Result<u64> {
+    let size = output(Command::new("curl").args(["-sf", "-o", "/dev/null", "-H", "Accept-Encoding: gzip"]).args([
+        "-w",
+        "%{size_download}",
+        url,
+    ]))
+    .with_context(|| format!("could not fetch {url}"))?;
+    size.trim().parse().with_context(|| format!("curl reported {size:?} bytes for {url}"))
 }
 
 /// Median milliseconds from navigation to an interactive sign-in form, over five cold loads.
