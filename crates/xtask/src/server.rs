@@ -55,7 +55,7 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
-        TempDir(std::env::temp_dir().join(format!("keydesk-bench-{name}-{}", std::process::id())))
+        TempDir(std::env::temp_dir().join(format!("keydesk-xtask-{name}-{}", std::process::id())))
     }
 }
 
