@@ -18,7 +18,7 @@ use std::time::Duration;
 
 const TIMED_OUT: &str = "the request body did not arrive in time";
 
-/// Middleware: the body must have arrived `client_timeout` after the handler starts reading it.
+/// Middleware: a request's body must have arrived within `client_timeout` of its head.
 pub async fn body_deadline(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,

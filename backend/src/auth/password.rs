@@ -50,10 +50,9 @@ pub fn verify(password: &str, phc: &str) -> Verdict {
     Verdict::Right { needs_rehash }
 }
 
-/// Threads that only hash, one per core. More would not finish sooner and would take CPU turns
-/// from the async workers; and each thread keeps the 19 MiB its last hash used (the allocator
-/// holds on to it), so hashing on the general blocking pool grew the process by that much per
-/// pool thread: 2 GB after a few seconds of sign-ins.
+/// Threads that only hash, one per core: more would not finish sooner, would take CPU turns
+/// from the async workers, and would each hold a 19 MiB block at once (on the general blocking
+/// pool, dozens did). Why those blocks go back to the system afterwards: see `main.rs`.
 static HASHERS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
     let built = rayon::ThreadPoolBuilder::new()
         .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
