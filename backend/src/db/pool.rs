@@ -40,6 +40,10 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 /// Opens the pool for a `postgres://` URL or an SQLite file path, and migrates.
 pub fn connect(location: &str) -> anyhow::Result<DbPool> {
     let is_postgres = location.starts_with("postgres://") || location.starts_with("postgresql://");
+    // Instances starting together: one opens and migrates, the others wait, then find nothing to do.
+    // PostgreSQL takes an advisory lock (in `run_migrations`); SQLite, a lock file beside the
+    // database, held from before WAL is switched on (that switch fails, not waits, beside a migration).
+    let _lock = if is_postgres { None } else { Some(lock_file(location)?) };
     // No `SELECT 1` before each checkout: a broken connection shows on its first real query,
     // is marked broken there and not reused, and the test doubled the queries of a cheap read.
     let builder = Pool::builder().connection_timeout(Duration::from_secs(10)).test_on_check_out(false);
@@ -56,9 +60,6 @@ pub fn connect(location: &str) -> anyhow::Result<DbPool> {
         .build(ConnectionManager::<DbConnection>::new(location))
         .with_context(|| format!("Failed to open the database ({})", redact(location)))?;
     let mut conn = pool.get().context("Failed to get a database connection")?;
-    // Instances starting together: one migrates, the others wait, then find nothing to do.
-    // PostgreSQL takes an advisory lock (below); SQLite, a lock file beside the database.
-    let _lock = if is_postgres { None } else { Some(lock_file(location)?) };
     run_migrations(&mut conn)?;
     Ok(pool)
 }

@@ -31,7 +31,9 @@ pub fn take(
             if let Some(start) = start.filter(|start| *start > window_since) {
                 return Ok(Some(start));
             }
-            diesel::delete(f::table.find(key)).execute(conn)?;
+            // Only an ended window goes: one another attempt has just opened must stay (PostgreSQL
+            // reads committed rows afresh per statement, so it may have appeared since the select).
+            diesel::delete(f::table.find(key).filter(f::window_start.le(window_since))).execute(conn)?;
             diesel::insert_into(f::table)
                 .values((f::key.eq(key), f::window_start.eq(now), f::failures.eq(1)))
                 .execute(conn)?;
