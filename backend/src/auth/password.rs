@@ -82,8 +82,14 @@ pub async fn verify_off_thread(password: String, phc: String) -> Result<Verdict,
     off_thread(move || verify(&password, &phc)).await
 }
 
-/// A hash to verify against when the email is unknown, so that answer takes as long as a wrong password.
-pub static DUMMY_HASH: LazyLock<String> =
+/// [`verify`] against a user's stored hash, or, when there is no such user, against a dummy hash,
+/// so that answer takes as long as a wrong password. On a hashing thread, where the dummy is also
+/// made the first time (it is a hash itself: never on the async executor).
+pub async fn verify_user_off_thread(password: String, stored: Option<String>) -> Result<Verdict, ApiError> {
+    off_thread(move || verify(&password, stored.as_deref().unwrap_or(&DUMMY_HASH))).await
+}
+
+static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash(&crate::crypto::random_token()).unwrap_or_else(|_| String::from("$argon2id$invalid")));
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::audit;
 use crate::auth::extract::by_developer_key;
-use crate::auth::password::{verify_off_thread, Verdict, DUMMY_HASH};
+use crate::auth::password::{verify_user_off_thread, Verdict};
 use crate::auth::session::client_ip;
 use crate::auth::throttle::{self, Keys};
 use crate::crypto::random_hex;
@@ -170,8 +170,8 @@ async fn by_password(
         Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1)))
     })
     .await?;
-    let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    match (user, verify_off_thread(password, stored).await?) {
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    match (user, verify_user_off_thread(password, stored).await?) {
         (Some(user), Verdict::Right { .. }) => {
             // A code cannot be given here, so with 2FA on only the developer key will do.
             let user_id = user.id.clone();

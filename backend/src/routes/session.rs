@@ -2,7 +2,7 @@
 //! two-factor authentication is on) and sign-out (`DELETE /api/v1/session`).
 
 use crate::audit;
-use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict, DUMMY_HASH};
+use crate::auth::password::{hash_off_thread, verify_user_off_thread, Verdict};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession, DEVICE_COOKIE};
 use crate::auth::throttle::{self, Keys};
 use crate::auth::two_factor::{
@@ -59,9 +59,8 @@ pub async fn sign_in(
     })
     .await?;
 
-    // Unknown emails are checked against a dummy hash so both answers take as long.
-    let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let verdict = verify_off_thread(password.expose().to_string(), stored).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let verdict = verify_user_off_thread(password.expose().to_string(), stored).await?;
     let (Some(user), Verdict::Right { needs_rehash }) = (&user, verdict) else {
         if let Some(user) = &user {
             audit::record(&state, &req, user, SecurityEventKind::SignInFailed, "wrong password").await;
