@@ -164,3 +164,36 @@ async fn two_hundred_concurrent_calls_to_api_auth_get_exactly_fifteen_answers() 
     let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!((issued, limited), (15, 185), "{statuses:?}");
 }
+
+/// The counters' own race: attempts that all find no window open one together. On PostgreSQL
+/// a late one could see the window another had just opened and take it for a full one (a
+/// stray 429 among the first 15 calls to `/api/auth`). Rounds make the interleaving likely.
+#[tokio::test]
+async fn simultaneous_first_attempts_are_all_counted_and_none_refused() {
+    use keydesk::db::sign_in_failures;
+    let app = spawn_app().await;
+    // No more than the pool holds on SQLite (8): each takes its connection before the barrier.
+    const ATTEMPTS: usize = 8;
+    for round in 0..15 {
+        let key = format!("ip:race-{round}");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(ATTEMPTS));
+        let attempts: Vec<_> = (0..ATTEMPTS)
+            .map(|_| {
+                let (pool, key, barrier) = (app.pool.clone(), key.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    barrier.wait();
+                    let now = chrono::Utc::now().naive_utc();
+                    sign_in_failures::take(&mut conn, &key, 100, now, now - chrono::Duration::minutes(15)).unwrap()
+                })
+            })
+            .collect();
+        let refused = attempts.into_iter().map(|t| t.join().unwrap()).filter(Option::is_some).count();
+        assert_eq!(refused, 0, "round {round}: attempts refused below the limit");
+
+        use diesel::prelude::*;
+        use keydesk::db::schema::sign_in_failures as f;
+        let counted: i32 = f::table.find(&key).select(f::failures).first(&mut app.db()).unwrap();
+        assert_eq!(counted, ATTEMPTS as i32, "round {round}");
+    }
+}
