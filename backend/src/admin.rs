@@ -76,6 +76,8 @@ fn set_stripe(location: &str, account: &str, enabled: bool) -> anyhow::Result<()
         _ => bail!("several accounts are named {account:?}; give the id"),
     };
     accounts::set_stripe_enabled(&mut conn, &target.id, enabled)?;
+    // Running servers on this database answer from their remembered reads until told.
+    crate::recent::RecentReads::for_database(location)?.forget_all();
     println!("Stripe {} for {} ({})", if enabled { "enabled" } else { "disabled" }, target.name, target.id);
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod outbound;
 pub mod outbox;
 pub mod rate_limit;
+pub mod recent;
 pub mod routes;
 pub mod slow_clients;
 pub mod sms;

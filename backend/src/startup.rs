@@ -37,6 +37,7 @@ impl Application {
             .collect::<anyhow::Result<Vec<_>>>()
             .context("KEYDESK_PREVIOUS_SECRET_KEYS is invalid")?;
         let location = settings.database_location();
+        let recent = crate::recent::RecentReads::for_database(&location)?;
         let pool = web::block(move || db::pool::connect(&location)).await??;
 
         let auth_limiter = AuthRateLimiter::connect(&settings.shared_limits).await?;
@@ -62,10 +63,12 @@ impl Application {
             outbound: Arc::new(outbound),
             stripe: Arc::new(crate::stripe::Stripe::new(settings.stripe.clone())?),
             settings: Arc::new(settings),
+            recent: Arc::new(recent),
         });
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(crate::recent::forget_after_writes))
                 .wrap(actix_web::middleware::from_fn(crate::slow_clients::body_deadline))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

@@ -19,4 +19,5 @@ pub struct AppState {
     pub outbound: Arc<crate::outbound::Outbound>,
     pub stripe: Arc<crate::stripe::Stripe>,
     pub settings: Arc<Settings>,
+    pub recent: Arc<crate::recent::RecentReads>,
 }

@@ -6,7 +6,7 @@
 use crate::auth::session::{client_ip, CSRF_HEADER, IDLE_TIMEOUT, SESSION_COOKIE, TOUCH_INTERVAL};
 use crate::auth::API_CREDENTIAL_LIFETIME;
 use crate::crypto::{constant_time_eq, token_hash};
-use crate::db::models::{AccountRow, SessionRow, UserRow};
+use crate::db::models::{AccountRow, DeveloperKeyRow, SessionRow, UserRow};
 use crate::db::{self, api_credentials, developer_keys, sessions};
 use crate::domain::Email;
 use crate::error::ApiError;
@@ -18,6 +18,7 @@ use base64::Engine;
 use chrono::{NaiveDateTime, Utc};
 use futures_util::future::LocalBoxFuture;
 use shared::v1::check_developer_key_format;
+use std::sync::Arc;
 
 /// How the caller proved who they are.
 pub enum Credential {
@@ -146,7 +147,15 @@ fn stale(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
     last_used.is_none_or(|t| now - t > TOUCH_INTERVAL)
 }
 
+/// Who a developer key belongs to, as one lookup found it.
+pub struct KeyCaller {
+    pub key: DeveloperKeyRow,
+    pub user: UserRow,
+    pub account: AccountRow,
+}
+
 /// Authenticates by a developer key; `email`, when given (Basic), must be the key owner's.
+/// A key seen within the last moment is answered from memory ([`crate::recent`]).
 pub async fn by_developer_key(
     state: &AppState,
     key: &str,
@@ -155,22 +164,39 @@ pub async fn by_developer_key(
 ) -> Result<CurrentUser, ApiError> {
     // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
     check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
-    let candidates = state.hasher.candidates(key);
     let now = Utc::now().naive_utc();
-    let found = db::run(&state.pool, move |conn| {
-        let found = developer_keys::find_user(conn, &candidates)?;
-        if let Some((key, _, _)) = &found {
-            if stale(key.last_used_at, now) {
-                developer_keys::record_use(conn, &key.user_id, now, &ip)?;
+    let remembered_as = state.hasher.hash(key);
+    let generation = state.recent.generation();
+    // A remembered caller whose last use is due to be written goes the long way, which writes it.
+    let remembered =
+        state.recent.key_callers.get(&remembered_as, generation).filter(|c| !stale(c.key.last_used_at, now));
+    let caller = match remembered {
+        Some(caller) => Some(caller),
+        None => {
+            let candidates = state.hasher.candidates(key);
+            let found = db::run(&state.pool, move |conn| {
+                let Some((mut key, user, account)) = developer_keys::find_user(conn, &candidates)? else {
+                    return Ok(None);
+                };
+                if stale(key.last_used_at, now) {
+                    developer_keys::record_use(conn, &key.user_id, now, &ip)?;
+                    (key.last_used_at, key.last_used_ip) = (Some(now), Some(ip));
+                }
+                Ok(Some(Arc::new(KeyCaller { key, user, account })))
+            })
+            .await?;
+            if let Some(caller) = &found {
+                state.recent.key_callers.put(remembered_as, caller.clone(), generation);
             }
+            found
         }
-        Ok(found)
-    })
-    .await?;
-    match found {
-        Some((_, user, account)) if email.as_ref().is_none_or(|e| *e == user.email_normalized) => {
-            Ok(CurrentUser { user, account, credential: Credential::DeveloperKey })
-        }
+    };
+    match caller {
+        Some(caller) if email.as_ref().is_none_or(|e| *e == caller.user.email_normalized) => Ok(CurrentUser {
+            user: caller.user.clone(),
+            account: caller.account.clone(),
+            credential: Credential::DeveloperKey,
+        }),
         _ => Err(bad_credentials()),
     }
 }

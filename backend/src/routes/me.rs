@@ -21,7 +21,14 @@ const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<web::Json<MeResponse>> {
     let CurrentUser { user, account, .. } = current;
-    Ok(web::Json(db::run(&state.pool, move |conn| describe_me(conn, user, account)).await?))
+    let generation = state.recent.generation();
+    if let Some(me) = state.recent.me.get(&user.id, generation) {
+        return Ok(web::Json(me));
+    }
+    let user_id = user.id.clone();
+    let me = db::run(&state.pool, move |conn| describe_me(conn, user, account)).await?;
+    state.recent.me.put(user_id, me.clone(), generation);
+    Ok(web::Json(me))
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,

@@ -183,3 +183,63 @@ async fn a_key_authenticated_caller_must_always_give_the_password_to_show_the_ke
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+async fn name_seen_with_key(app: &TestApp, key: &str) -> String {
+    let me: Value = crate::helpers::new_client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    me["name"].as_str().unwrap().to_string()
+}
+
+/// A server that has just answered a read with Ann's key, and so may remember it.
+async fn ann_whose_key_was_just_used() -> (TestApp, String) {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let key = generate(&app).await;
+    assert_eq!(name_seen_with_key(&app, &key).await, "Ann Example");
+    (app, key)
+}
+
+#[tokio::test]
+async fn a_key_s_reads_see_every_write_this_server_has_answered_at_once() {
+    let (app, key) = ann_whose_key_was_just_used().await;
+    assert_eq!(app.patch("/api/v1/me", json!({"name": "Ann Browser"})).await.status(), StatusCode::OK);
+    assert_eq!(name_seen_with_key(&app, &key).await, "Ann Browser");
+
+    let script = crate::helpers::new_client();
+    let renamed = script.patch(app.url("/api/v1/me")).bearer_auth(&key).json(&json!({"name": "Ann Script"})).send();
+    assert_eq!(renamed.await.unwrap().status(), StatusCode::OK);
+    assert_eq!(name_seen_with_key(&app, &key).await, "Ann Script");
+}
+
+#[tokio::test]
+async fn a_change_made_through_another_instance_is_seen_at_once() {
+    let (app, key) = ann_whose_key_was_just_used().await;
+
+    let other = crate::helpers::spawn_instance_of(&app, |_| {}).await;
+    let script = crate::helpers::new_client();
+    let renamed =
+        script.patch(other.url("/api/v1/me")).bearer_auth(&key).json(&json!({"name": "Ann Elsewhere"})).send();
+    assert_eq!(renamed.await.unwrap().status(), StatusCode::OK);
+    assert_eq!(name_seen_with_key(&app, &key).await, "Ann Elsewhere");
+}
+
+/// What bypasses every server (an operator's own SQL) is still seen, within `FRESH_FOR`.
+#[tokio::test]
+async fn a_change_written_straight_to_the_database_is_seen_within_a_moment() {
+    use keydesk::db::schema::users;
+    let (app, key) = ann_whose_key_was_just_used().await;
+
+    diesel::update(users::table).set(users::name.eq("Ann Operator")).execute(&mut app.db()).unwrap();
+    let deadline = std::time::Instant::now() + keydesk::recent::FRESH_FOR * 5;
+    while name_seen_with_key(&app, &key).await != "Ann Operator" {
+        assert!(std::time::Instant::now() < deadline, "the change was never seen");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

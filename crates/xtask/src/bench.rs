@@ -131,13 +131,18 @@ fn developer_key_get(
     rows: &mut Vec<Row>,
 ) -> anyhow::Result<()> {
     let load = me_with_key(server, key).run(&scratch.0)?;
-    let met = load.requests_per_sec / reference.1 >= 0.6 && load.p99_ms < 5.0;
+    // The goal is SQLite's, where reads are remembered; PostgreSQL's figure is for comparison
+    // (instances there may be on several machines, so each request asks the database).
+    let (goal, met) = match database {
+        "SQLite" => ("≥ 60%, p99 < 5 ms", Some(load.requests_per_sec / reference.1 >= 0.6 && load.p99_ms < 5.0)),
+        _ => ("", None),
+    };
     rows.push(Row {
         scenario: format!("developer-key GET /api/v1/me ({database})"),
         load,
         reference: reference.clone(),
-        goal: "≥ 60%, p99 < 5 ms",
-        met: Some(met),
+        goal,
+        met,
     });
     Ok(())
 }
