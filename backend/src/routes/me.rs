@@ -25,8 +25,18 @@ pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResu
     if let Some(me) = state.recent.me.get(&user.id, generation) {
         return Ok(web::Json(me));
     }
+    // What is kept must all be read after `generation`; the caller's rows may be older.
+    let kept = generation.is_some();
     let user_id = user.id.clone();
-    let me = db::run(&state.pool, move |conn| describe_me(conn, user, account)).await?;
+    let me = db::run(&state.pool, move |conn| {
+        let (user, account) = match kept {
+            true => users::find_with_account(conn, &user.id)?
+                .ok_or_else(|| ApiError::Unauthorized("This user no longer exists.".into()))?,
+            false => (user, account),
+        };
+        describe_me(conn, user, account)
+    })
+    .await?;
     state.recent.me.put(user_id, me.clone(), generation);
     Ok(web::Json(me))
 }
