@@ -10,7 +10,7 @@ mod setup;
 mod spa;
 mod test;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -58,7 +58,11 @@ pub struct Workspace {
 
 impl Workspace {
     fn locate() -> Workspace {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // `cargo run` names the manifest at run time. The path compiled in is only a fallback:
+        // checkouts sharing a target folder (CI's cache) can run a binary built from another.
+        let manifest_dir =
+            std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+        let root = manifest_dir.join("../..");
         let root = root.canonicalize().unwrap_or(root);
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) => root.join(dir),
