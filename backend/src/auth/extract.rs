@@ -162,8 +162,6 @@ pub async fn by_developer_key(
     email: Option<String>,
     ip: String,
 ) -> Result<CurrentUser, ApiError> {
-    // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
-    check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
     let now = Utc::now().naive_utc();
     let remembered_as = state.hasher.hash(key);
     let generation = state.recent.generation();
@@ -173,6 +171,9 @@ pub async fn by_developer_key(
     let caller = match remembered {
         Some(caller) => Some(caller),
         None => {
+            // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
+            // (A remembered key passed this check when it was first looked up.)
+            check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
             let candidates = state.hasher.candidates(key);
             let found = db::run(&state.pool, move |conn| {
                 let Some((mut key, user, account)) = developer_keys::find_user(conn, &candidates)? else {
