@@ -56,7 +56,7 @@ impl FromRequest for CurrentUser {
             match req.headers().get(AUTHORIZATION) {
                 Some(header) => {
                     let header = header.to_str().map_err(|_| bad_credentials())?.to_string();
-                    from_authorization(state, &header, client_ip(&req)).await
+                    from_authorization(state, &header, &req).await
                 }
                 None => from_session_cookie(state, &req).await,
             }
@@ -124,7 +124,8 @@ async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<Curr
 }
 
 /// `Bearer <key>`, `Basic email:key`, or `Basic login:password` from `POST /api/auth`.
-async fn from_authorization(state: &AppState, header: &str, ip: String) -> Result<CurrentUser, ApiError> {
+async fn from_authorization(state: &AppState, header: &str, req: &HttpRequest) -> Result<CurrentUser, ApiError> {
+    let ip = || client_ip(req);
     let (scheme, value) = header.trim().split_once(' ').ok_or_else(bad_credentials)?;
     match scheme.to_ascii_lowercase().as_str() {
         "bearer" => by_developer_key(state, value.trim(), None, ip).await,
@@ -155,12 +156,13 @@ pub struct KeyCaller {
 }
 
 /// Authenticates by a developer key; `email`, when given (Basic), must be the key owner's.
-/// A key seen within the last moment is answered from memory ([`crate::recent`]).
+/// A key seen within the last moment is answered from memory ([`crate::recent`]); `ip` (for
+/// the last-use record) is only worked out when the database is asked.
 pub async fn by_developer_key(
     state: &AppState,
     key: &str,
     email: Option<String>,
-    ip: String,
+    ip: impl FnOnce() -> String,
 ) -> Result<CurrentUser, ApiError> {
     let now = Utc::now().naive_utc();
     let remembered_as = state.hasher.hash(key);
@@ -174,7 +176,7 @@ pub async fn by_developer_key(
             // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
             // (A remembered key passed this check when it was first looked up.)
             check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
-            let candidates = state.hasher.candidates(key);
+            let (candidates, ip) = (state.hasher.candidates(key), ip());
             let found = db::run(&state.pool, move |conn| {
                 let Some((mut key, user, account)) = developer_keys::find_user(conn, &candidates)? else {
                     return Ok(None);

@@ -127,7 +127,7 @@ pub async fn authenticate(
     let ip = client_ip(&req);
 
     let user_id = if password.starts_with(DEVELOPER_KEY_PREFIX) {
-        let caller = by_developer_key(&state, &password, Some(login), ip).await;
+        let caller = by_developer_key(&state, &password, Some(login), || ip).await;
         caller.map_err(|_| AuthEndpointError::Unauthorized(WRONG_CREDENTIALS.into()))?.user.id
     } else {
         by_password(&state, login, password, ip).await?

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::accounts::email_taken;
 use crate::routes::session::{describe_me, load_me};
 use crate::state::AppState;
+use actix_web::http::header::ContentType;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
@@ -19,11 +20,11 @@ const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
-pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<web::Json<MeResponse>> {
+pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
     let CurrentUser { user, account, .. } = current;
     let generation = state.recent.generation();
-    if let Some(me) = state.recent.me.get(&user.id, generation) {
-        return Ok(web::Json(me));
+    if let Some(body) = state.recent.me.get(&user.id, generation) {
+        return Ok(json_response(body));
     }
     // What is kept must all be read after `generation`; the caller's rows may be older.
     let kept = generation.is_some();
@@ -37,8 +38,14 @@ pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResu
         describe_me(conn, user, account)
     })
     .await?;
-    state.recent.me.put(user_id, me.clone(), generation);
-    Ok(web::Json(me))
+    // Kept as the JSON it is sent as: a remembered answer costs no serializing.
+    let body = web::Bytes::from(serde_json::to_vec(&me).map_err(|e| ApiError::Unexpected(e.into()))?);
+    state.recent.me.put(user_id, body.clone(), generation);
+    Ok(json_response(body))
+}
+
+fn json_response(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type(ContentType::json()).body(body)
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
