@@ -205,7 +205,7 @@ impl Settings {
                 Some(other) => {
                     anyhow::bail!("KEYDESK_SHARED_LIMITS must be database, off or a redis:// URL, not {other:?}")
                 }
-                None if var("DATABASE_URL").is_some_and(|u| u.starts_with("postgres")) => {
+                None if var("DATABASE_URL").is_some_and(|u| crate::db::pool::is_postgres(&u)) => {
                     crate::rate_limit::SharedLimits::Database
                 }
                 None => crate::rate_limit::SharedLimits::Off,
@@ -244,7 +244,7 @@ impl Settings {
     /// Settings for a server on a free loopback port with its data in `data_dir`.
     pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Self {
         let shared_limits = match database_url.as_deref() {
-            Some(url) if url.starts_with("postgres") => crate::rate_limit::SharedLimits::Database,
+            Some(url) if crate::db::pool::is_postgres(url) => crate::rate_limit::SharedLimits::Database,
             _ => crate::rate_limit::SharedLimits::Off,
         };
         Settings {

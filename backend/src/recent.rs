@@ -105,8 +105,7 @@ pub struct RecentReads {
 impl RecentReads {
     /// Keeps reads for an SQLite database (the counter file beside it); for PostgreSQL, none.
     pub fn for_database(location: &str) -> anyhow::Result<Self> {
-        let is_postgres = location.starts_with("postgres://") || location.starts_with("postgresql://");
-        let generation = match is_postgres {
+        let generation = match crate::db::pool::is_postgres(location) {
             true => None,
             false => Some(SharedCounter::open(std::path::Path::new(&format!("{location}.generation")))?),
         };

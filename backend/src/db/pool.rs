@@ -37,9 +37,14 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// Whether a database location is a PostgreSQL URL (else it is an SQLite file).
+pub fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
 /// Opens the pool for a `postgres://` URL or an SQLite file path, and migrates.
 pub fn connect(location: &str) -> anyhow::Result<DbPool> {
-    let is_postgres = location.starts_with("postgres://") || location.starts_with("postgresql://");
+    let is_postgres = is_postgres(location);
     // Instances starting together: one opens and migrates, the others wait, then find nothing to do.
     // PostgreSQL takes an advisory lock (in `run_migrations`); SQLite, a lock file beside the
     // database, held from before WAL is switched on (that switch fails, not waits, beside a migration).
