@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod notices;
 pub mod openapi;
 pub mod outbound;
 pub mod outbox;

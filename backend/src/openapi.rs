@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::two_factor::verify,
         routes::two_factor::deactivate,
         routes::two_factor::new_recovery_code_set,
+        routes::two_factor::send_confirmation_code,
         routes::devices::list,
         routes::applications::list,
         routes::applications::create,

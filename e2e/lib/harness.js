@@ -145,6 +145,22 @@ export async function waitForMail(dataDir, to, n) {
   throw new Error(`no message #${n} to ${to} in the outbox`);
 }
 
+/** Messages to `to` that carry a verification code (security notices are left out). */
+export function codeMail(dataDir, to) {
+  return outboxMail(dataDir, to).filter((text) => /code is \d{6}/.test(text));
+}
+
+/** Waits for the `n`th message with a verification code to `to` and returns the code. */
+export async function waitForCode(dataDir, to, n) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const mail = codeMail(dataDir, to);
+    if (mail.length >= n) return codeIn(mail[n - 1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no code #${n} to ${to} in the outbox`);
+}
+
 export function codeIn(text) {
   const match = text.match(/code is (\d{6})/);
   if (!match) throw new Error(`no code in: ${text}`);

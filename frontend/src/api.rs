@@ -165,12 +165,18 @@ pub async fn verify_two_factor(code: String) -> Result<RecoveryCodesResponse, Ap
     send(Verb::Post, "/api/v1/me/two-factor/verify", Some(&VerifyCodeRequest { code })).await
 }
 
-pub async fn deactivate_two_factor(password: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, "/api/v1/me/two-factor", Some(&PasswordConfirmation { password })).await
+pub async fn deactivate_two_factor(password: String, two_factor_code: Option<String>) -> Result<(), ApiFailure> {
+    send(Verb::Delete, "/api/v1/me/two-factor", Some(&PasswordConfirmation { password, two_factor_code })).await
 }
 
 pub async fn new_recovery_codes(password: String) -> Result<RecoveryCodesResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&PasswordConfirmation { password })).await
+    let body = PasswordConfirmation { password, two_factor_code: None };
+    send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&body)).await
+}
+
+/// Sends a code to the method in force, for a change that needs the second factor.
+pub async fn send_confirmation_code() -> Result<CodeSentResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/two-factor/confirmation-code", NO_BODY).await
 }
 
 pub async fn list_devices() -> Result<Vec<DeviceResponse>, ApiFailure> {

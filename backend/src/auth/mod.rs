@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod password;
 pub mod reauth;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 pub mod totp;

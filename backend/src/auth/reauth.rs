@@ -1,23 +1,64 @@
-//! Recent-password checks for sensitive actions (showing or regenerating a developer key).
+//! Re-authentication for sensitive actions: every password check of a signed-in user, counted with
+//! sign-in failures, and the recent-password rule for showing or regenerating a developer key.
 
 use crate::auth::password::{verify_off_thread, Verdict};
+use crate::auth::session::{caller_device_id, client_ip};
 use crate::auth::throttle::{self, Keys};
 use crate::auth::CurrentUser;
+use crate::db::models::UserRow;
 use crate::db::{self, sessions};
 use crate::error::ApiError;
 use crate::state::AppState;
+use actix_web::HttpRequest;
 use chrono::{Duration, Utc};
 
 /// A password check older than this must be repeated.
 pub const REAUTHENTICATE_AFTER: Duration = Duration::minutes(15);
 
+/// Whether `password` is the user's. Every check counts with sign-in failures (429 past the same
+/// limits), so a stolen session or developer key cannot guess the password freely.
+pub async fn password_is_right(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &UserRow,
+    password: String,
+) -> Result<bool, ApiError> {
+    let now = Utc::now().naive_utc();
+    let (email, ip, device) = (user.email_normalized.clone(), client_ip(req), caller_device_id(req, &user.id));
+    let keys = db::run(&state.pool, move |conn| {
+        let device = throttle::recognised_device(conn, device)?;
+        let keys = Keys::new(&email, &ip, device.as_deref());
+        throttle::reserve(conn, &keys, now).map(|()| keys)
+    })
+    .await?;
+    if verify_off_thread(password, user.password_hash.clone()).await? == Verdict::Wrong {
+        return Ok(false);
+    }
+    db::run(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;
+    Ok(true)
+}
+
+/// [`password_is_right`], or a 422 naming `field`.
+pub async fn confirm_password(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &UserRow,
+    password: String,
+    field: &'static str,
+) -> Result<(), ApiError> {
+    match password_is_right(state, req, user, password).await? {
+        true => Ok(()),
+        false => Err(ApiError::field(field, "The password is incorrect")),
+    }
+}
+
 /// Passes when the session checked the password recently, or when `password` is right
 /// (which then counts as a fresh check for the session). Key-authenticated callers always need it.
 pub async fn require_recent_password(
     state: &AppState,
+    req: &HttpRequest,
     caller: &CurrentUser,
     password: Option<String>,
-    ip: &str,
 ) -> Result<(), ApiError> {
     let now = Utc::now().naive_utc();
     if caller.session().is_some_and(|s| now - s.password_checked_at < REAUTHENTICATE_AFTER) {
@@ -29,13 +70,7 @@ pub async fn require_recent_password(
             message: "Enter your password to continue: your last sign-in was more than 15 minutes ago.".into(),
         });
     };
-    // Guesses here count with sign-in failures, so a stolen session cannot try passwords freely.
-    let keys = Keys::new(&caller.user.email_normalized, ip);
-    let keys = db::run(&state.pool, move |conn| throttle::reserve(conn, &keys, now).map(|()| keys)).await?;
-    if verify_off_thread(password, caller.user.password_hash.clone()).await? == Verdict::Wrong {
-        return Err(ApiError::field("password", "The password is incorrect"));
-    }
-    db::run(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;
+    confirm_password(state, req, &caller.user, password, "password").await?;
     if let Some(session) = caller.session() {
         let id = session.id.clone();
         db::run(&state.pool, move |conn| Ok(sessions::mark_password_checked(conn, &id, now)?)).await?;

@@ -45,6 +45,22 @@ pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime) -> IssuedSess
     IssuedSession { token, csrf_token, row }
 }
 
+/// A remembered browser's id for one user: its device token bound to the user, so one browser
+/// is a different device for each user who signs in on it.
+pub fn device_id(device_token: &str, user_id: &str) -> String {
+    token_hash(&format!("{device_token}:{user_id}"))
+}
+
+/// The device token the browser presents, if it looks like one we issued.
+pub fn device_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 40)
+}
+
+/// [`device_id`] of the calling browser for `user_id`, when it presents a device token.
+pub fn caller_device_id(req: &HttpRequest, user_id: &str) -> Option<String> {
+    device_token(req).map(|token| device_id(&token, user_id))
+}
+
 fn is_https(req: &HttpRequest) -> bool {
     req.connection_info().scheme() == "https"
 }

@@ -39,13 +39,13 @@ pub fn code_at(secret: &[u8], unix_secs: u64) -> String {
     totp_lite::totp_custom::<totp_lite::Sha1>(STEP_SECS, DIGITS, secret, unix_secs)
 }
 
-/// Whether `code` is right now, or one step before or after.
-pub fn check(secret: &[u8], code: &str, unix_secs: u64) -> bool {
+/// The time step whose code `code` is: now, or one step before or after. The caller refuses a
+/// step already used (the code would be a replay).
+pub fn matching_step(secret: &[u8], code: &str, unix_secs: u64) -> Option<u64> {
     let code = code.trim();
-    (0..=2 * SKEW_STEPS).any(|i| {
-        let at = (unix_secs + i * STEP_SECS).saturating_sub(SKEW_STEPS * STEP_SECS);
-        crate::crypto::constant_time_eq(&code_at(secret, at), code)
-    })
+    let now = unix_secs / STEP_SECS;
+    (now.saturating_sub(SKEW_STEPS)..=now + SKEW_STEPS)
+        .find(|step| crate::crypto::constant_time_eq(&code_at(secret, step * STEP_SECS), code))
 }
 
 #[cfg(test)]
@@ -61,11 +61,12 @@ mod tests {
     #[test]
     fn codes_one_step_off_are_accepted_and_two_are_not() {
         let secret = b"12345678901234567890";
-        let now = 1_000_000;
-        assert!(check(secret, &code_at(secret, now), now));
-        assert!(check(secret, &code_at(secret, now - 30), now));
-        assert!(check(secret, &code_at(secret, now + 30), now));
-        assert!(!check(secret, &code_at(secret, now - 90), now));
+        let now = 1_000_020;
+        let step = now / 30;
+        assert_eq!(matching_step(secret, &code_at(secret, now), now), Some(step));
+        assert_eq!(matching_step(secret, &code_at(secret, now - 30), now), Some(step - 1));
+        assert_eq!(matching_step(secret, &code_at(secret, now + 30), now), Some(step + 1));
+        assert_eq!(matching_step(secret, &code_at(secret, now - 90), now), None);
     }
 
     #[test]

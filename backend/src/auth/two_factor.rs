@@ -1,8 +1,7 @@
 //! Two-factor codes: making, sending and checking them, and one-time access codes.
 
-use crate::auth::totp;
-use crate::crypto::constant_time_eq;
 use crate::db::models::TwoFactorCodeRow;
+use crate::db::{self, two_factor_codes};
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
@@ -21,6 +20,8 @@ const RECOVERY_ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
 pub const PURPOSE_SETUP: &str = "setup";
 pub const PURPOSE_SIGN_IN: &str = "sign_in";
+/// A code confirming a sensitive change (2FA off or changed, a new email) while 2FA is on.
+pub const PURPOSE_CONFIRM: &str = "confirm";
 
 /// Six digits from the OS generator.
 pub fn new_code() -> String {
@@ -75,32 +76,68 @@ pub async fn deliver(state: &AppState, method: TwoFactorMethod, destination: &st
     })
 }
 
-/// Why an entered code was refused.
-pub enum CodeCheck {
-    Right,
-    Wrong,
-    /// Expired or out of attempts: the row is void.
-    Void,
+/// A challenge to open: whose, what for, and by which method to where.
+pub struct Challenge<'a> {
+    pub id: String,
+    pub user_id: &'a str,
+    pub purpose: &'static str,
+    pub method: TwoFactorMethod,
+    pub destination: &'a str,
 }
 
-/// Checks an entered code: against the stored hash of the code sent, or, for an
-/// authenticator app, against the codes of its (sealed) secret around `now`.
-pub fn check_code(state: &AppState, row: &TwoFactorCodeRow, code: &str, now: NaiveDateTime) -> CodeCheck {
-    if row.expires_at <= now || row.attempts >= MAX_ATTEMPTS {
-        return CodeCheck::Void;
+impl Challenge<'_> {
+    /// Its row, with no code that anyone could type: for an authenticator app, which brings its
+    /// own codes, and for one-time access codes.
+    pub fn row(&self, now: NaiveDateTime) -> TwoFactorCodeRow {
+        TwoFactorCodeRow {
+            id: self.id.clone(),
+            user_id: self.user_id.to_string(),
+            purpose: self.purpose.to_string(),
+            method: self.method.as_str().to_string(),
+            destination: self.destination.to_string(),
+            code_hash: String::new(),
+            attempts: 0,
+            sent_at: now,
+            expires_at: now + CODE_LIFETIME,
+        }
     }
-    let right = match TwoFactorMethod::parse(&row.method) {
-        Some(TwoFactorMethod::Totp) => state
-            .secrets
-            .decrypt(&row.destination)
-            .map(|secret| totp::check(&secret, code, u64::try_from(now.and_utc().timestamp()).unwrap_or(0)))
-            .unwrap_or(false),
-        _ => constant_time_eq(&code_hash(state, &row.id, code), &row.code_hash),
-    };
-    match right {
-        true => CodeCheck::Right,
-        false => CodeCheck::Wrong,
+
+    /// Opens it with a fresh code, sent by its method (see [`store_and_send`]).
+    pub async fn open(self, state: &AppState, now: NaiveDateTime) -> Result<(), ApiError> {
+        let code = new_code();
+        let mut row = self.row(now);
+        row.code_hash = code_hash(state, &row.id, &code);
+        store_and_send(state, row, self.method, &code, now).await
     }
+}
+
+/// Stores `row` as the user's one live code for its purpose and sends `code` to its destination.
+/// Codes go out at most once a minute per purpose (429 with the wait), at sign-in as at activation;
+/// an authenticator app's codes are not sent, so they are not limited.
+pub async fn store_and_send(
+    state: &AppState,
+    row: TwoFactorCodeRow,
+    method: TwoFactorMethod,
+    code: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let sends = method != TwoFactorMethod::Totp;
+    let (id, destination) = (row.id.clone(), row.destination.clone());
+    db::run(&state.pool, move |conn| {
+        if let Some(earlier) = two_factor_codes::live_for(conn, &row.user_id, &row.purpose, now)?.filter(|_| sends) {
+            let wait = earlier.sent_at + RESEND_AFTER - now;
+            if wait > Duration::zero() && earlier.method != TwoFactorMethod::Totp.as_str() {
+                return Err(ApiError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
+            }
+        }
+        Ok(two_factor_codes::replace(conn, &row)?)
+    })
+    .await?;
+    if let Err(e) = deliver(state, method, &destination, code).await {
+        db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
+        return Err(e);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ pub fn replace(conn: &mut DbConnection, key: &NewDeveloperKey) -> QueryResult<()
     })
 }
 
+/// Revokes the user's key (a password reset: whoever had the password may have had the key).
+pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+    diesel::delete(keys::table.find(user_id)).execute(conn)
+}
+
 pub fn find_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<DeveloperKeyRow>> {
     keys::table.find(user_id).select(DeveloperKeyRow::as_select()).first(conn).optional()
 }

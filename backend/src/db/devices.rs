@@ -31,3 +31,8 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<
 pub fn delete(conn: &mut DbConnection, user_id: &str, id: &str) -> QueryResult<usize> {
     diesel::delete(devices::table.filter(devices::id.eq(id)).filter(devices::user_id.eq(user_id))).execute(conn)
 }
+
+/// Whether a device with this id (which binds the browser's token to one user) is remembered.
+pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(devices::table.filter(devices::id.eq(id)))).get_result(conn)
+}

@@ -235,6 +235,8 @@ pub struct TwoFactorRow {
     pub method: String,
     pub destination: String,
     pub enabled_at: NaiveDateTime,
+    /// The last authenticator-app time step accepted; a code of that step or earlier is refused.
+    pub last_totp_step: Option<i64>,
 }
 
 #[derive(Clone, Queryable, Selectable, Insertable)]

@@ -85,6 +85,7 @@ diesel::table! {
         method -> Text,
         destination -> Text,
         enabled_at -> Timestamp,
+        last_totp_step -> Nullable<BigInt>,
     }
 }
 

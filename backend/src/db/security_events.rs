@@ -46,3 +46,11 @@ pub fn page(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Whether the user already has an event of `kind` from `ip` (a notice is sent for a new address).
+pub fn seen_from(conn: &mut DbConnection, user_id: &str, kind: &str, ip: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        events::table.filter(events::user_id.eq(user_id)).filter(events::kind.eq(kind)).filter(events::ip.eq(ip)),
+    ))
+    .get_result(conn)
+}

@@ -19,6 +19,19 @@ pub fn enable(conn: &mut DbConnection, row: &TwoFactorRow, code_hashes: &[String
     })
 }
 
+/// Accepts an authenticator-app code of time step `step` unless one of that step or later was
+/// accepted before (a replay); one statement, so two requests with the same code cannot both pass.
+pub fn accept_totp_step(conn: &mut DbConnection, user_id: &str, step: i64) -> QueryResult<bool> {
+    let accepted = diesel::update(
+        two_factor::table
+            .find(user_id)
+            .filter(two_factor::last_totp_step.is_null().or(two_factor::last_totp_step.lt(step))),
+    )
+    .set(two_factor::last_totp_step.eq(step))
+    .execute(conn)?;
+    Ok(accepted == 1)
+}
+
 /// Turns 2FA off and forgets the contact details and codes.
 pub fn disable(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
     conn.transaction(|conn| {

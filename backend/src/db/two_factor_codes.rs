@@ -3,22 +3,59 @@
 use crate::db::models::TwoFactorCodeRow;
 use crate::db::schema::two_factor_codes as codes;
 use crate::db::DbConnection;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Stores a code, replacing any earlier one with the same id.
+/// Stores a code as the user's one live code for its purpose: earlier ones (another sign-in's
+/// challenge, say) are void from now on.
 pub fn replace(conn: &mut DbConnection, row: &TwoFactorCodeRow) -> QueryResult<()> {
     conn.transaction(|conn| {
+        diesel::delete(codes::table.filter(codes::user_id.eq(&row.user_id)).filter(codes::purpose.eq(&row.purpose)))
+            .execute(conn)?;
         diesel::delete(codes::table.find(&row.id)).execute(conn)?;
         diesel::insert_into(codes::table).values(row).execute(conn).map(|_| ())
     })
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TwoFactorCodeRow>> {
-    codes::table.find(id).select(TwoFactorCodeRow::as_select()).first(conn).optional()
+/// The user's live code for `purpose`, if one is waiting (the resend limit reads it).
+pub fn live_for(
+    conn: &mut DbConnection,
+    user_id: &str,
+    purpose: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<TwoFactorCodeRow>> {
+    codes::table
+        .filter(codes::user_id.eq(user_id))
+        .filter(codes::purpose.eq(purpose))
+        .filter(codes::expires_at.gt(now))
+        .order(codes::sent_at.desc())
+        .select(TwoFactorCodeRow::as_select())
+        .first(conn)
+        .optional()
 }
 
-pub fn count_attempt(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-    diesel::update(codes::table.find(id)).set(codes::attempts.eq(codes::attempts + 1)).execute(conn).map(|_| ())
+/// Counts one attempt on the code and returns it, or `None` when it has expired or has no
+/// attempts left. Checking and counting are one statement, so concurrent guesses cannot all
+/// pass a check before any of them is counted.
+pub fn take_attempt(
+    conn: &mut DbConnection,
+    id: &str,
+    max_attempts: i32,
+    now: NaiveDateTime,
+) -> QueryResult<Option<TwoFactorCodeRow>> {
+    let taken = diesel::update(
+        codes::table.find(id).filter(codes::attempts.lt(max_attempts)).filter(codes::expires_at.gt(now)),
+    )
+    .set(codes::attempts.eq(codes::attempts + 1))
+    .execute(conn)?;
+    match taken {
+        0 => Ok(None),
+        _ => find(conn, id),
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<TwoFactorCodeRow>> {
+    codes::table.find(id).select(TwoFactorCodeRow::as_select()).first(conn).optional()
 }
 
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {

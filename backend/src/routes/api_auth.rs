@@ -8,9 +8,10 @@ use crate::auth::session::client_ip;
 use crate::auth::throttle::{self, Keys};
 use crate::crypto::random_hex;
 use crate::db::models::NewApiCredential;
-use crate::db::{self, api_credentials, two_factor, users};
+use crate::db::{self, api_credentials, security_events, two_factor, users};
 use crate::domain::Email;
 use crate::error::ApiError;
+use crate::notices::{self, Notice};
 use crate::state::AppState;
 use actix_web::http::header::{ALLOW, RETRY_AFTER};
 use actix_web::http::StatusCode;
@@ -145,13 +146,19 @@ pub async fn authenticate(
         last_used_at: now,
     };
     let (user_id, detail) = (row.user_id.clone(), format!("for {}, login {}…", row.tool, &login[..8]));
-    let user = db::run(&state.pool, move |conn| {
+    let tool = row.tool.clone();
+    let ip = client_ip(&req);
+    let (user, seen) = db::run(&state.pool, move |conn| {
         api_credentials::insert(conn, &row)?;
-        Ok(users::find_with_account(conn, &user_id)?)
+        let kind = SecurityEventKind::ApiCredentialsIssued.as_str();
+        Ok((users::find_with_account(conn, &user_id)?, security_events::seen_from(conn, &user_id, kind, &ip)?))
     })
     .await?;
     if let Some((user, _)) = user {
         audit::record(&state, &req, &user, SecurityEventKind::ApiCredentialsIssued, detail).await;
+        if !seen {
+            notices::send(&state, &req, &user.email, Notice::ApiCredentialsFromNewAddress { tool });
+        }
     }
     Ok(HttpResponse::Ok().json(ApiAuthResponse { login, password: secret }))
 }
@@ -164,7 +171,7 @@ async fn by_password(
     ip: String,
 ) -> Result<String, AuthEndpointError> {
     let now = Utc::now().naive_utc();
-    let keys = Keys::new(&email, &ip);
+    let keys = Keys::new(&email, &ip, None);
     let (keys, user) = db::run(&state.pool, move |conn| {
         throttle::reserve(conn, &keys, now)?;
         Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1)))

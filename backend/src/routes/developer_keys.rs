@@ -2,11 +2,11 @@
 
 use crate::audit;
 use crate::auth::reauth::require_recent_password;
-use crate::auth::session::client_ip;
 use crate::auth::CurrentUser;
 use crate::db::models::{developer_key_state, NewDeveloperKey};
 use crate::db::{self, developer_keys};
 use crate::error::{ApiError, ApiResult};
+use crate::notices::{self, Notice};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -40,7 +40,7 @@ pub async fn generate(
     body: Option<web::Json<ReauthenticateRequest>>,
 ) -> ApiResult<HttpResponse> {
     let password = body.and_then(|b| b.into_inner().password);
-    require_recent_password(&state, &caller, password, &client_ip(&req)).await?;
+    require_recent_password(&state, &req, &caller, password).await?;
 
     let mut random = [0u8; DEVELOPER_KEY_RANDOM_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut random);
@@ -61,6 +61,7 @@ pub async fn generate(
     let response = DeveloperKeyResponse { key, state: developer_key_state(stored.as_ref()) };
     let detail = format!("key {}", response.state.hint.clone().unwrap_or_default());
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyGenerated, detail).await;
+    notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyGenerated);
     Ok(HttpResponse::Created().json(response))
 }
 
@@ -77,7 +78,7 @@ pub async fn reveal(
     body: Option<web::Json<ReauthenticateRequest>>,
 ) -> ApiResult<web::Json<DeveloperKeyResponse>> {
     let password = body.and_then(|b| b.into_inner().password);
-    require_recent_password(&state, &caller, password, &client_ip(&req)).await?;
+    require_recent_password(&state, &req, &caller, password).await?;
     let user_id = caller.user.id.clone();
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?))
         .await?
@@ -86,5 +87,6 @@ pub async fn reveal(
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("sealed key is not text")))?;
     let detail = format!("key {}", row.hint);
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;
+    notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyShown);
     Ok(web::Json(DeveloperKeyResponse { key, state: developer_key_state(Some(&row)) }))
 }

@@ -1,11 +1,14 @@
 //! The signed-in user's own profile (`/api/v1/me`) and password (`/api/v1/me/password`).
 
 use crate::audit;
-use crate::auth::password::{hash_off_thread, verify_off_thread, Verdict};
+use crate::auth::password::hash_off_thread;
+use crate::auth::reauth::password_is_right;
+use crate::auth::second_factor::require_for_change;
 use crate::auth::CurrentUser;
 use crate::db::{self, api_credentials, is_unique_violation, sessions, users};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
+use crate::notices::{self, Notice};
 use crate::routes::accounts::email_taken;
 use crate::routes::session::{describe_me, load_me};
 use crate::state::AppState;
@@ -72,10 +75,10 @@ pub async fn update_me(
         let Some(current_password) = body.current_password else {
             return Err(ApiError::field("current_password", "Enter your current password to change your email"));
         };
-        let verdict = verify_off_thread(current_password, user.password_hash.clone()).await?;
-        if verdict == Verdict::Wrong {
+        if !password_is_right(&state, &request, &user, current_password).await? {
             return Err(ApiError::field("current_password", WRONG_CURRENT_PASSWORD));
         }
+        require_for_change(&state, &request, &user, body.two_factor_code).await?;
     }
 
     let now = Utc::now().naive_utc();
@@ -101,13 +104,14 @@ pub async fn update_me(
     if me.email != old_email {
         let detail = format!("from {old_email} to {}", me.email);
         audit::record(&state, &request, &audited, SecurityEventKind::EmailChanged, detail).await;
+        notices::send(&state, &request, &old_email, Notice::EmailChanged { new_email: me.email.clone() });
     }
     Ok(web::Json(me))
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "me", request_body = ChangePasswordRequest,
     security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
-    responses((status = 204, description = "Changed; the user's other sessions and API credentials ended"),
+    responses((status = 204, description = "Changed; unless `end_other_sessions` is false, the user's other sessions and API credentials ended"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, description = "Names each failed rule under fields", body = ErrorBody)))]
 pub async fn change_password(
@@ -126,8 +130,7 @@ pub async fn change_password(
     if body.new_password != body.new_password_confirmation {
         check.note("new_password_confirmation", "The two new passwords do not match");
     }
-    let verdict = verify_off_thread(body.current_password, user.password_hash.clone()).await?;
-    if verdict == Verdict::Wrong {
+    if !password_is_right(&state, &request, &user, body.current_password).await? {
         check.note("current_password", WRONG_CURRENT_PASSWORD);
     }
     let Some(new_password) = new_password else {
@@ -138,16 +141,21 @@ pub async fn change_password(
     let hash = hash_off_thread(new_password.expose().to_string()).await?;
     let now = Utc::now().naive_utc();
     let audited = user.clone();
+    let end_others = body.end_other_sessions;
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hash, now)?;
-            sessions::delete_others(conn, &user.id, &session_id)?;
             sessions::mark_password_checked(conn, &session_id, now)?;
-            api_credentials::delete_all_for_user(conn, &user.id)?;
+            if end_others {
+                sessions::delete_others(conn, &user.id, &session_id)?;
+                api_credentials::delete_all_for_user(conn, &user.id)?;
+            }
             Ok::<_, ApiError>(())
         })
     })
     .await?;
-    audit::record(&state, &request, &audited, SecurityEventKind::PasswordChanged, "").await;
+    let detail = if end_others { "other sessions and API credentials ended" } else { "other sessions kept" };
+    audit::record(&state, &request, &audited, SecurityEventKind::PasswordChanged, detail).await;
+    notices::send(&state, &request, &audited.email, Notice::PasswordChanged);
     Ok(HttpResponse::NoContent().finish())
 }

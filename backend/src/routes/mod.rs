@@ -136,6 +136,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
                 .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))
                 .service(
+                    resource("/v1/me/two-factor/confirmation-code")
+                        .route(web::post().to(two_factor::send_confirmation_code)),
+                )
+                .service(
                     resource("/v1/me/two-factor/recovery-codes")
                         .route(web::post().to(two_factor::new_recovery_code_set)),
                 )

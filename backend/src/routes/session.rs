@@ -3,18 +3,14 @@
 
 use crate::audit;
 use crate::auth::password::{hash_off_thread, verify_user_off_thread, Verdict};
-use crate::auth::session::{self, client_ip, user_agent, IssuedSession, DEVICE_COOKIE};
+use crate::auth::second_factor::{self, Entered, Outcome};
+use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
 use crate::auth::throttle::{self, Keys};
-use crate::auth::two_factor::{
-    check_code, code_hash, deliver, destination_hint, new_code, normalize_recovery_code, CodeCheck, CODE_LIFETIME,
-    PURPOSE_SIGN_IN,
-};
+use crate::auth::two_factor::{destination_hint, Challenge, PURPOSE_SIGN_IN};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
-use crate::db::models::{
-    me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorCodeRow, TwoFactorRow, UserRow,
-};
-use crate::db::{self, developer_keys, devices, sessions, two_factor, two_factor_codes, users};
+use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
+use crate::db::{self, developer_keys, devices, sessions, two_factor, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -51,10 +47,13 @@ pub async fn sign_in(
 
     let now = Utc::now().naive_utc();
     let email = Email::normalize(&body.email);
-    let keys = Keys::new(&email, &client_ip(&req));
+    let (ip, device_token) = (client_ip(&req), session::device_token(&req));
     let (keys, user) = db::run(&state.pool, move |conn| {
-        throttle::reserve(conn, &keys, now)?;
         let user = users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1);
+        let device = device_token.zip(user.as_ref()).map(|(token, user)| session::device_id(&token, &user.id));
+        let device = throttle::recognised_device(conn, device)?;
+        let keys = Keys::new(&email, &ip, device.as_deref());
+        throttle::reserve(conn, &keys, now)?;
         Ok((keys, user))
     })
     .await?;
@@ -88,29 +87,20 @@ pub async fn sign_in(
     }
 }
 
-/// Sends a sign-in code and answers with the challenge; no session exists yet.
+/// Sends a sign-in code and answers with the challenge; no session exists yet. The user has one
+/// live challenge: this one replaces any earlier.
 async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTime) -> ApiResult<HttpResponse> {
     let method = TwoFactorMethod::parse(&method_row.method)
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
     let token = random_token();
-    let id = token_hash(&token);
-    let code = new_code();
-    let row = TwoFactorCodeRow {
-        id: id.clone(),
-        user_id: method_row.user_id,
-        purpose: PURPOSE_SIGN_IN.into(),
-        method: method_row.method,
-        destination: method_row.destination.clone(),
-        code_hash: code_hash(state, &id, &code),
-        attempts: 0,
-        sent_at: now,
-        expires_at: now + CODE_LIFETIME,
+    let challenge = Challenge {
+        id: token_hash(&token),
+        user_id: &method_row.user_id,
+        purpose: PURPOSE_SIGN_IN,
+        method,
+        destination: &method_row.destination,
     };
-    db::run(&state.pool, move |conn| Ok(two_factor_codes::replace(conn, &row)?)).await?;
-    if let Err(e) = deliver(state, method, &method_row.destination, &code).await {
-        db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
-        return Err(e);
-    }
+    challenge.open(state, now).await?;
     Ok(HttpResponse::Ok().json(SignInResponse {
         two_factor_required: true,
         challenge: Some(token),
@@ -132,40 +122,18 @@ pub async fn second_step(
     body: web::Json<TwoFactorSignInRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let now = Utc::now().naive_utc();
-    let id = token_hash(&body.challenge);
-    let lookup = id.clone();
-    let row = db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &lookup)?))
-        .await?
-        .filter(|r| r.purpose == PURPOSE_SIGN_IN)
-        .ok_or_else(|| ApiError::Unauthorized(CHALLENGE_OVER.into()))?;
-    let (field, right) = match (body.code.as_deref(), body.recovery_code.as_deref()) {
-        (Some(code), _) if !code.trim().is_empty() => match check_code(&state, &row, code, now) {
-            CodeCheck::Void => {
-                db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
-                return Err(ApiError::Unauthorized(CHALLENGE_OVER.into()));
-            }
-            verdict => ("code", matches!(verdict, CodeCheck::Right)),
-        },
-        (_, Some(recovery)) if !recovery.trim().is_empty() => {
-            if row.expires_at <= now || row.attempts >= crate::auth::two_factor::MAX_ATTEMPTS {
-                return Err(ApiError::Unauthorized(CHALLENGE_OVER.into()));
-            }
-            let hashes = state.hasher.candidates(&normalize_recovery_code(recovery));
-            let user_id = row.user_id.clone();
-            let used =
-                db::run(&state.pool, move |conn| Ok(two_factor::use_recovery_code(conn, &user_id, &hashes, now)?))
-                    .await?;
-            ("recovery_code", used)
-        }
+    let (field, entered) = match (body.code, body.recovery_code) {
+        (Some(code), _) if !code.trim().is_empty() => ("code", Entered::Code(code.trim().to_string())),
+        (_, Some(recovery)) if !recovery.trim().is_empty() => ("recovery_code", Entered::AccessCode(recovery)),
         _ => return Err(ApiError::field("code", "Enter the code we sent, or one of your one-time access codes")),
     };
-    if !right {
-        db::run(&state.pool, move |conn| Ok(two_factor_codes::count_attempt(conn, &id)?)).await?;
-        return Err(ApiError::field(field, "The code is incorrect"));
-    }
-    db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
-    if field == "recovery_code" {
+    let used_access_code = matches!(entered, Entered::AccessCode(_));
+    let row = match second_factor::check(&state, &req, token_hash(&body.challenge), PURPOSE_SIGN_IN, entered).await? {
+        Outcome::Right { row, .. } => row,
+        Outcome::Wrong => return Err(ApiError::field(field, "The code is incorrect")),
+        Outcome::Void => return Err(ApiError::Unauthorized(CHALLENGE_OVER.into())),
+    };
+    if used_access_code {
         let user_id = row.user_id.clone();
         if let Some((user, _)) = db::run(&state.pool, move |conn| Ok(users::find_with_account(conn, &user_id)?)).await?
         {
@@ -185,10 +153,10 @@ pub async fn finish_sign_in(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now().naive_utc();
     let IssuedSession { token, csrf_token, row } = session::issue(&user_id, req, now);
-    let existing_device = req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 40);
+    let existing_device = session::device_token(req);
     let device_token = existing_device.clone().unwrap_or_else(random_token);
     let device = DeviceRow {
-        id: token_hash(&format!("{device_token}:{user_id}")),
+        id: session::device_id(&device_token, &user_id),
         user_id: user_id.clone(),
         user_agent: user_agent(req),
         ip: client_ip(req),

@@ -2,19 +2,19 @@
 //! verify it), deactivate, and new one-time access codes.
 
 use crate::audit;
-use crate::auth::password::{verify_off_thread, Verdict};
-use crate::auth::reauth::require_recent_password;
-use crate::auth::session::client_ip;
+use crate::auth::reauth::{confirm_password, require_recent_password};
+use crate::auth::second_factor::{self, confirmation_id, require_for_change, Entered, Outcome};
 use crate::auth::totp;
 use crate::auth::two_factor::{
-    self, check_code, code_hash, deliver, destination_hint, new_code, new_recovery_codes, normalize_recovery_code,
-    CodeCheck, CODE_LIFETIME, PURPOSE_SETUP, RESEND_AFTER,
+    self, destination_hint, new_recovery_codes, normalize_recovery_code, Challenge, PURPOSE_CONFIRM, PURPOSE_SETUP,
+    RESEND_AFTER,
 };
 use crate::auth::CurrentUser;
-use crate::db::models::{TwoFactorCodeRow, TwoFactorRow};
-use crate::db::{self, two_factor as tf, two_factor_codes};
+use crate::db::models::TwoFactorRow;
+use crate::db::{self, api_credentials, sessions, two_factor as tf, two_factor_codes};
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
+use crate::notices::{self, Notice};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -55,37 +55,19 @@ pub async fn start(
         }
     };
     let destination = destination.map_err(|problems| ApiError::field("destination", problems.join(". ")))?;
-    require_recent_password(&state, &caller, body.password, &client_ip(&req)).await?;
+    require_recent_password(&state, &req, &caller, body.password).await?;
+    // Changing the method in force needs that method too, as turning it off does.
+    require_for_change(&state, &req, &caller.user, body.two_factor_code).await?;
 
-    let id = setup_id(&caller.user.id);
-    let code = new_code();
-    let row = TwoFactorCodeRow {
-        id: id.clone(),
-        user_id: caller.user.id.clone(),
-        purpose: PURPOSE_SETUP.into(),
-        method: body.method.as_str().into(),
-        destination: destination.clone(),
-        code_hash: code_hash(&state, &id, &code),
-        attempts: 0,
-        sent_at: now,
-        expires_at: now + CODE_LIFETIME,
+    let challenge = Challenge {
+        id: setup_id(&caller.user.id),
+        user_id: &caller.user.id,
+        purpose: PURPOSE_SETUP,
+        method: body.method,
+        destination: &destination,
     };
-    let lookup = id.clone();
+    challenge.open(&state, now).await?;
     let sends = body.method != TwoFactorMethod::Totp;
-    db::run(&state.pool, move |conn| {
-        if let Some(earlier) = two_factor_codes::find(conn, &lookup)?.filter(|_| sends) {
-            let wait = earlier.sent_at + RESEND_AFTER - now;
-            if wait > chrono::Duration::zero() {
-                return Err(ApiError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
-            }
-        }
-        Ok(two_factor_codes::replace(conn, &row)?)
-    })
-    .await?;
-    if let Err(e) = deliver(&state, body.method, &destination, &code).await {
-        db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
-        return Err(e);
-    }
     Ok(web::Json(CodeSentResponse {
         method: body.method,
         destination_hint: destination_hint(body.method, &destination),
@@ -104,51 +86,46 @@ pub async fn verify(
     caller: CurrentUser,
     body: web::Json<VerifyCodeRequest>,
 ) -> ApiResult<web::Json<RecoveryCodesResponse>> {
+    let entered = Entered::Code(body.into_inner().code.trim().to_string());
+    let (pending, totp_step) =
+        match second_factor::check(&state, &request, setup_id(&caller.user.id), PURPOSE_SETUP, entered).await? {
+            Outcome::Right { row, totp_step } => (row, totp_step),
+            Outcome::Wrong => return Err(ApiError::field("code", "The code is incorrect")),
+            Outcome::Void => {
+                return Err(ApiError::field(
+                    "code",
+                    "No code is waiting, or it has expired or was entered wrongly too often. Request a new one.",
+                ))
+            }
+        };
     let now = Utc::now().naive_utc();
-    let id = setup_id(&caller.user.id);
-    let lookup = id.clone();
-    let pending = db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &lookup)?))
-        .await?
-        .ok_or_else(|| ApiError::field("code", "No code is waiting to be entered. Start again to get one."))?;
-    match check_code(&state, &pending, &body.code, now) {
-        CodeCheck::Void => {
-            db::run(&state.pool, move |conn| Ok(two_factor_codes::delete(conn, &id)?)).await?;
-            Err(ApiError::field("code", "This code has expired or was entered wrongly too often. Request a new one."))
-        }
-        CodeCheck::Wrong => {
-            db::run(&state.pool, move |conn| Ok(two_factor_codes::count_attempt(conn, &id)?)).await?;
-            Err(ApiError::field("code", "The code is incorrect"))
-        }
-        CodeCheck::Right => {
-            let codes = new_recovery_codes();
-            let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
-            let row = TwoFactorRow {
-                user_id: pending.user_id.clone(),
-                method: pending.method.clone(),
-                destination: pending.destination.clone(),
-                enabled_at: now,
-            };
-            db::run(&state.pool, move |conn| {
-                use diesel::Connection;
-                conn.transaction(|conn| {
-                    tf::enable(conn, &row, &hashes)?;
-                    two_factor_codes::delete(conn, &id)?;
-                    Ok::<_, ApiError>(())
-                })
-            })
-            .await?;
-            let detail = format!("turned on or updated: {}", pending.method);
-            audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
-            Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
-        }
-    }
-}
-
-async fn confirm_password(caller: &CurrentUser, password: String) -> Result<(), ApiError> {
-    match verify_off_thread(password, caller.user.password_hash.clone()).await? {
-        Verdict::Wrong => Err(ApiError::field("password", "The password is incorrect")),
-        Verdict::Right { .. } => Ok(()),
-    }
+    let codes = new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
+    let row = TwoFactorRow {
+        user_id: pending.user_id.clone(),
+        method: pending.method.clone(),
+        destination: pending.destination.clone(),
+        enabled_at: now,
+        last_totp_step: totp_step,
+    };
+    let keep = caller.session().map(|s| s.id.clone()).unwrap_or_default();
+    let was_on = db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            let was_on = tf::find(conn, &row.user_id)?.is_some();
+            tf::enable(conn, &row, &hashes)?;
+            // Sessions and API credentials issued before this factor was in force end (the caller's stays).
+            sessions::delete_others(conn, &row.user_id, &keep)?;
+            api_credentials::delete_all_for_user(conn, &row.user_id)?;
+            Ok::<_, ApiError>(was_on)
+        })
+    })
+    .await?;
+    let detail = format!("turned on or updated: {}", pending.method);
+    audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
+    let notice = if was_on { Notice::TwoFactorChanged } else { Notice::TwoFactorOn };
+    notices::send(&state, &request, &caller.user.email, notice);
+    Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/two-factor", tag = "two-factor", request_body = PasswordConfirmation,
@@ -161,8 +138,11 @@ pub async fn deactivate(
     caller: CurrentUser,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
-    confirm_password(&caller, body.into_inner().password).await?;
+    let body = body.into_inner();
+    confirm_password(&state, &request, &caller.user, body.password, "password").await?;
+    require_for_change(&state, &request, &caller.user, body.two_factor_code).await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, "turned off").await;
+    notices::send(&state, &request, &caller.user.email, Notice::TwoFactorOff);
     let user_id = caller.user.id;
     db::run(&state.pool, move |conn| {
         tf::disable(conn, &user_id)?;
@@ -182,7 +162,7 @@ pub async fn new_recovery_code_set(
     caller: CurrentUser,
     body: web::Json<PasswordConfirmation>,
 ) -> ApiResult<web::Json<RecoveryCodesResponse>> {
-    confirm_password(&caller, body.into_inner().password).await?;
+    confirm_password(&state, &request, &caller.user, body.into_inner().password, "password").await?;
     let codes = two_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
     let user_id = caller.user.id.clone();
@@ -198,5 +178,42 @@ pub async fn new_recovery_code_set(
     .await?;
     let detail = "new one-time access codes";
     audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
+    notices::send(&state, &request, &caller.user.email, Notice::AccessCodesRenewed);
     Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/two-factor/confirmation-code", tag = "two-factor",
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "A code was sent to the method in force (nothing is sent for an authenticator app), for `two_factor_code` in a change that needs it", body = CodeSentResponse),
+        (status = 409, description = "`two_factor_off`", body = ErrorBody),
+        (status = 429, description = "A code was sent under a minute ago", body = ErrorBody),
+        (status = 502, description = "The code could not be delivered", body = ErrorBody)))]
+pub async fn send_confirmation_code(
+    state: web::Data<AppState>,
+    caller: CurrentUser,
+) -> ApiResult<web::Json<CodeSentResponse>> {
+    let user_id = caller.user.id.clone();
+    let method_row =
+        db::run(&state.pool, move |conn| Ok(tf::find(conn, &user_id)?)).await?.ok_or_else(|| ApiError::Conflict {
+            code: "two_factor_off",
+            message: "Two-factor authentication is off, so no code is needed.".into(),
+        })?;
+    let method = TwoFactorMethod::parse(&method_row.method)
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
+    let now = Utc::now().naive_utc();
+    let challenge = Challenge {
+        id: confirmation_id(&caller.user.id),
+        user_id: &caller.user.id,
+        purpose: PURPOSE_CONFIRM,
+        method,
+        destination: &method_row.destination,
+    };
+    challenge.open(&state, now).await?;
+    let sends = method != TwoFactorMethod::Totp;
+    Ok(web::Json(CodeSentResponse {
+        method,
+        destination_hint: destination_hint(method, &method_row.destination),
+        resend_after_secs: if sends { RESEND_AFTER.num_seconds() as u64 } else { 0 },
+        authenticator: None,
+    }))
 }

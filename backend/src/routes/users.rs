@@ -5,9 +5,12 @@ use crate::audit;
 use crate::auth::{password, AdminUser, CurrentUser};
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{NewUser, UserRow};
-use crate::db::{self, accounts, api_credentials, is_unique_violation, password_tokens, sessions, users};
+use crate::db::{
+    self, accounts, api_credentials, developer_keys, is_unique_violation, password_tokens, sessions, users,
+};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::error::{ApiError, ApiResult};
+use crate::notices::{self, Notice};
 use crate::routes::public_base;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -259,7 +262,11 @@ pub async fn send_reset(
 #[utoipa::path(post, path = "/api/v1/password", tag = "users", request_body = SetPasswordRequest,
     responses((status = 204, description = "The password is set; sign in with it"),
         (status = 422, description = "The link is not valid (any more), or the password breaks the policy", body = ErrorBody)))]
-pub async fn set_password(state: web::Data<AppState>, body: web::Json<SetPasswordRequest>) -> ApiResult<HttpResponse> {
+pub async fn set_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<SetPasswordRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     if body.new_password != body.new_password_confirmation {
         return Err(ApiError::field("new_password_confirmation", "The two passwords do not match"));
@@ -277,15 +284,22 @@ pub async fn set_password(state: web::Data<AppState>, body: web::Json<SetPasswor
         ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
     })?;
     let hashed = password::hash_off_thread(new_password.expose().to_string()).await?;
+    // An invited user sets a first password; anyone else is resetting one.
+    let (had_password, email) = (user.password_hash != NO_PASSWORD, user.email.clone());
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hashed, now)?;
+            // Whoever held the old password may hold these too: all of them end.
             sessions::delete_all_for_user(conn, &user.id)?;
             api_credentials::delete_all_for_user(conn, &user.id)?;
+            developer_keys::delete_for_user(conn, &user.id)?;
             Ok::<_, ApiError>(())
         })
     })
     .await?;
+    if had_password {
+        notices::send(&state, &req, &email, Notice::PasswordChanged);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -37,6 +37,7 @@ async fn the_openapi_document_lists_every_endpoint_with_its_methods() {
         ("/api/v1/me/two-factor", "delete"),
         ("/api/v1/me/two-factor/verify", "post"),
         ("/api/v1/me/two-factor/recovery-codes", "post"),
+        ("/api/v1/me/two-factor/confirmation-code", "post"),
         ("/api/v1/me/devices", "get"),
         ("/api/v1/applications", "get"),
         ("/api/v1/applications", "post"),

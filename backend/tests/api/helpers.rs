@@ -81,6 +81,17 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None), owns_database: true }
 }
 
+/// [`spawn_app`] sending its mail to `smtp`, a real SMTP server on loopback.
+pub async fn spawn_app_mailing_to(smtp: &crate::peers::SmtpServer) -> TestApp {
+    let port = smtp.port;
+    spawn_app_with(move |s| {
+        s.mail.smtp_host = Some("127.0.0.1".into());
+        s.mail.smtp_port = port;
+        s.mail.smtp_tls = "none".into();
+    })
+    .await
+}
+
 /// A second instance of `app`'s server: same database, same data folder (so the same
 /// secret key), its own memory, as another process behind the load balancer would be.
 pub async fn spawn_instance_of(app: &TestApp, adjust: impl FnOnce(&mut Settings)) -> TestApp {

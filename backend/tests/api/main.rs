@@ -7,6 +7,7 @@ mod mtls;
 mod peers;
 mod stripe_peer;
 
+mod account_takeover;
 mod accounts;
 mod admin_cli;
 mod api_auth;
@@ -26,6 +27,7 @@ mod oauth_tokens;
 mod password;
 mod rest_requests;
 mod security_log;
+mod security_notices;
 mod session;
 mod two_factor;
 mod users;

@@ -39,6 +39,27 @@ impl SmtpServer {
     }
 
     /// Waits (briefly) for the `n`th message to `to`.
+    /// Messages to `to` that contain `needle`.
+    pub fn matching(&self, to: &str, needle: &str) -> Vec<Mail> {
+        self.to(to).into_iter().filter(|m| m.data.contains(needle)).collect()
+    }
+
+    /// Waits for the `n`th message to `to` that contains `needle`.
+    pub async fn wait_for_matching(&self, to: &str, needle: &str, n: usize) -> Mail {
+        for _ in 0..100 {
+            if let Some(mail) = self.matching(to, needle).get(n - 1) {
+                return mail.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no message #{n} to {to} with {needle:?} arrived");
+    }
+
+    /// The `n`th verification code sent to `to` (security notices are left out).
+    pub async fn wait_for_code(&self, to: &str, n: usize) -> String {
+        code_in(&self.wait_for_matching(to, "verification code is", n).await.data)
+    }
+
     pub async fn wait_for(&self, to: &str, n: usize) -> Mail {
         for _ in 0..100 {
             if let Some(mail) = self.to(to).get(n - 1) {

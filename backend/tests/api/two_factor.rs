@@ -37,14 +37,19 @@ async fn world() -> World {
 
 /// Activates 2FA by email and returns the one-time access codes.
 async fn activate_by_email(w: &World) -> Vec<String> {
-    let before = w.smtp.to(EMAIL).len();
+    let before = codes_sent(w);
     let response = w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let code = code_in(&w.smtp.wait_for(EMAIL, before + 1).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, before + 1).await;
     let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": code})).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     body["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect()
+}
+
+/// How many verification codes went to the user's email so far.
+fn codes_sent(w: &World) -> usize {
+    w.smtp.matching(EMAIL, "verification code is").len()
 }
 
 /// Signs in with the password in a fresh browser; returns it and the challenge.
@@ -106,7 +111,7 @@ async fn destinations_are_validated() {
 async fn wrong_codes_are_refused_and_five_of_them_void_the_code() {
     let w = world().await;
     w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
-    let code = code_in(&w.smtp.wait_for(EMAIL, 1).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 1).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let response = w.app.post("/api/v1/me/two-factor/verify", json!({"code": wrong})).await;
@@ -122,7 +127,7 @@ async fn wrong_codes_are_refused_and_five_of_them_void_the_code() {
 async fn an_expired_code_is_refused() {
     let w = world().await;
     w.app.post("/api/v1/me/two-factor", json!({"method": "email", "destination": EMAIL})).await;
-    let code = code_in(&w.smtp.wait_for(EMAIL, 1).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 1).await;
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1);
     diesel::update(two_factor_codes::table)
         .set(two_factor_codes::expires_at.eq(past))
@@ -165,7 +170,7 @@ async fn signing_in_with_2fa_needs_the_emailed_code_and_no_session_exists_before
     let (browser, challenge) = first_step(&w).await;
     assert_eq!(browser.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
 
-    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 2).await;
     let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(browser.get("/api/v1/me").await.status(), StatusCode::OK);
@@ -179,7 +184,7 @@ async fn a_challenge_allows_five_tries() {
     let w = world().await;
     activate_by_email(&w).await;
     let (browser, challenge) = first_step(&w).await;
-    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 2).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let response = browser.second_step(json!({"challenge": challenge, "code": wrong})).await;
@@ -219,8 +224,9 @@ async fn a_new_set_of_access_codes_voids_the_old_one() {
 #[tokio::test]
 async fn the_old_method_stays_until_the_update_is_verified() {
     let w = world().await;
-    activate_by_email(&w).await;
-    let response = w.app.post("/api/v1/me/two-factor", json!({"method": "sms", "destination": PHONE})).await;
+    let codes = activate_by_email(&w).await;
+    let change = json!({"method": "sms", "destination": PHONE, "two_factor_code": codes[0]});
+    let response = w.app.post("/api/v1/me/two-factor", change).await;
     assert_eq!(response.status(), StatusCode::OK);
     let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["two_factor"]["method"], "email", "not switched before verification");
@@ -231,14 +237,16 @@ async fn the_old_method_stays_until_the_update_is_verified() {
 }
 
 #[tokio::test]
-async fn deactivating_needs_the_password_and_deletes_the_contact_details() {
+async fn deactivating_needs_the_password_and_a_second_factor_and_deletes_the_contact_details() {
     let w = world().await;
-    activate_by_email(&w).await;
-    let wrong =
-        w.app.request(reqwest::Method::DELETE, "/api/v1/me/two-factor", Some(json!({"password": "Wrong-pass1"}))).await;
+    let codes = activate_by_email(&w).await;
+    let deactivate = |body: Value| w.app.request(reqwest::Method::DELETE, "/api/v1/me/two-factor", Some(body));
+    let wrong = deactivate(json!({"password": "Wrong-pass1", "two_factor_code": codes[0]})).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let right =
-        w.app.request(reqwest::Method::DELETE, "/api/v1/me/two-factor", Some(json!({"password": PASSWORD}))).await;
+    let without_code = deactivate(json!({"password": PASSWORD})).await;
+    assert_eq!(without_code.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!error_body(without_code).await.field("two_factor_code").is_empty());
+    let right = deactivate(json!({"password": PASSWORD, "two_factor_code": codes[0]})).await;
     assert_eq!(right.status(), StatusCode::NO_CONTENT);
     let rows: i64 = two_factor::table.count().get_result(&mut w.app.db()).unwrap();
     assert_eq!(rows, 0);
@@ -255,16 +263,16 @@ async fn a_sign_in_from_an_unrecognized_browser_is_noticed_by_email_but_a_rememb
     assert_eq!(notices(&w), 0);
 
     let (browser, challenge) = first_step(&w).await;
-    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 2).await;
     browser.second_step(json!({"challenge": challenge, "code": code})).await;
-    let notice = w.smtp.wait_for(EMAIL, 3).await;
+    let notice = w.smtp.wait_for_matching(EMAIL, "did not recognize", 1).await;
     assert!(notice.data.contains("did not recognize") && notice.data.contains("127.0.0.1"), "{}", notice.data);
 
     // The same browser again: remembered, so no notice.
     browser.delete("/api/v1/session").await;
     let response = browser.sign_in(EMAIL, PASSWORD).await;
     let challenge = response.json::<Value>().await.unwrap()["challenge"].as_str().unwrap().to_string();
-    let code = code_in(&w.smtp.wait_for(EMAIL, 4).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 3).await;
     let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
     assert_eq!(response.status(), StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -316,12 +324,13 @@ async fn an_authenticator_app_is_set_up_from_a_qr_code_and_its_codes_sign_in() {
     let me: Value = w.app.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["two_factor"]["method"], "totp");
     assert_eq!(me["two_factor"]["destination_hint"], "your authenticator app");
-    assert!(w.smtp.to(EMAIL).is_empty(), "nothing is sent for an authenticator app");
+    assert_eq!(codes_sent(&w), 0, "no code is sent for an authenticator app");
     let stored: String = two_factor::table.select(two_factor::destination).first(&mut w.app.db()).unwrap();
     assert!(!stored.contains(secret_b32), "the secret is sealed at rest");
 
+    // An app's code is good once: the setup used this step's, so sign in with the next step's.
     let (browser, challenge) = first_step(&w).await;
-    let code = keydesk::auth::totp::code_at(&secret, now());
+    let code = keydesk::auth::totp::code_at(&secret, now() + 30);
     let response = browser.second_step(json!({"challenge": challenge, "code": code})).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
@@ -344,9 +353,9 @@ async fn a_forgotten_device_is_unrecognized_at_its_next_sign_in() {
     let notices = |w: &World| w.smtp.to(EMAIL).iter().filter(|m| m.data.contains("did not recognize")).count();
     let response = w.app.sign_in(EMAIL, PASSWORD).await;
     let challenge = response.json::<Value>().await.unwrap()["challenge"].as_str().unwrap().to_string();
-    let code = code_in(&w.smtp.wait_for(EMAIL, 2).await.data);
+    let code = w.smtp.wait_for_code(EMAIL, 2).await;
     assert_eq!(w.app.second_step(json!({"challenge": challenge, "code": code})).await.status(), StatusCode::OK);
-    w.smtp.wait_for(EMAIL, 3).await;
+    w.smtp.wait_for_matching(EMAIL, "did not recognize", 1).await;
     assert_eq!(notices(&w), 1);
 }
 

@@ -1,7 +1,7 @@
 //! Admin options: adding users by invitation, editing them, the last-admin rule, deactivation, password
 //! resets, and the account's company details.
 
-use crate::helpers::{error_body, spawn_app_with, TestApp, PASSWORD};
+use crate::helpers::{error_body, spawn_app_mailing_to, TestApp, PASSWORD};
 use crate::peers::SmtpServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -11,13 +11,7 @@ const NEW_PASSWORD: &str = "N3w-passw0rd!";
 /// Ann, the admin, signed in; mail goes to a real SMTP server on loopback.
 async fn admin_with_mail() -> (TestApp, SmtpServer) {
     let smtp = SmtpServer::start().await;
-    let port = smtp.port;
-    let app = spawn_app_with(move |s| {
-        s.mail.smtp_host = Some("127.0.0.1".into());
-        s.mail.smtp_port = port;
-        s.mail.smtp_tls = "none".into();
-    })
-    .await;
+    let app = spawn_app_mailing_to(&smtp).await;
     app.signed_up("ann@example.com").await;
     (app, smtp)
 }

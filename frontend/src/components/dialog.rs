@@ -1,6 +1,7 @@
 //! Modal dialogs: a yes/no confirmation, and a password prompt for sensitive steps.
 
 use crate::components::field::Field;
+use crate::components::second_factor_field::SecondFactorField;
 use leptos::prelude::*;
 
 /// A row's destructive button: it picks the row as `target` and opens the confirmation.
@@ -56,12 +57,14 @@ pub fn ConfirmDialog(
     }
 }
 
-/// A modal asking for the password; `on_submit` receives it.
+/// A modal asking for the password; `on_submit` receives it. With `second_factor`, it also asks
+/// for a current two-factor code while two-factor authentication is on (read that signal on submit).
 #[component]
 pub fn PasswordDialog(
     open: RwSignal<bool>,
     #[prop(into)] error: Signal<Option<String>>,
     on_submit: Callback<String>,
+    #[prop(optional)] second_factor: Option<(RwSignal<String>, Signal<Option<String>>)>,
     #[prop(default = "Confirm your password")] title: &'static str,
     #[prop(default = "Your last sign-in was more than 15 minutes ago. Enter your password to continue.")]
     message: &'static str,
@@ -82,6 +85,9 @@ pub fn PasswordDialog(
                     <p>{message}</p>
                     <Field id="reauth-password" label="Password" value=password error=error kind="password"
                         autocomplete="current-password" required=true/>
+                    {second_factor.map(|(code, code_error)| view! {
+                        <SecondFactorField id="reauth-two-factor-code" value=code error=code_error/>
+                    })}
                     <div class="modal-actions">
                         <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
                         <button type="submit" class="button" class:primary=!danger class:danger=danger>{submit_label}</button>

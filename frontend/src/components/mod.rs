@@ -15,6 +15,7 @@ pub mod notice;
 pub mod password_rules;
 pub mod recovery_codes;
 pub mod reset_password;
+pub mod second_factor_field;
 pub mod security;
 pub mod security_log;
 pub mod tabs;

@@ -15,6 +15,7 @@ pub fn ResetPassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
+    let end_others = RwSignal::new(true);
     let failure = RwSignal::new(None::<ApiFailure>);
 
     let change = Action::new_local(move |request: &ChangePasswordRequest| api::change_password(request.clone()));
@@ -24,7 +25,10 @@ pub fn ResetPassword() -> impl IntoView {
             new.set(String::new());
             confirmation.set(String::new());
             failure.set(None);
-            notices.show("Your password is changed. Your other sessions were signed out.");
+            notices.show(match end_others.get_untracked() {
+                true => "Your password is changed. Your other sessions were signed out.",
+                false => "Your password is changed.",
+            });
         }
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
@@ -63,6 +67,7 @@ pub fn ResetPassword() -> impl IntoView {
             current_password: current.get(),
             new_password: new.get(),
             new_password_confirmation: confirmation.get(),
+            end_other_sessions: end_others.get(),
         });
     };
 
@@ -77,6 +82,11 @@ pub fn ResetPassword() -> impl IntoView {
                 <PasswordRules password=new/>
                 <Field id="new-password-confirmation" label="Confirm new password" value=confirmation
                     error=confirmation_error kind="password" autocomplete="new-password" required=true/>
+                <label class="choice">
+                    <input type="checkbox" prop:checked=move || end_others.get()
+                        on:change=move |ev| end_others.set(event_target_checked(&ev))/>
+                    " Sign out my other sessions and revoke my API credentials"
+                </label>
                 <p class="form-error" role="alert">
                     {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                 </p>

@@ -19,6 +19,8 @@ pub fn Security() -> impl IntoView {
     let deactivate_open = RwSignal::new(false);
     let renew_open = RwSignal::new(false);
     let dialog_error = RwSignal::new(None::<String>);
+    let code = RwSignal::new(String::new());
+    let code_error = RwSignal::new(None::<String>);
     let new_codes = RwSignal::new(None::<Vec<String>>);
     let refresh = move || {
         spawn_local(async move {
@@ -30,15 +32,21 @@ pub fn Security() -> impl IntoView {
     let password_error = |f: ApiFailure| f.field("password").unwrap_or_else(|| f.message());
 
     let deactivate = Callback::new(move |password: String| {
+        let entered = Some(code.get_untracked());
         spawn_local(async move {
-            match api::deactivate_two_factor(password).await {
+            match api::deactivate_two_factor(password, entered).await {
                 Ok(()) => {
                     deactivate_open.set(false);
                     dialog_error.set(None);
+                    code_error.set(None);
+                    code.set(String::new());
                     notices.show("Two-factor authentication is off.");
                     refresh();
                 }
-                Err(f) => dialog_error.set(Some(password_error(f))),
+                Err(f) => {
+                    code_error.set(f.field("two_factor_code"));
+                    dialog_error.set(f.field("two_factor_code").is_none().then(|| password_error(f)));
+                }
             }
         });
     });
@@ -76,7 +84,7 @@ pub fn Security() -> impl IntoView {
                         <div class="key-row">
                             <button class="button secondary" on:click=move |_| wizard_open.set(true)>"Update 2-Factor Authentication"</button>
                             <button class="button secondary" on:click=move |_| { dialog_error.set(None); renew_open.set(true); }>"New access codes"</button>
-                            <button class="button danger-outline" on:click=move |_| { dialog_error.set(None); deactivate_open.set(true); }>"Deactivate"</button>
+                            <button class="button danger-outline" on:click=move |_| { dialog_error.set(None); code_error.set(None); deactivate_open.set(true); }>"Deactivate"</button>
                         </div>
                     }
                     .into_any()
@@ -99,8 +107,9 @@ pub fn Security() -> impl IntoView {
                 open=deactivate_open
                 error=dialog_error
                 on_submit=deactivate
+                second_factor=(code, code_error.into())
                 title="Deactivate two-factor authentication?"
-                message="Sign-ins will need only your password, and your 2FA contact details will be removed. Enter your password to confirm."
+                message="Sign-ins will need only your password, and your 2FA contact details will be removed. Enter your password and a current code to confirm."
                 submit_label="Yes, deactivate"
                 danger=true
             />

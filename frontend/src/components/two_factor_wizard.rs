@@ -4,6 +4,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::components::recovery_codes::RecoveryCodes;
+use crate::components::second_factor_field::{self, SecondFactorField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{AuthenticatorSetup, StartTwoFactorRequest, TwoFactorMethod};
@@ -23,6 +24,8 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
     let destination = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let needs_password = RwSignal::new(false);
+    // Changing a method in force needs a current code of it.
+    let current_code = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let hint = RwSignal::new(String::new());
     let authenticator = RwSignal::new(None::<AuthenticatorSetup>);
@@ -56,6 +59,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
             method: method.get_untracked(),
             destination: destination.get_untracked(),
             password: needs_password.get_untracked().then(|| password.get_untracked()),
+            two_factor_code: second_factor_field::entered(current_code),
         };
         spawn_local(async move {
             match api::start_two_factor(request).await {
@@ -109,6 +113,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                     " Authenticator app"
                 </label>
             </fieldset>
+            <SecondFactorField id="two-factor-current-code" value=current_code error=field_error("two_factor_code")/>
             <Show when=move || needs_password.get()>
                 <Field id="two-factor-app-password" label="Your password" value=password error=field_error("password")
                     kind="password" autocomplete="current-password" required=true/>

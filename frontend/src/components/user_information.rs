@@ -3,6 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::developer_key::DeveloperKey;
 use crate::components::field::Field;
+use crate::components::second_factor_field::{self, SecondFactorField};
 use crate::state::{Notices, Session};
 use leptos::prelude::*;
 use shared::v1::UpdateMeRequest;
@@ -16,6 +17,7 @@ pub fn UserInformation() -> impl IntoView {
     let name = RwSignal::new(current().map(|u| u.name).unwrap_or_default());
     let email = RwSignal::new(current().map(|u| u.email).unwrap_or_default());
     let password = RwSignal::new(String::new());
+    let two_factor_code = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
     // A changed address (not just its letter case) needs the current password.
     let email_changes = move || current().is_some_and(|u| u.email.to_lowercase() != email.get().trim().to_lowercase());
@@ -26,6 +28,7 @@ pub fn UserInformation() -> impl IntoView {
             name.set(me.name.clone());
             email.set(me.email.clone());
             password.set(String::new());
+            two_factor_code.set(String::new());
             failure.set(None);
             session.user.set(Some(me));
             notices.show("Your details are saved.");
@@ -63,6 +66,7 @@ pub fn UserInformation() -> impl IntoView {
             name: Some(name.get()),
             email: Some(email.get()),
             current_password: changes_email.then(|| password.get()),
+            two_factor_code: changes_email.then(|| second_factor_field::entered(two_factor_code)).flatten(),
         });
     };
 
@@ -82,6 +86,7 @@ pub fn UserInformation() -> impl IntoView {
                         autocomplete="current-password"
                         required=true
                     />
+                    <SecondFactorField id="email-two-factor-code" value=two_factor_code error=field_error("two_factor_code")/>
                 </Show>
                 <p class="form-error" role="alert">
                     {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}

@@ -33,6 +33,10 @@ pub struct UpdateMeRequest {
     /// Required when the email changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
+    /// Required when the email changes and two-factor authentication is on: a code from the app,
+    /// one sent by `POST /api/v1/me/two-factor/confirmation-code`, or a one-time access code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_code: Option<String>,
 }
 
 impl std::fmt::Debug for UpdateMeRequest {
@@ -41,6 +45,7 @@ impl std::fmt::Debug for UpdateMeRequest {
             .field("name", &self.name)
             .field("email", &self.email)
             .field("current_password", &self.current_password.as_ref().map(|_| "***"))
+            .field("two_factor_code", &self.two_factor_code.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -52,6 +57,13 @@ pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
     pub new_password_confirmation: String,
+    /// End the user's other sessions and revoke their API credentials (the default).
+    #[serde(default = "yes")]
+    pub end_other_sessions: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl std::fmt::Debug for ChangePasswordRequest {

@@ -36,6 +36,7 @@ event_kinds! {
     SignOut => "sign_out", "Signed out";
     TwoFactorChanged => "two_factor_changed", "Two-factor authentication changed";
     RecoveryCodeUsed => "recovery_code_used", "One-time access code used";
+    TwoFactorFailed => "two_factor_failed", "Wrong two-factor code";
     PasswordChanged => "password_changed", "Password changed";
     EmailChanged => "email_changed", "Email changed";
     DeveloperKeyGenerated => "developer_key_generated", "Developer key generated";

@@ -64,6 +64,10 @@ pub struct StartTwoFactorRequest {
     /// Needed when the last password check is over 15 minutes old.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// Needed when two-factor authentication is already on (a change of method): a current code
+    /// or a one-time access code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_code: Option<String>,
 }
 
 impl std::fmt::Debug for StartTwoFactorRequest {
@@ -128,6 +132,9 @@ impl std::fmt::Debug for RecoveryCodesResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
     pub password: String,
+    /// Needed to turn two-factor authentication off: a current code or a one-time access code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_code: Option<String>,
 }
 
 impl std::fmt::Debug for PasswordConfirmation {

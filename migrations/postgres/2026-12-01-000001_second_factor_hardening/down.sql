@@ -1,0 +1,1 @@
+ALTER TABLE two_factor DROP COLUMN last_totp_step;
