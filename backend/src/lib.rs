@@ -25,3 +25,4 @@ pub mod startup;
 pub mod state;
 pub mod stripe;
 pub mod telemetry;
+pub mod user_agents;

@@ -80,10 +80,13 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   await security(page).getByRole('button', { name: 'Deactivate', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Deactivate two-factor authentication?' });
   await dialog.getByLabel('Password').fill(PASSWORD);
-  // With 2FA on, turning it off also needs a current second factor: here a one-time access code.
+  // With 2FA on, turning it off also needs a current second factor: a spent code is refused,
+  // an unused one-time access code is taken.
+  const code = dialog.getByLabel('Two-factor code (or a one-time access code)');
+  await code.fill(codes[0]);
   await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
-  await dialog.getByText('Two-factor authentication is on: enter a code').waitFor();
-  await dialog.getByLabel('Two-factor code (or a one-time access code)').fill(codes[2]);
+  await dialog.getByText('The code is incorrect').waitFor();
+  await code.fill(codes[2]);
   await dialog.getByLabel('Password').fill(PASSWORD);
   await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
   await page.getByTestId('two-factor-status').filter({ hasText: 'is off' }).waitFor();

@@ -28,7 +28,7 @@ pub struct IssuedSession {
     pub row: NewSession,
 }
 
-pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime) -> IssuedSession {
+pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime, method: shared::v1::AuthMethod) -> IssuedSession {
     let token = random_token();
     let csrf_token = random_token();
     let row = NewSession {
@@ -41,6 +41,7 @@ pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime) -> IssuedSess
         password_checked_at: now,
         ip: client_ip(req),
         user_agent: user_agent(req),
+        auth_method: method.as_str().to_string(),
     };
     IssuedSession { token, csrf_token, row }
 }

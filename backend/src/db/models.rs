@@ -94,6 +94,8 @@ pub struct SessionRow {
     pub password_checked_at: NaiveDateTime,
     pub ip: String,
     pub user_agent: String,
+    /// `password`, `password_and_second_factor` or `passkey` ([`shared::v1::AuthMethod`]).
+    pub auth_method: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -108,6 +110,8 @@ pub struct NewSession {
     pub password_checked_at: NaiveDateTime,
     pub ip: String,
     pub user_agent: String,
+    /// `password`, `password_and_second_factor` or `passkey` ([`shared::v1::AuthMethod`]).
+    pub auth_method: String,
 }
 
 #[derive(Clone, Queryable, Selectable)]

@@ -44,6 +44,7 @@ diesel::table! {
         password_checked_at -> Timestamp,
         ip -> Text,
         user_agent -> Text,
+        auth_method -> Text,
     }
 }
 

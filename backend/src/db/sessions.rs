@@ -55,3 +55,19 @@ pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime, idle_since: N
 pub fn delete_all_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
 }
+
+/// The user's sessions that have not expired, most recently active first.
+pub fn list_active_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+    idle_since: NaiveDateTime,
+) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(now))
+        .filter(sessions::last_seen_at.gt(idle_since))
+        .order((sessions::last_seen_at.desc(), sessions::created_at.desc()))
+        .select(SessionRow::as_select())
+        .load(conn)
+}

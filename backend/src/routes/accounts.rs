@@ -64,7 +64,7 @@ pub async fn sign_up(
         })
     })
     .await?;
-    finish_sign_in(&req, &state, user_id, StatusCode::CREATED).await
+    finish_sign_in(&req, &state, user_id, shared::v1::AuthMethod::Password, StatusCode::CREATED).await
 }
 
 /// 409 for an email some user already has (in any account).

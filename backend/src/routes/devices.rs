@@ -27,6 +27,7 @@ pub async fn list(
             .map(|row| DeviceResponse {
                 current: row.id == current,
                 id: row.id,
+                browser: crate::user_agents::describe(&row.user_agent),
                 user_agent: row.user_agent,
                 ip: row.ip,
                 created_at: row.created_at.and_utc(),

@@ -17,6 +17,7 @@ pub mod operator;
 pub mod rest_requests;
 pub mod security_events;
 pub mod session;
+pub mod sessions;
 pub mod spa;
 pub mod two_factor;
 pub mod users;
@@ -123,6 +124,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::delete().to(users::delete)),
                 )
                 .service(resource("/v1/users/{id}/password-reset").route(web::post().to(users::send_reset)))
+                .service(
+                    resource("/v1/users/{id}/sessions")
+                        .route(web::get().to(sessions::of_user))
+                        .route(web::delete().to(sessions::end_all_of_user)),
+                )
+                .service(
+                    resource("/v1/me/sessions")
+                        .route(web::get().to(sessions::mine))
+                        .route(web::delete().to(sessions::end_my_others)),
+                )
+                .service(resource("/v1/me/sessions/{id}").route(web::delete().to(sessions::end_mine)))
                 .service(resource("/v1/password").route(web::post().to(users::set_password)))
                 .service(
                     resource("/v1/account")

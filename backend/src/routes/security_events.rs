@@ -34,6 +34,7 @@ fn event(row: SecurityEventRow, user_name: Option<String>) -> SecurityEvent {
         user_name,
         detail: row.detail,
         ip: row.ip,
+        browser: crate::user_agents::describe(&row.user_agent),
         user_agent: row.user_agent,
     }
 }

@@ -18,7 +18,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use shared::v1::{
-    MeResponse, SecurityEventKind, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest,
+    AuthMethod, MeResponse, SecurityEventKind, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest,
 };
 use shared::ErrorBody;
 
@@ -83,7 +83,7 @@ pub async fn sign_in(
     .await?;
     match second_factor {
         Some(method) => challenge(&state, method, now).await,
-        None => finish_sign_in(&req, &state, user.id, StatusCode::OK).await,
+        None => finish_sign_in(&req, &state, user.id, AuthMethod::Password, StatusCode::OK).await,
     }
 }
 
@@ -140,7 +140,7 @@ pub async fn second_step(
             audit::record(&state, &req, &user, SecurityEventKind::RecoveryCodeUsed, "at sign-in").await;
         }
     }
-    finish_sign_in(&req, &state, row.user_id, StatusCode::OK).await
+    finish_sign_in(&req, &state, row.user_id, AuthMethod::PasswordAndSecondFactor, StatusCode::OK).await
 }
 
 /// Creates the session and remembers the browser; a sign-in from a browser not seen
@@ -149,10 +149,11 @@ pub async fn finish_sign_in(
     req: &HttpRequest,
     state: &AppState,
     user_id: String,
+    method: AuthMethod,
     status: StatusCode,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now().naive_utc();
-    let IssuedSession { token, csrf_token, row } = session::issue(&user_id, req, now);
+    let IssuedSession { token, csrf_token, row } = session::issue(&user_id, req, now, method);
     let existing_device = session::device_token(req);
     let device_token = existing_device.clone().unwrap_or_else(random_token);
     let device = DeviceRow {

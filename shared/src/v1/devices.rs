@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct DeviceResponse {
     pub id: String,
     pub user_agent: String,
+    /// The browser and system in words, e.g. `Chrome 131 on Windows 10`.
+    #[serde(default)]
+    pub browser: String,
     pub ip: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,

@@ -37,6 +37,7 @@ event_kinds! {
     TwoFactorChanged => "two_factor_changed", "Two-factor authentication changed";
     RecoveryCodeUsed => "recovery_code_used", "One-time access code used";
     TwoFactorFailed => "two_factor_failed", "Wrong two-factor code";
+    SessionEnded => "session_ended", "Session ended";
     PasswordChanged => "password_changed", "Password changed";
     EmailChanged => "email_changed", "Email changed";
     DeveloperKeyGenerated => "developer_key_generated", "Developer key generated";
@@ -73,6 +74,9 @@ pub struct SecurityEvent {
     pub detail: String,
     pub ip: String,
     pub user_agent: String,
+    /// The browser and system in words, e.g. `Chrome 131 on Windows 10`.
+    #[serde(default)]
+    pub browser: String,
 }
 
 /// One page of events, newest first.

@@ -37,3 +37,57 @@ pub struct SignInResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_hint: Option<String>,
 }
+
+/// How a session was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    Password,
+    PasswordAndSecondFactor,
+    /// A passkey, which counts as two factors.
+    Passkey,
+}
+
+impl AuthMethod {
+    pub const ALL: [AuthMethod; 3] = [AuthMethod::Password, AuthMethod::PasswordAndSecondFactor, AuthMethod::Passkey];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "password",
+            AuthMethod::PasswordAndSecondFactor => "password_and_second_factor",
+            AuthMethod::Passkey => "passkey",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AuthMethod> {
+        AuthMethod::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    /// How the dashboard names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "Password",
+            AuthMethod::PasswordAndSecondFactor => "Password and second factor",
+            AuthMethod::Passkey => "Passkey",
+        }
+    }
+}
+
+/// `GET /api/v1/me/sessions` and `GET /api/v1/users/{id}/sessions` items: where a user is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Within a minute: activity is recorded at most once a minute.
+    pub last_active_at: chrono::DateTime<chrono::Utc>,
+    pub ip: String,
+    /// The browser and system in words, e.g. `Chrome 131 on Windows 10`.
+    pub browser: String,
+    /// The full User-Agent string.
+    pub user_agent: String,
+    pub auth_method: AuthMethod,
+    /// True for the session making this request.
+    pub current: bool,
+}
