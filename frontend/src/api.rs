@@ -9,8 +9,8 @@ use shared::v1::{
     DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
     IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest, OAuthTokenRequest,
     OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest,
-    RecoveryCodesResponse, SecurityEventPage, SetPasswordRequest, SignInRequest, SignInResponse, SignUpRequest,
-    StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
+    RecoveryCodesResponse, SecurityEventPage, SessionInfo, SetPasswordRequest, SignInRequest, SignInResponse,
+    SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -112,6 +112,16 @@ async fn send_body<T: DeserializeOwned, B: Serialize>(
 
 const NO_BODY: Option<&()> = None;
 
+/// The bundled common-password list, as plain text (one a line).
+pub async fn get_common_passwords() -> Result<String, ApiFailure> {
+    let unreachable = || ApiFailure::local("The list of common passwords could not be fetched.");
+    let response = Request::get("/common-passwords.txt").send().await.map_err(|_| unreachable())?;
+    if !response.ok() {
+        return Err(unreachable());
+    }
+    response.text().await.map_err(|_| unreachable())
+}
+
 pub async fn get_me() -> Result<MeResponse, ApiFailure> {
     send(Verb::Get, "/api/v1/me", NO_BODY).await
 }
@@ -181,6 +191,22 @@ pub async fn send_confirmation_code() -> Result<CodeSentResponse, ApiFailure> {
 
 pub async fn list_devices() -> Result<Vec<DeviceResponse>, ApiFailure> {
     send(Verb::Get, "/api/v1/me/devices", NO_BODY).await
+}
+
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiFailure> {
+    send(Verb::Get, "/api/v1/me/sessions", NO_BODY).await
+}
+
+pub async fn end_session(id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/me/sessions/{id}"), NO_BODY).await
+}
+
+pub async fn end_other_sessions() -> Result<(), ApiFailure> {
+    send(Verb::Delete, "/api/v1/me/sessions", NO_BODY).await
+}
+
+pub async fn sign_user_out_everywhere(user_id: String) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/users/{user_id}/sessions"), NO_BODY).await
 }
 
 pub async fn forget_device(id: String) -> Result<(), ApiFailure> {

@@ -15,12 +15,13 @@ use pages::{
     integrations::IntegrationsPage, js_libraries::JsLibrariesPage, not_found::NotFound, oauth_tokens::OAuthTokensPage,
     set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
-use state::{Notices, Session};
+use state::{CommonList, Notices, Session};
 
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
     Notices::provide();
+    CommonList::provide();
     session.load();
     view! {
         <Router>

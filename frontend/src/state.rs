@@ -3,7 +3,9 @@
 use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::common_passwords::CommonPasswords;
 use shared::v1::MeResponse;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The signed-in user, if any. `loaded` turns true once the first check answered.
@@ -70,6 +72,43 @@ impl Notices {
             },
             NOTICE_SHOWN_FOR,
         );
+    }
+}
+
+/// The common-password list behind the checklist's last line, fetched the first time a password
+/// form asks for it. Empty until it arrives (and if it cannot be fetched: the server still checks).
+#[derive(Clone, Copy)]
+pub struct CommonList {
+    set: RwSignal<Option<Arc<CommonPasswords>>>,
+}
+
+impl CommonList {
+    pub fn provide() {
+        provide_context(CommonList { set: RwSignal::new(None) });
+    }
+
+    /// Take this while rendering; the first call starts the fetch.
+    pub fn get() -> CommonList {
+        let list = expect_context::<CommonList>();
+        if list.set.with_untracked(Option::is_none) {
+            list.set.set(Some(Arc::default()));
+            spawn_local(async move {
+                if let Ok(text) = api::get_common_passwords().await {
+                    list.set.set(Some(Arc::new(CommonPasswords::parse(&text))));
+                }
+            });
+        }
+        list
+    }
+
+    /// The list as far as it has arrived (tracked).
+    pub fn current(self) -> Arc<CommonPasswords> {
+        self.set.get().unwrap_or_default()
+    }
+
+    /// Whether the list has arrived, so a password can be called "not common" (tracked).
+    pub fn loaded(self) -> bool {
+        self.set.with(|s| s.as_ref().is_some_and(|s| !s.is_empty()))
     }
 }
 

@@ -1,6 +1,8 @@
 //! The rules both sides apply: the password policy and the field limits.
 //! The SPA shows these verdicts as the user types; the API enforces them.
 
+use crate::common_passwords::CommonPasswords;
+
 /// Characters that satisfy the "special character" rule, exactly as the spec lists them.
 pub const PASSWORD_SPECIALS: &str = "$&+,:;=?@#|'<>.^*(){}%!-";
 pub const PASSWORD_MIN_CHARS: usize = 7;
@@ -62,6 +64,7 @@ pub enum PasswordProblem {
     SameAsCurrent,
     ContainsEmailName,
     ConfirmationMismatch,
+    Common,
 }
 
 impl PasswordProblem {
@@ -71,6 +74,7 @@ impl PasswordProblem {
             PasswordProblem::SameAsCurrent => "Must differ from the current password".into(),
             PasswordProblem::ContainsEmailName => "Must not contain the name part of your email address".into(),
             PasswordProblem::ConfirmationMismatch => "The two new passwords do not match".into(),
+            PasswordProblem::Common => "Is one of the most common passwords: choose one that is harder to guess".into(),
         }
     }
 }
@@ -82,8 +86,16 @@ pub fn unmet_password_rules(password: &str) -> Vec<PasswordRule> {
 
 /// All problems with a new password for the user with `email`; `current` is
 /// the (already verified) current password when the user is changing it.
-pub fn check_new_password(new: &str, current: Option<&str>, email: &str) -> Vec<PasswordProblem> {
+pub fn check_new_password(
+    new: &str,
+    current: Option<&str>,
+    email: &str,
+    common: &CommonPasswords,
+) -> Vec<PasswordProblem> {
     let mut problems: Vec<_> = unmet_password_rules(new).into_iter().map(PasswordProblem::Rule).collect();
+    if common.contains(new) {
+        problems.push(PasswordProblem::Common);
+    }
     if current == Some(new) {
         problems.push(PasswordProblem::SameAsCurrent);
     }
@@ -193,11 +205,18 @@ mod tests {
 
     #[test]
     fn new_password_may_not_repeat_the_current_one_or_the_email_name() {
-        let p = check_new_password("Secret1!", Some("Secret1!"), "ann@example.com");
+        let p = check_new_password("Secret1!", Some("Secret1!"), "ann@example.com", &CommonPasswords::default());
         assert_eq!(p, vec![PasswordProblem::SameAsCurrent]);
-        let p = check_new_password("xANNx1!y", None, "ann@example.com");
+        let p = check_new_password("xANNx1!y", None, "ann@example.com", &CommonPasswords::default());
         assert_eq!(p, vec![PasswordProblem::ContainsEmailName]);
-        assert!(check_new_password("zz1!zzzz", None, "a@example.com").is_empty());
+        assert!(check_new_password("zz1!zzzz", None, "a@example.com", &CommonPasswords::default()).is_empty());
+    }
+
+    #[test]
+    fn a_listed_password_is_refused_whatever_its_case() {
+        let common = CommonPasswords::parse("p@ssw0rd\n");
+        assert_eq!(check_new_password("P@SSW0RD", None, "ann@example.com", &common), vec![PasswordProblem::Common]);
+        assert!(check_new_password("P@SSW0RD", None, "ann@example.com", &CommonPasswords::default()).is_empty());
     }
 
     #[test]
@@ -224,7 +243,7 @@ mod tests {
             /// Any text at all gets a verdict, never a panic; and a verdict of "fine" means every rule holds.
             #[test]
             fn any_text_gets_a_consistent_verdict(password in any::<String>(), email in any::<String>()) {
-                let problems = check_new_password(&password, None, &email);
+                let problems = check_new_password(&password, None, &email, &CommonPasswords::default());
                 let allowed_length = (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&password.chars().count());
                 if problems.is_empty() {
                     prop_assert!(allowed_length);

@@ -31,7 +31,7 @@ pub struct NewPassword(SecretString);
 impl NewPassword {
     /// Applies the shared policy; `current` is the verified current password, if any.
     pub fn parse(raw: &str, current: Option<&str>, email: &str) -> Result<NewPassword, Vec<String>> {
-        let problems = check_new_password(raw, current, email);
+        let problems = check_new_password(raw, current, email, shared::common_passwords::bundled());
         if problems.is_empty() {
             Ok(NewPassword(SecretString::from(raw.to_string())))
         } else {

@@ -5,6 +5,7 @@ pub mod api_auth;
 pub mod api_credentials;
 pub mod applications;
 pub mod certificates;
+pub mod common_passwords;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
@@ -30,6 +31,11 @@ use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse, Resourc
 /// Every API route. Unknown `/api` paths answer a JSON 404; anything else is the SPA's.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
+        .service(
+            resource("/common-passwords.txt")
+                .wrap(actix_web::middleware::Compress::default())
+                .route(web::get().to(common_passwords::list)),
+        )
         // Before the /api scope, which would answer 404 for these.
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(openapi::docs())

@@ -24,7 +24,7 @@ const PUBLIC: [&str; 8] = [
 ];
 
 /// Standard users get 403 here.
-const ADMIN_ONLY: [&str; 10] = [
+const ADMIN_ONLY: [&str; 12] = [
     "POST /api/v1/integrations",
     "PUT /api/v1/integrations/{id}",
     "DELETE /api/v1/integrations/{id}",
@@ -33,6 +33,8 @@ const ADMIN_ONLY: [&str; 10] = [
     "PATCH /api/v1/users/{id}",
     "DELETE /api/v1/users/{id}",
     "POST /api/v1/users/{id}/password-reset",
+    "GET /api/v1/users/{id}/sessions",
+    "DELETE /api/v1/users/{id}/sessions",
     "PUT /api/v1/account",
     "GET /api/v1/security-events",
 ];
@@ -66,6 +68,7 @@ async fn objects_of(ann: &TestApp, account_id: &str, sam_id: &str) -> BTreeMap<&
         ("/api/v1/oauth-tokens/", connected(ann, "test", "Payments").await),
         ("/api/v1/me/devices/", "not-a-device".into()),
         ("/api/v1/me/api-credentials/", "not-a-credential".into()),
+        ("/api/v1/me/sessions/", "not-a-session".into()),
         ("/api/operator/accounts/", account_id.to_string()),
         ("/api/v1/users/", sam_id.to_string()),
     ])

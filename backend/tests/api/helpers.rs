@@ -119,12 +119,21 @@ pub fn new_client() -> reqwest::Client {
 impl TestApp {
     /// A second browser: same server, no cookies.
     pub fn other_browser(&self) -> TestApp {
+        self.browser_with(new_client())
+    }
+
+    /// A second browser that names itself with `user_agent`.
+    pub fn browser_as(&self, user_agent: &str) -> TestApp {
+        self.browser_with(reqwest::Client::builder().cookie_store(true).user_agent(user_agent).build().unwrap())
+    }
+
+    fn browser_with(&self, client: reqwest::Client) -> TestApp {
         TestApp {
             address: self.address.clone(),
             data_dir: tempfile::tempdir().unwrap(),
             database: self.database.clone(),
             pool: self.pool.clone(),
-            client: new_client(),
+            client,
             csrf: Mutex::new(None),
             owns_database: false,
         }

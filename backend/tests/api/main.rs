@@ -29,5 +29,6 @@ mod rest_requests;
 mod security_log;
 mod security_notices;
 mod session;
+mod sessions;
 mod two_factor;
 mod users;

@@ -77,3 +77,51 @@ async fn changing_the_password_ends_the_other_sessions_but_not_this_one() {
     assert_eq!(laptop.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.get("/api/v1/me").await.status(), StatusCode::OK);
 }
+
+/// Passwords that meet the seed's rules and are still among the most common (case ignored).
+const COMMON_BUT_COMPLIANT: [&str; 2] = ["P@ssw0rd", "p@SSW0RD"];
+
+#[tokio::test]
+async fn a_common_password_is_refused_at_sign_up_even_though_it_meets_every_rule() {
+    let app = spawn_app().await;
+    for (n, password) in COMMON_BUT_COMPLIANT.into_iter().enumerate() {
+        let response = app
+            .post(
+                "/api/v1/accounts",
+                json!({"account_name": "Acme", "name": "Ann", "email": format!("ann{n}@example.com"), "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+        assert!(error_body(response).await.field("password")[0].contains("most common"), "{password}");
+    }
+}
+
+#[tokio::test]
+async fn a_common_password_is_refused_as_a_new_password() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let response = app.put("/api/v1/me/password", change(PASSWORD, "P@ssw0rd", "P@ssw0rd")).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_body(response).await.field("new_password")[0].contains("most common"));
+}
+
+#[tokio::test]
+async fn a_64_character_passphrase_is_accepted() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let passphrase = format!("{}9!", &"correct horse battery staple ".repeat(3)[..62]);
+    assert_eq!(passphrase.chars().count(), 64);
+    let response = app.put("/api/v1/me/password", change(PASSWORD, &passphrase, &passphrase)).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.other_browser().sign_in("ann@example.com", &passphrase).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_dashboard_can_fetch_the_same_list_the_server_checks() {
+    let app = spawn_app().await;
+    let response = app.get("/common-passwords.txt").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let list = response.text().await.unwrap();
+    assert!(list.lines().count() >= 10_000);
+    assert!(list.lines().any(|l| l == "p@ssw0rd"));
+}

@@ -368,3 +368,15 @@ async fn another_user_s_device_cannot_be_forgotten() {
     bob.signed_up("bob@example.com").await;
     assert_eq!(bob.delete(&format!("/api/v1/me/devices/{id}")).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_session_begun_with_a_second_factor_is_listed_as_such() {
+    let w = world().await;
+    let codes = activate_by_email(&w).await;
+    let (browser, challenge) = first_step(&w).await;
+    let response = browser.second_step(json!({"challenge": challenge, "recovery_code": codes[0]})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let listed: Vec<Value> = browser.get("/api/v1/me/sessions").await.json().await.unwrap();
+    let current = listed.iter().find(|s| s["current"] == true).expect("the caller's own session");
+    assert_eq!(current["auth_method"], "password_and_second_factor");
+}

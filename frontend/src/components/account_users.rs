@@ -25,6 +25,8 @@ pub fn AccountUsers() -> impl IntoView {
     let editing = RwSignal::new(None::<AccountUser>);
     let confirm_delete = RwSignal::new(false);
     let deleting = RwSignal::new(None::<AccountUser>);
+    let confirm_sign_out = RwSignal::new(false);
+    let signing_out = RwSignal::new(None::<AccountUser>);
     let open_editor = move |user: Option<AccountUser>| {
         editing.set(user);
         editor_open.set(true);
@@ -39,6 +41,10 @@ pub fn AccountUsers() -> impl IntoView {
             }
             users.reload();
         });
+    };
+    let sign_out = move |()| {
+        let Some(user) = signing_out.get_untracked() else { return };
+        act(Box::pin(api::sign_user_out_everywhere(user.id)), "The user is signed out everywhere.");
     };
     let remove = move |()| {
         let Some(user) = deleting.get_untracked() else { return };
@@ -80,6 +86,7 @@ pub fn AccountUsers() -> impl IntoView {
                                             if active { "The user is reactivated." } else { "The user is deactivated." },
                                         )
                                     }>{if u.active { "Deactivate" } else { "Reactivate" }}</button>
+                                    <AskButton label="Sign out everywhere" item=u.clone() target=signing_out confirm=confirm_sign_out/>
                                     <AskButton label="Delete" item=u.clone() target=deleting confirm=confirm_delete/>
                                 </td>
                             </tr>
@@ -90,6 +97,19 @@ pub fn AccountUsers() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <UserEditor open=editor_open user=editing.get_untracked() list=users/>
             </Show>
+            <ConfirmDialog
+                open=confirm_sign_out
+                title="Sign this user out everywhere?"
+                message=Signal::derive(move || {
+                    signing_out
+                        .get()
+                        .map(|u| format!("Every session and API credential of {} ends at once.", u.name))
+                        .unwrap_or_default()
+                })
+                yes_label="Sign out everywhere"
+                danger=true
+                on_yes=Callback::new(sign_out)
+            />
             <ConfirmDialog
                 open=confirm_delete
                 title="Delete this user?"

@@ -35,7 +35,7 @@ pub fn Devices() -> impl IntoView {
                         view! {
                             <tr>
                                 <td class="wrap">
-                                    {d.user_agent.clone()}
+                                    <span title=d.user_agent.clone()>{d.browser.clone()}</span>
                                     {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
                                 </td>
                                 <td>{d.ip.clone()}</td>

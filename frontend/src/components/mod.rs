@@ -18,6 +18,7 @@ pub mod reset_password;
 pub mod second_factor_field;
 pub mod security;
 pub mod security_log;
+pub mod sessions;
 pub mod tabs;
 pub mod two_factor_wizard;
 pub mod user_information;

@@ -3,7 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::components::password_rules::PasswordRules;
-use crate::state::{Notices, Session};
+use crate::state::{CommonList, Notices, Session};
 use leptos::prelude::*;
 use shared::v1::ChangePasswordRequest;
 use shared::validate::check_new_password;
@@ -12,6 +12,7 @@ use shared::validate::check_new_password;
 pub fn ResetPassword() -> impl IntoView {
     let notices = Notices::get();
     let session = Session::get();
+    let common = CommonList::get();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
@@ -36,7 +37,12 @@ pub fn ResetPassword() -> impl IntoView {
 
     let email = move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
     let problems = move || {
-        check_new_password(&new.get(), Some(&current.get()).filter(|c| !c.is_empty()).map(|c| c.as_str()), &email())
+        check_new_password(
+            &new.get(),
+            Some(&current.get()).filter(|c| !c.is_empty()).map(|c| c.as_str()),
+            &email(),
+            &common.current(),
+        )
     };
     let mismatch = move || !confirmation.get().is_empty() && confirmation.get() != new.get();
     let ready = move || {

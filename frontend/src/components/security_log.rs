@@ -70,7 +70,7 @@ pub fn SecurityLog(
                                                 {account_wide.then(|| view! { <td>{e.user_name.clone().unwrap_or_default()}</td> })}
                                                 <td class="wrap">{e.detail.clone()}</td>
                                                 <td>{e.ip.clone()}</td>
-                                                <td class="wrap small">{e.user_agent.clone()}</td>
+                                                <td class="wrap small"><span title=e.user_agent.clone()>{e.browser.clone()}</span></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

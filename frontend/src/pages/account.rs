@@ -8,6 +8,7 @@ use crate::components::devices::Devices;
 use crate::components::reset_password::ResetPassword;
 use crate::components::security::Security;
 use crate::components::security_log::SecurityLog;
+use crate::components::sessions::Sessions;
 use crate::components::user_information::UserInformation;
 use crate::state::Session;
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ pub fn AccountPage() -> impl IntoView {
         <AccountShell>
             <UserInformation/>
             <Security/>
+            <Sessions/>
             <Devices/>
             <ResetPassword/>
             <ApiCredentials/>

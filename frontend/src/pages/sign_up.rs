@@ -3,7 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::components::password_rules::PasswordRules;
-use crate::state::{Notices, Session};
+use crate::state::{CommonList, Notices, Session};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
@@ -14,6 +14,7 @@ use shared::validate::check_new_password;
 pub fn SignUpPage() -> impl IntoView {
     let notices = Notices::get();
     let session = Session::get();
+    let common = CommonList::get();
     let account_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -33,7 +34,7 @@ pub fn SignUpPage() -> impl IntoView {
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
     });
-    let password_ok = move || check_new_password(&password.get(), None, &email.get()).is_empty();
+    let password_ok = move || check_new_password(&password.get(), None, &email.get(), &common.current()).is_empty();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
@@ -47,7 +48,7 @@ pub fn SignUpPage() -> impl IntoView {
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
     let password_error = Signal::derive(move || {
         let p = password.get();
-        let extra: Vec<String> = check_new_password(&p, None, &email.get())
+        let extra: Vec<String> = check_new_password(&p, None, &email.get(), &common.current())
             .into_iter()
             .filter(|p| !matches!(p, shared::validate::PasswordProblem::Rule(_)))
             .map(|p| p.message())
