@@ -20,6 +20,12 @@ pub enum Notice {
     AccessCodesRenewed,
     DeveloperKeyGenerated,
     DeveloperKeyShown,
+    PasskeyAdded {
+        name: String,
+    },
+    PasskeyRemoved {
+        name: String,
+    },
     /// `POST /api/auth` issued API credentials to an address not seen for this user before.
     ApiCredentialsFromNewAddress {
         tool: String,
@@ -59,6 +65,14 @@ impl Notice {
             Notice::DeveloperKeyShown => {
                 ("Your Keydesk developer key was shown", "Your developer key was shown.".into())
             }
+            Notice::PasskeyAdded { name } => (
+                "A passkey was added to your Keydesk account",
+                format!("A passkey named \"{name}\" was added: it can now sign in to your account without a password."),
+            ),
+            Notice::PasskeyRemoved { name } => (
+                "A passkey was removed from your Keydesk account",
+                format!("The passkey named \"{name}\" was removed and no longer signs in."),
+            ),
             Notice::ApiCredentialsFromNewAddress { tool } => (
                 "API credentials issued to a new address",
                 format!("API credentials for {tool} were issued through POST /api/auth to an address not seen before."),

@@ -26,6 +26,15 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::sessions::end_my_others,
         routes::sessions::of_user,
         routes::sessions::end_all_of_user,
+        routes::passkeys::list,
+        routes::passkeys::begin_registration,
+        routes::passkeys::finish_registration,
+        routes::passkeys::rename,
+        routes::passkeys::delete,
+        routes::passkeys::begin_sign_in,
+        routes::passkeys::sign_in,
+        routes::passkeys::begin_second_factor,
+        routes::passkeys::second_factor,
         routes::devices::list,
         routes::applications::list,
         routes::applications::create,
@@ -78,7 +87,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "sessions", description = "Where the caller is signed in"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "sessions", description = "Where the caller is signed in"), (name = "passkeys", description = "WebAuthn passkeys: a second factor, and sign-in without a password"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;

@@ -62,6 +62,7 @@ impl Application {
             sms: Arc::new(sms),
             outbound: Arc::new(outbound),
             stripe: Arc::new(crate::stripe::Stripe::new(settings.stripe.clone())?),
+            webauthn: Arc::new(crate::auth::passkeys::relying_party(settings.public_url.as_deref())?),
             settings: Arc::new(settings),
             recent: Arc::new(recent),
         });

@@ -20,4 +20,6 @@ pub struct AppState {
     pub stripe: Arc<crate::stripe::Stripe>,
     pub settings: Arc<Settings>,
     pub recent: Arc<crate::recent::RecentReads>,
+    /// The WebAuthn relying party, for passkeys.
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }

@@ -12,7 +12,10 @@ pub fn describe(user_agent: &str) -> String {
     if user_agent.is_empty() {
         return "Unknown browser".into();
     }
-    let parsed = PARSER.parse(user_agent).filter(|p| p.name != "UNKNOWN");
+    // Browsers only: woothee files programs such as curl as crawlers ("HTTP Library").
+    let parsed = PARSER
+        .parse(user_agent)
+        .filter(|p| p.name != "UNKNOWN" && matches!(p.category, "pc" | "smartphone" | "mobilephone" | "appliance"));
     let Some(parsed) = parsed else {
         // Scripts and tools name themselves first: `curl/8.5.0`, `python-requests/2.31`.
         return user_agent.split_whitespace().next().unwrap_or(user_agent).chars().take(40).collect();

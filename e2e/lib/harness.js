@@ -99,7 +99,7 @@ export async function signIn(page, baseUrl, email, password) {
 }
 
 export async function signOut(page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL('**/sign-in');
   await page.getByText('You are signed out.').waitFor();
 }

@@ -2,6 +2,7 @@
 //! sign-in throttling.
 
 pub mod extract;
+pub mod passkeys;
 pub mod password;
 pub mod reauth;
 pub mod second_factor;

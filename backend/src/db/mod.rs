@@ -13,6 +13,7 @@ pub mod js_libraries;
 pub mod models;
 pub mod oauth_states;
 pub mod oauth_tokens;
+pub mod passkeys;
 pub mod password_tokens;
 pub mod pool;
 pub mod rate_limit_counters;
@@ -23,6 +24,7 @@ pub mod sign_in_failures;
 pub mod two_factor;
 pub mod two_factor_codes;
 pub mod users;
+pub mod webauthn_ceremonies;
 
 pub use pool::{DbConnection, DbPool};
 

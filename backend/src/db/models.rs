@@ -3,7 +3,8 @@
 
 use crate::db::schema::{
     accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, integrations,
-    js_libraries, oauth_states, oauth_tokens, security_events, sessions, two_factor, two_factor_codes, users,
+    js_libraries, oauth_states, oauth_tokens, passkeys, security_events, sessions, two_factor, two_factor_codes, users,
+    webauthn_ceremonies,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -376,4 +377,28 @@ pub struct SecurityEventRow {
     pub ip: String,
     pub user_agent: String,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = passkeys)]
+pub struct PasskeyRow {
+    pub id: String,
+    pub user_id: String,
+    pub credential_id: String,
+    pub name: String,
+    /// webauthn-rs's `Passkey` as JSON.
+    pub credential: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webauthn_ceremonies)]
+pub struct CeremonyRow {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub purpose: String,
+    /// webauthn-rs's ceremony state as JSON (holds the challenge).
+    pub state: String,
+    pub expires_at: NaiveDateTime,
 }

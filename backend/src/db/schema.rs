@@ -49,6 +49,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        credential_id -> Text,
+        name -> Text,
+        credential -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webauthn_ceremonies (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        purpose -> Text,
+        state -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sign_in_failures (key) {
         key -> Text,
         window_start -> Timestamp,
@@ -282,6 +304,7 @@ diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(developer_keys -> users (user_id));
 diesel::joinable!(api_credentials -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(passkeys -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -305,4 +328,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_integrations,
     password_tokens,
     security_events,
+    passkeys,
+    webauthn_ceremonies,
 );

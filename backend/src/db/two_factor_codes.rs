@@ -62,6 +62,11 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::delete(codes::table.find(id)).execute(conn).map(|_| ())
 }
 
+/// Deletes the challenge `id`; true only for the one caller whose statement removed it.
+pub fn delete_taken(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(codes::table.find(id)).execute(conn).map(|n| n == 1)
+}
+
 /// Forgets pending activations of the user (on deactivation).
 pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
     diesel::delete(codes::table.filter(codes::user_id.eq(user_id))).execute(conn).map(|_| ())

@@ -15,6 +15,7 @@ pub mod js_libraries;
 pub mod me;
 pub mod oauth_tokens;
 pub mod operator;
+pub mod passkeys;
 pub mod rest_requests;
 pub mod security_events;
 pub mod session;
@@ -56,6 +57,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::delete().to(session::sign_out)),
                 )
                 .service(resource("/v1/session/two-factor").route(web::post().to(session::second_step)))
+                .service(resource("/v1/session/passkey-options").route(web::post().to(passkeys::begin_sign_in)))
+                .service(resource("/v1/session/passkey").route(web::post().to(passkeys::sign_in)))
+                .service(
+                    resource("/v1/session/two-factor/passkey-options")
+                        .route(web::post().to(passkeys::begin_second_factor)),
+                )
+                .service(resource("/v1/session/two-factor/passkey").route(web::post().to(passkeys::second_factor)))
+                .service(
+                    resource("/v1/me/passkeys")
+                        .route(web::get().to(passkeys::list))
+                        .route(web::post().to(passkeys::finish_registration)),
+                )
+                .service(resource("/v1/me/passkeys/registration").route(web::post().to(passkeys::begin_registration)))
+                .service(
+                    resource("/v1/me/passkeys/{id}")
+                        .route(web::patch().to(passkeys::rename))
+                        .route(web::delete().to(passkeys::delete)),
+                )
                 .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
                 .service(
                     resource("/v1/me/two-factor")

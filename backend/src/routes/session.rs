@@ -10,7 +10,7 @@ use crate::auth::two_factor::{destination_hint, Challenge, PURPOSE_SIGN_IN};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
-use crate::db::{self, developer_keys, devices, sessions, two_factor, users};
+use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -101,6 +101,8 @@ async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTim
         destination: &method_row.destination,
     };
     challenge.open(state, now).await?;
+    let user_id = method_row.user_id.clone();
+    let passkey = db::run(&state.pool, move |conn| Ok(passkeys::count_for_user(conn, &user_id)?)).await? > 0;
     Ok(HttpResponse::Ok().json(SignInResponse {
         two_factor_required: true,
         challenge: Some(token),
@@ -108,6 +110,7 @@ async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTim
         destination_hint: Some(destination_hint(method, &method_row.destination)),
         csrf_token: None,
         user: None,
+        passkey,
     }))
 }
 
@@ -248,5 +251,6 @@ pub fn signed_in(req: &HttpRequest, status: StatusCode, token: &str, csrf_token:
         challenge: None,
         method: None,
         destination_hint: None,
+        passkey: false,
     })
 }

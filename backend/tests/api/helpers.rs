@@ -200,7 +200,7 @@ impl TestApp {
         self.csrf.lock().unwrap().clone().unwrap_or_default()
     }
 
-    fn remember_csrf(&self, body: &Value) {
+    pub fn remember_csrf(&self, body: &Value) {
         if let Some(token) = body["csrf_token"].as_str() {
             *self.csrf.lock().unwrap() = Some(token.to_string());
         }

@@ -380,3 +380,37 @@ async fn a_session_begun_with_a_second_factor_is_listed_as_such() {
     let current = listed.iter().find(|s| s["current"] == true).expect("the caller's own session");
     assert_eq!(current["auth_method"], "password_and_second_factor");
 }
+
+#[tokio::test]
+async fn a_passkey_answers_the_second_step_once() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let mut key = crate::passkeys::Authenticator::for_app(&w.app);
+    let passkey = crate::passkeys::register(&w.app, &mut key, "Phone").await;
+
+    let browser = w.app.other_browser();
+    let first: Value = browser.sign_in(EMAIL, PASSWORD).await.json().await.unwrap();
+    assert_eq!((first["two_factor_required"].as_bool(), first["passkey"].as_bool()), (Some(true), Some(true)));
+    let challenge = first["challenge"].as_str().unwrap();
+    let ceremony: Value = browser
+        .post("/api/v1/session/two-factor/passkey-options", json!({"challenge": challenge}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let credential = key.get(&ceremony["options"], passkey["credential_id"].as_str().unwrap(), None);
+    let body = json!({"challenge": challenge, "ceremony": ceremony["ceremony"], "credential": credential});
+    let response = browser.post("/api/v1/session/two-factor/passkey", body.clone()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let signed_in: Value = response.json().await.unwrap();
+    browser.remember_csrf(&signed_in);
+    let sessions: Vec<Value> = browser.get("/api/v1/me/sessions").await.json().await.unwrap();
+    assert_eq!(sessions.iter().find(|s| s["current"] == true).unwrap()["auth_method"], "password_and_second_factor");
+
+    // The challenge is spent: neither the same answer nor the emailed code opens a second session.
+    let thief = w.app.other_browser();
+    assert_eq!(thief.post("/api/v1/session/two-factor/passkey", body).await.status(), StatusCode::UNAUTHORIZED);
+    let code = w.smtp.wait_for_code(EMAIL, codes_sent(&w)).await;
+    let again = thief.second_step(json!({"challenge": challenge, "code": code})).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+}

@@ -38,6 +38,9 @@ event_kinds! {
     RecoveryCodeUsed => "recovery_code_used", "One-time access code used";
     TwoFactorFailed => "two_factor_failed", "Wrong two-factor code";
     SessionEnded => "session_ended", "Session ended";
+    PasskeyAdded => "passkey_added", "Passkey added";
+    PasskeyRemoved => "passkey_removed", "Passkey removed";
+    PasskeyUsed => "passkey_used", "Signed in with a passkey";
     PasswordChanged => "password_changed", "Password changed";
     EmailChanged => "email_changed", "Email changed";
     DeveloperKeyGenerated => "developer_key_generated", "Developer key generated";

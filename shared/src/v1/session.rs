@@ -36,6 +36,10 @@ pub struct SignInResponse {
     pub method: Option<crate::v1::TwoFactorMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_hint: Option<String>,
+    /// With `two_factor_required`: the user has a passkey, which may answer the challenge instead
+    /// (`POST /api/v1/session/two-factor/passkey-options`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub passkey: bool,
 }
 
 /// How a session was authenticated.

@@ -1,0 +1,27 @@
+//! The `webauthn_ceremonies` table: WebAuthn ceremonies begun and not yet finished.
+
+use crate::db::models::CeremonyRow;
+use crate::db::schema::webauthn_ceremonies;
+use crate::db::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Stores a ceremony; expired ones go at the same time, so the table stays small.
+pub fn insert(conn: &mut DbConnection, row: &CeremonyRow, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::expires_at.le(now))).execute(conn)?;
+    diesel::insert_into(webauthn_ceremonies::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Takes the live ceremony `id` of `purpose`: only one caller ever gets it (the delete decides).
+pub fn take(conn: &mut DbConnection, id: &str, purpose: &str, now: NaiveDateTime) -> QueryResult<Option<CeremonyRow>> {
+    let live = webauthn_ceremonies::table
+        .find(id)
+        .filter(webauthn_ceremonies::purpose.eq(purpose))
+        .filter(webauthn_ceremonies::expires_at.gt(now))
+        .select(CeremonyRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(row) = live else { return Ok(None) };
+    let taken = diesel::delete(webauthn_ceremonies::table.find(id)).execute(conn)?;
+    Ok((taken == 1).then_some(row))
+}
