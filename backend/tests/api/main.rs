@@ -24,6 +24,7 @@ mod integrations;
 mod js_libraries;
 mod me;
 mod oauth_tokens;
+mod outbound_addresses;
 mod password;
 mod rest_requests;
 mod security_log;
