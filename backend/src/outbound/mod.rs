@@ -5,6 +5,7 @@
 mod address;
 mod failure;
 pub mod rest;
+mod xml;
 
 pub use address::AddressPolicy;
 

@@ -14,6 +14,7 @@ mod api_auth;
 mod authorization;
 mod certificates;
 mod crash;
+mod deep_nesting;
 mod developer_keys;
 mod errors;
 mod fuzz;
