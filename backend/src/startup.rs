@@ -65,13 +65,16 @@ impl Application {
             settings: Arc::new(settings),
             recent: Arc::new(recent),
         });
+        let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(crate::recent::forget_after_writes))
                 .wrap(actix_web::middleware::from_fn(crate::slow_clients::body_deadline))
                 .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
                 .app_data(state.clone())
+                .app_data(security_headers.clone())
                 .app_data(routes::json_config())
                 .app_data(routes::query_config())
                 .configure(routes::configure)
