@@ -28,6 +28,7 @@ mod oauth_tokens;
 mod outbound_addresses;
 mod password;
 mod rest_requests;
+mod secrets_at_rest;
 mod security_headers;
 mod security_log;
 mod security_notices;
