@@ -411,4 +411,11 @@ mod tests {
             var total = items.filter(i => i.price > 0).map(i => i.price * i.qty).reduce((a, b) => a + b, 0);";
         assert!(depth(code) < 20, "{}", depth(code));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_scanned_to_its_end(code in "[a-z0-9 \n;,(){}\\[\\]'\"`/*+=!?:.$\\\\-]{0,400}|\\PC{0,200}") {
+            let _ = depth(&code);
+        }
+    }
 }

@@ -158,4 +158,11 @@ mod tests {
             ]})
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gets_an_answer(text in "[a<>/!?\\[\\]'\" =-]{0,400}|\\PC{0,200}") {
+            let _ = to_json(&text);
+        }
+    }
 }
