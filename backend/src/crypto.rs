@@ -19,7 +19,7 @@ const KEY_FILE: &str = "secret.key";
 /// the key id names the key that sealed them, so old keys can still open old values after a rotation,
 /// and the place the value is stored in (table, column, row) is sealed with it as associated data, so a
 /// value copied to another row does not open there. Values sealed before places were bound read
-/// `<key id>.<...>` and open anywhere until they are next written, which seals them the new way.
+/// `<key id>.<...>` and still open; start-up seals them again, bound (`db::sealed_values`).
 pub struct SecretBox {
     current_id: String,
     ciphers: HashMap<String, Aes256Gcm>,
@@ -39,7 +39,8 @@ impl SealedAt<'_> {
     }
 }
 
-const BOUND_PREFIX: &str = "v2.";
+/// Begins every value sealed bound to its place.
+pub const BOUND_PREFIX: &str = "v2.";
 
 impl std::fmt::Debug for SecretBox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

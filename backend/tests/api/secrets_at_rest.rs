@@ -1,7 +1,7 @@
 //! What a stolen or tampered database yields: sealed values bound to the row they were sealed for,
 //! and one-time access codes hashed with a salt each. Values written by earlier versions still work.
 
-use crate::helpers::{current_totp_code, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{current_totp_code, spawn_app, spawn_instance_of, TestApp, PASSWORD};
 use diesel::prelude::*;
 use keydesk::crypto::{load_or_create_key, KeyedHasher, SecretBox};
 use keydesk::db::schema::{developer_keys, recovery_codes};
@@ -49,7 +49,7 @@ async fn a_sealed_key_copied_into_another_user_s_row_does_not_open_there() {
 }
 
 #[tokio::test]
-async fn a_key_sealed_before_rows_were_bound_still_opens_and_is_bound_when_next_written() {
+async fn a_key_sealed_before_rows_were_bound_still_opens_and_is_bound_at_the_next_start() {
     let app = spawn_app().await;
     let ann = app.signed_up("ann@example.com").await;
     let ann_id = ann["id"].as_str().unwrap();
@@ -58,8 +58,13 @@ async fn a_key_sealed_before_rows_were_bound_still_opens_and_is_bound_when_next_
     store_sealed_key(&app, ann_id, &old_form);
     let response = app.post("/api/v1/me/developer-key/reveal", json!({"password": PASSWORD})).await;
     assert_eq!(response.json::<Value>().await.unwrap()["key"], key.as_str());
-    developer_key(&app).await;
-    assert!(sealed_key_of(&app, ann_id).starts_with("v2."));
+
+    let restarted = spawn_instance_of(&app, |_| {}).await;
+    let bound = sealed_key_of(&app, ann_id);
+    assert!(bound.starts_with("v2."), "{bound}");
+    assert_eq!(restarted.sign_in("ann@example.com", PASSWORD).await.status(), StatusCode::OK);
+    let response = restarted.post("/api/v1/me/developer-key/reveal", json!({"password": PASSWORD})).await;
+    assert_eq!(response.json::<Value>().await.unwrap()["key"], key.as_str());
 }
 
 /// Turns on 2FA with an authenticator app; answers the one-time access codes.
