@@ -1,6 +1,7 @@
 //! The headers every answer carries: the Content-Security-Policy, no framing, no sniffing, no
 //! referrer, HSTS over HTTPS, and `no-store` on API answers (some carry secrets: keys, access codes,
-//! the TOTP secret, `/api/auth` credentials, CSRF tokens; none is worth caching).
+//! the TOTP secret, `/api/auth` credentials, CSRF tokens; none is worth caching), the API page's
+//! files excepted.
 
 use crate::auth::session::is_https;
 use actix_web::body::MessageBody;
@@ -89,7 +90,8 @@ fn headers_for(request: &HttpRequest) -> Vec<(HeaderName, HeaderValue)> {
     if is_https(request) {
         headers.push((STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)));
     }
-    if path.starts_with("/api") || path == "/healthz" {
+    // Swagger UI's files hold nothing secret and are large: those may be cached.
+    if (path.starts_with("/api") && !path.starts_with("/api/docs")) || path == "/healthz" {
         headers.push((CACHE_CONTROL, HeaderValue::from_static("no-store")));
     }
     headers
