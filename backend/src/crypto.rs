@@ -1,7 +1,7 @@
 //! Secrets at rest (AES-256-GCM with a key id, so keys can be rotated),
 //! random tokens, and the fast hash used to look high-entropy tokens up.
 
-use aes_gcm::aead::{Aead, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use anyhow::{anyhow, bail, Context};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -15,12 +15,32 @@ use std::path::Path;
 const NONCE_LEN: usize = 12;
 const KEY_FILE: &str = "secret.key";
 
-/// Encrypts and decrypts column values. Sealed values read `<key id>.<base64url(nonce || ciphertext)>`;
-/// the key id names the key that sealed them, so old keys can still open old values after a rotation.
+/// Encrypts and decrypts column values. Sealed values read `v2.<key id>.<base64url(nonce || ciphertext)>`;
+/// the key id names the key that sealed them, so old keys can still open old values after a rotation,
+/// and the place the value is stored in (table, column, row) is sealed with it as associated data, so a
+/// value copied to another row does not open there. Values sealed before places were bound read
+/// `<key id>.<...>` and still open; start-up seals them again, bound (`db::sealed_values`).
 pub struct SecretBox {
     current_id: String,
     ciphers: HashMap<String, Aes256Gcm>,
 }
+
+/// Where a sealed value is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct SealedAt<'a> {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub row: &'a str,
+}
+
+impl SealedAt<'_> {
+    fn associated_data(&self) -> Vec<u8> {
+        format!("keydesk sealed v2\0{}\0{}\0{}", self.table, self.column, self.row).into_bytes()
+    }
+}
+
+/// Begins every value sealed bound to its place.
+pub const BOUND_PREFIX: &str = "v2.";
 
 impl std::fmt::Debug for SecretBox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,26 +64,46 @@ impl SecretBox {
         SecretBox { current_id, ciphers }
     }
 
-    pub fn encrypt(&self, plaintext: &[u8]) -> anyhow::Result<String> {
+    pub fn seal(&self, plaintext: &[u8], at: SealedAt<'_>) -> anyhow::Result<String> {
+        Ok(format!("{BOUND_PREFIX}{}", self.seal_with(plaintext, &at.associated_data())?))
+    }
+
+    /// `<key id>.<base64url(nonce || ciphertext)>`
+    fn seal_with(&self, plaintext: &[u8], aad: &[u8]) -> anyhow::Result<String> {
         let cipher = self.ciphers.get(&self.current_id).ok_or_else(|| anyhow!("current key missing"))?;
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let sealed = cipher.encrypt(&nonce, plaintext).map_err(|_| anyhow!("encryption failed"))?;
+        let sealed =
+            cipher.encrypt(&nonce, Payload { msg: plaintext, aad }).map_err(|_| anyhow!("encryption failed"))?;
         let mut blob = nonce.to_vec();
         blob.extend_from_slice(&sealed);
         Ok(format!("{}.{}", self.current_id, URL_SAFE_NO_PAD.encode(blob)))
     }
 
-    pub fn decrypt(&self, sealed: &str) -> anyhow::Result<Vec<u8>> {
-        let (id, body) = sealed.split_once('.').context("sealed value has no key id")?;
+    pub fn open(&self, sealed: &str, at: SealedAt<'_>) -> anyhow::Result<Vec<u8>> {
+        let (value, aad) = match sealed.strip_prefix(BOUND_PREFIX) {
+            Some(value) => (value, at.associated_data()),
+            None => (sealed, Vec::new()),
+        };
+        let (id, body) = value.split_once('.').context("sealed value has no key id")?;
         let cipher = self.ciphers.get(id).with_context(|| format!("no key with id {id} is configured"))?;
         let blob = URL_SAFE_NO_PAD.decode(body).context("sealed value is not base64")?;
         if blob.len() < NONCE_LEN {
             bail!("sealed value is too short");
         }
         let (nonce, ciphertext) = blob.split_at(NONCE_LEN);
-        cipher
-            .decrypt(Nonce::from_slice(nonce), ciphertext)
-            .map_err(|_| anyhow!("sealed value failed authentication (wrong key or tampered)"))
+        cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: &aad }).map_err(|_| {
+            anyhow!(
+                "the sealed value in {}.{} failed authentication (wrong key, wrong row or tampered)",
+                at.table,
+                at.column
+            )
+        })
+    }
+
+    /// A value as sealed before places were bound, for tests of reading old databases.
+    #[doc(hidden)]
+    pub fn seal_unbound(&self, plaintext: &[u8]) -> anyhow::Result<String> {
+        self.seal_with(plaintext, &[])
     }
 }
 
@@ -182,39 +222,63 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    const HERE: SealedAt<'static> = SealedAt { table: "developer_keys", column: "sealed_key", row: "user-1" };
+
     #[test]
-    fn sealed_values_open_with_the_same_key() {
+    fn sealed_values_open_with_the_same_key_in_the_same_place() {
         let sb = SecretBox::new([7; 32], &[]);
-        let sealed = sb.encrypt(b"private key").unwrap();
+        let sealed = sb.seal(b"private key", HERE).unwrap();
         assert!(!sealed.contains("private"));
-        assert_eq!(sb.decrypt(&sealed).unwrap(), b"private key");
+        assert_eq!(sb.open(&sealed, HERE).unwrap(), b"private key");
+    }
+
+    #[test]
+    fn a_sealed_value_moved_to_another_row_column_or_table_does_not_open() {
+        let sb = SecretBox::new([7; 32], &[]);
+        let sealed = sb.seal(b"private key", HERE).unwrap();
+        for elsewhere in [
+            SealedAt { row: "user-2", ..HERE },
+            SealedAt { column: "lookup_hash", ..HERE },
+            SealedAt { table: "certificates", ..HERE },
+        ] {
+            assert!(sb.open(&sealed, elsewhere).is_err(), "{elsewhere:?}");
+        }
+        // Nor does dropping the version make it open as an old, unbound value.
+        assert!(sb.open(sealed.strip_prefix(BOUND_PREFIX).unwrap(), HERE).is_err());
+    }
+
+    #[test]
+    fn values_sealed_before_places_were_bound_still_open() {
+        let sb = SecretBox::new([7; 32], &[]);
+        let old = sb.seal_unbound(b"token").unwrap();
+        assert_eq!(sb.open(&old, HERE).unwrap(), b"token");
     }
 
     #[test]
     fn sealing_twice_gives_different_ciphertexts() {
         let sb = SecretBox::new([7; 32], &[]);
-        assert_ne!(sb.encrypt(b"x").unwrap(), sb.encrypt(b"x").unwrap());
+        assert_ne!(sb.seal(b"x", HERE).unwrap(), sb.seal(b"x", HERE).unwrap());
     }
 
     #[test]
     fn a_rotated_key_still_opens_old_values() {
         let old = SecretBox::new([1; 32], &[]);
-        let sealed = old.encrypt(b"token").unwrap();
+        let sealed = old.seal(b"token", HERE).unwrap();
         let rotated = SecretBox::new([2; 32], &[[1; 32]]);
-        assert_eq!(rotated.decrypt(&sealed).unwrap(), b"token");
-        assert!(rotated.encrypt(b"t").unwrap().starts_with(&key_id(&[2; 32])));
+        assert_eq!(rotated.open(&sealed, HERE).unwrap(), b"token");
+        assert!(rotated.seal(b"t", HERE).unwrap().starts_with(&format!("{BOUND_PREFIX}{}", key_id(&[2; 32]))));
     }
 
     #[test]
     fn tampered_or_foreign_values_are_refused() {
         let sb = SecretBox::new([7; 32], &[]);
-        let sealed = sb.encrypt(b"secret").unwrap();
+        let sealed = sb.seal(b"secret", HERE).unwrap();
         let mut tampered = sealed.clone();
         let last = tampered.pop().unwrap();
         tampered.push(if last == 'A' { 'B' } else { 'A' });
-        assert!(sb.decrypt(&tampered).is_err());
-        assert!(SecretBox::new([8; 32], &[]).decrypt(&sealed).is_err());
-        assert!(sb.decrypt("garbage").is_err());
+        assert!(sb.open(&tampered, HERE).is_err());
+        assert!(SecretBox::new([8; 32], &[]).open(&sealed, HERE).is_err());
+        assert!(sb.open("garbage", HERE).is_err());
     }
 
     #[test]

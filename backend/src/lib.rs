@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod rate_limit;
 pub mod recent;
 pub mod routes;
+pub mod security_headers;
 pub mod slow_clients;
 pub mod sms;
 pub mod startup;

@@ -39,6 +39,16 @@ impl Application {
         let location = settings.database_location();
         let recent = crate::recent::RecentReads::for_database(&location)?;
         let pool = web::block(move || db::pool::connect(&location)).await??;
+        let secrets = Arc::new(SecretBox::new(key, &previous));
+        let (binding_pool, binding_secrets) = (pool.clone(), secrets.clone());
+        let bound = web::block(move || -> anyhow::Result<usize> {
+            Ok(db::sealed_values::bind_old_values(&mut *binding_pool.get()?, &binding_secrets)?)
+        })
+        .await?
+        .context("Failed to seal older values again")?;
+        if bound > 0 {
+            tracing::info!(bound, "sealed values from an earlier version again, bound to their rows");
+        }
 
         let auth_limiter = AuthRateLimiter::connect(&settings.shared_limits).await?;
         let mailer = Mailer::from_settings(&settings)?;
@@ -55,7 +65,7 @@ impl Application {
         let addr = listener.local_addr()?;
         let state = web::Data::new(AppState {
             pool,
-            secrets: Arc::new(SecretBox::new(key, &previous)),
+            secrets,
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
             auth_limiter: Arc::new(auth_limiter),
             mailer: Arc::new(mailer),
@@ -66,13 +76,16 @@ impl Application {
             settings: Arc::new(settings),
             recent: Arc::new(recent),
         });
+        let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(crate::recent::forget_after_writes))
                 .wrap(actix_web::middleware::from_fn(crate::slow_clients::body_deadline))
                 .wrap(TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
                 .app_data(state.clone())
+                .app_data(security_headers.clone())
                 .app_data(routes::json_config())
                 .app_data(routes::query_config())
                 .configure(routes::configure)

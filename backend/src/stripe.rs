@@ -66,7 +66,8 @@ impl Stripe {
 
     pub fn authorize_url(&self, token_type: TokenType, state: &str, redirect_uri: &str) -> Result<String, StripeError> {
         let (client_id, _) = self.credentials(token_type)?;
-        let mut url = Url::parse(&self.endpoint("authorize")).map_err(|e| StripeError::Unreachable(e.to_string()))?;
+        let mut url = Url::parse(&self.endpoint("authorize"))
+            .map_err(|_| StripeError::Unreachable("its address (KEYDESK_STRIPE_CONNECT_URL) is not a URL".into()))?;
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", client_id)
@@ -103,16 +104,31 @@ impl Stripe {
             .form(form)
             .send()
             .await
-            .map_err(|e| StripeError::Unreachable(e.without_url().to_string()))?;
+            .map_err(unreachable)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| StripeError::Unreachable(e.to_string()))?;
+        let body = response.bytes().await.map_err(unreachable)?;
         if status.is_success() {
-            return serde_json::from_slice(&body)
-                .map_err(|e| StripeError::Unreachable(format!("its answer could not be read ({e})")));
+            return serde_json::from_slice(&body).map_err(|e| {
+                tracing::warn!(error = %e, "Stripe's answer could not be read");
+                StripeError::Unreachable("its answer could not be read".into())
+            });
         }
         match serde_json::from_slice::<StripeErrorBody>(&body) {
             Ok(e) => Err(StripeError::Refused { code: e.error, description: e.error_description }),
             Err(_) => Err(StripeError::Unreachable(format!("it answered {status}"))),
         }
     }
+}
+
+/// The failure in our words, for the user; reqwest's own text (hosts, URLs, internals) goes to the log.
+fn unreachable(error: reqwest::Error) -> StripeError {
+    let what = if error.is_timeout() {
+        "it did not answer in time"
+    } else if error.is_connect() {
+        "no connection could be made"
+    } else {
+        "the connection failed"
+    };
+    tracing::warn!(error = %error.without_url(), "a request to Stripe failed");
+    StripeError::Unreachable(what.into())
 }

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::auth::throttle::{self, SECOND_FACTOR_PER_USER};
 use crate::auth::totp;
 use crate::auth::two_factor::{
-    code_hash, normalize_recovery_code, Challenge, MAX_ATTEMPTS, PURPOSE_CONFIRM, PURPOSE_SETUP,
+    access_code_matches, code_hash, Challenge, MAX_ATTEMPTS, PURPOSE_CONFIRM, PURPOSE_SETUP,
 };
 use crate::crypto::constant_time_eq;
 use crate::db::models::{TwoFactorCodeRow, UserRow};
@@ -75,12 +75,15 @@ pub async fn check(
     let verdict = match &entered {
         Entered::Code(code) => matches_code(state, &row, code, now).await?,
         Entered::AccessCode(code) if row.purpose != PURPOSE_SETUP => {
-            let hashes = state.hasher.candidates(&normalize_recovery_code(code));
             let user_id = row.user_id.clone();
-            let used =
-                db::run(&state.pool, move |conn| Ok(two_factor::use_recovery_code(conn, &user_id, &hashes, now)?))
-                    .await?;
-            used.then_some(None)
+            let unused =
+                db::run(&state.pool, move |conn| Ok(two_factor::unused_recovery_codes(conn, &user_id)?)).await?;
+            match unused.into_iter().find(|(_, stored)| access_code_matches(state, stored, code)) {
+                Some((id, _)) => db::run(&state.pool, move |conn| Ok(two_factor::use_recovery_code(conn, &id, now)?))
+                    .await?
+                    .then_some(None),
+                None => None,
+            }
         }
         // A method being set up is proven by its own code only.
         Entered::AccessCode(_) => None,
@@ -118,7 +121,7 @@ async fn matches_code(
     if TwoFactorMethod::parse(&row.method) != Some(TwoFactorMethod::Totp) {
         return Ok(constant_time_eq(&code_hash(state, &row.id, code), &row.code_hash).then_some(None));
     }
-    let Ok(secret) = state.secrets.decrypt(&row.destination) else { return Ok(None) };
+    let Ok(secret) = state.secrets.open(&row.destination, totp::sealed_at(&row.user_id)) else { return Ok(None) };
     let unix = u64::try_from(now.and_utc().timestamp()).unwrap_or(0);
     let Some(step) = totp::matching_step(&secret, code, unix).and_then(|s| i64::try_from(s).ok()) else {
         return Ok(None);

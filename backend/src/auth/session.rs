@@ -62,8 +62,26 @@ pub fn caller_device_id(req: &HttpRequest, user_id: &str) -> Option<String> {
     device_token(req).map(|token| device_id(&token, user_id))
 }
 
-fn is_https(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
+/// Whether the client reached us over HTTPS: a TLS listener, or a trusted proxy saying so in the
+/// `X-Forwarded-Proto` it adds (its own, last, entry). Anyone else's say-so is ignored.
+pub fn is_https(req: &HttpRequest) -> bool {
+    if req.app_config().secure() {
+        return true;
+    }
+    let from_trusted_proxy = req.peer_addr().is_some_and(|peer| trusted_proxies(req).contains(&peer.ip()));
+    from_trusted_proxy
+        && req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+fn trusted_proxies(req: &HttpRequest) -> &[IpAddr] {
+    req.app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.settings.trusted_proxies.as_slice())
+        .unwrap_or_default()
 }
 
 /// The session cookie (HttpOnly) and the CSRF cookie (readable by the SPA).
@@ -109,11 +127,8 @@ pub fn removal_cookies() -> [Cookie<'static>; 2] {
 /// nearest `X-Forwarded-For` entry that is not a trusted proxy (entries further left could be forged).
 pub fn client_ip(req: &HttpRequest) -> String {
     let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".into() };
-    let trusted = req
-        .app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .map(|state| state.settings.trusted_proxies.as_slice())
-        .unwrap_or_default();
-    forwarded_client(peer, trusted, req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())).to_string()
+    forwarded_client(peer, trusted_proxies(req), req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .to_string()
 }
 
 fn forwarded_client(peer: IpAddr, trusted: &[IpAddr], forwarded_for: Option<&str>) -> IpAddr {

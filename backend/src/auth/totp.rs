@@ -15,6 +15,12 @@ pub fn new_secret() -> Vec<u8> {
     secret
 }
 
+/// Where a user's secret is sealed: bound to the user's 2FA row, and opened there also while it sits
+/// in a challenge, which copies it verbatim (so the user id, not the challenge's row, is the binding).
+pub fn sealed_at(user_id: &str) -> crate::crypto::SealedAt<'_> {
+    crate::crypto::SealedAt { table: "two_factor", column: "destination", row: user_id }
+}
+
 pub fn to_base32(secret: &[u8]) -> String {
     BASE32_NOPAD.encode(secret)
 }

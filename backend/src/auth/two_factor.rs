@@ -1,5 +1,6 @@
 //! Two-factor codes: making, sending and checking them, and one-time access codes.
 
+use crate::crypto::{constant_time_eq, random_hex};
 use crate::db::models::TwoFactorCodeRow;
 use crate::db::{self, two_factor_codes};
 use crate::error::ApiError;
@@ -43,6 +44,27 @@ pub fn new_recovery_codes() -> Vec<String> {
             format!("{}-{}", &chars[..5], &chars[5..])
         })
         .collect()
+}
+
+/// Marks an access code hashed with a salt of its own; codes stored before salts lack it.
+const SALTED: &str = "s1$";
+
+/// An access code's stored form, `s1$<salt>$<keyed hash of salt and code>`: a salt per code (ASVS
+/// 6.5.2), so one table of the 2^50 codes' hashes cannot be computed for every user at once, and
+/// equal codes do not show as equal hashes.
+pub fn access_code_hash(state: &AppState, code: &str) -> String {
+    let salt = random_hex(16);
+    format!("{SALTED}{salt}${}", state.hasher.hash(&format!("{salt}:{}", normalize_recovery_code(code))))
+}
+
+/// Whether `entered` is the access code stored as `stored` (salted, or keyed only as stored before).
+pub fn access_code_matches(state: &AppState, stored: &str, entered: &str) -> bool {
+    let code = normalize_recovery_code(entered);
+    let (candidates, hash) = match stored.strip_prefix(SALTED).and_then(|rest| rest.split_once('$')) {
+        Some((salt, hash)) => (state.hasher.candidates(&format!("{salt}:{code}")), hash),
+        None => (state.hasher.candidates(&code), stored),
+    };
+    candidates.iter().any(|candidate| constant_time_eq(candidate, hash))
 }
 
 /// Lower case without separators, as typed codes are compared.

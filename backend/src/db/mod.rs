@@ -18,6 +18,7 @@ pub mod password_tokens;
 pub mod pool;
 pub mod rate_limit_counters;
 pub mod schema;
+pub mod sealed_values;
 pub mod security_events;
 pub mod sessions;
 pub mod sign_in_failures;

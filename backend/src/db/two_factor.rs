@@ -62,20 +62,19 @@ pub fn remaining_recovery_codes(conn: &mut DbConnection, user_id: &str) -> Query
     codes::table.filter(codes::user_id.eq(user_id)).filter(codes::used_at.is_null()).count().get_result(conn)
 }
 
-/// Marks the unused code with one of these hashes used; false when there is none.
-pub fn use_recovery_code(
-    conn: &mut DbConnection,
-    user_id: &str,
-    hashes: &[String],
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
-        codes::table
-            .filter(codes::user_id.eq(user_id))
-            .filter(codes::code_hash.eq_any(hashes))
-            .filter(codes::used_at.is_null()),
-    )
-    .set(codes::used_at.eq(now))
-    .execute(conn)?;
+/// The user's unused access codes: `(id, code_hash)`. Salted hashes cannot be looked up, only compared.
+pub fn unused_recovery_codes(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(String, String)>> {
+    codes::table
+        .filter(codes::user_id.eq(user_id))
+        .filter(codes::used_at.is_null())
+        .select((codes::id, codes::code_hash))
+        .load(conn)
+}
+
+/// Marks the code used unless it already was (by a concurrent request); false then.
+pub fn use_recovery_code(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(codes::table.filter(codes::id.eq(id)).filter(codes::used_at.is_null()))
+        .set(codes::used_at.eq(now))
+        .execute(conn)?;
     Ok(updated > 0)
 }

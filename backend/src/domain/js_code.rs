@@ -8,11 +8,18 @@ use boa_interner::Interner;
 use boa_parser::{Parser, Source};
 use shared::validate::check_js_code_length;
 use std::ops::ControlFlow;
+use std::sync::{Condvar, Mutex, PoisonError};
+
+use super::js_nesting;
 
 /// Brackets open at once beyond this are refused before parsing: the parser recurses per level.
 const MAX_NESTING: usize = 256;
-/// The parser runs on a thread of its own with room for that recursion.
-const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// The parser runs on a thread of its own with room for far more recursion than the checks before it
+/// let through (a debug build takes about 22 KiB per `!`, so even 16384 of them fit): should code get
+/// past the estimate, it is parsed, not a crash. Only the part used is ever touched.
+const PARSER_STACK_BYTES: usize = 512 * 1024 * 1024;
+/// Parses at once; each may touch much of its stack on hostile code.
+static PARSERS: Gate = Gate::new(2);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsCode(String);
@@ -24,6 +31,14 @@ impl JsCode {
         if nesting_depth(raw) > MAX_NESTING {
             return Err(vec![format!("The code nests brackets more than {MAX_NESTING} deep")]);
         }
+        if js_nesting::depth(raw) > js_nesting::MAX_DEPTH {
+            return Err(vec![format!(
+                "The code nests more than {} constructs in one statement (operators, ?:, if and else, \
+                 labels, arrows); split it into smaller statements",
+                js_nesting::MAX_DEPTH
+            )]);
+        }
+        let _turn = PARSERS.enter();
         let code = raw.to_string();
         let checked = std::thread::Builder::new()
             .name("js-parse".into())
@@ -37,6 +52,37 @@ impl JsCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Lets a fixed number of callers in at once; the others wait their turn.
+struct Gate {
+    inside: Mutex<usize>,
+    left: Condvar,
+    limit: usize,
+}
+
+struct Turn<'g>(&'g Gate);
+
+impl Gate {
+    const fn new(limit: usize) -> Gate {
+        Gate { inside: Mutex::new(0), left: Condvar::new(), limit }
+    }
+
+    fn enter(&self) -> Turn<'_> {
+        let mut inside = self.inside.lock().unwrap_or_else(PoisonError::into_inner);
+        while *inside >= self.limit {
+            inside = self.left.wait(inside).unwrap_or_else(PoisonError::into_inner);
+        }
+        *inside += 1;
+        Turn(self)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        *self.0.inside.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        self.0.left.notify_one();
     }
 }
 

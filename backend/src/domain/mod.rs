@@ -5,6 +5,7 @@ mod client_certificate;
 mod email;
 mod host;
 mod js_code;
+mod js_nesting;
 mod name;
 mod password;
 

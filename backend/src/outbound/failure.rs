@@ -47,11 +47,15 @@ pub fn describe_tls(error: &rustls::Error) -> String {
     }
 }
 
-/// The deepest cause's message: reqwest's outer messages ("error sending request") say little.
+/// The deepest cause's message (the system's, such as "Connection refused"): reqwest's own messages
+/// say little and are never shown.
 pub fn innermost(error: &(dyn Error + 'static)) -> String {
     let mut deepest = error;
     while let Some(next) = deepest.source() {
         deepest = next;
     }
-    deepest.to_string()
+    match deepest.is::<reqwest::Error>() {
+        true => "the connection failed".into(),
+        false => deepest.to_string(),
+    }
 }

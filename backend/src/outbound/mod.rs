@@ -5,6 +5,7 @@
 mod address;
 mod failure;
 pub mod rest;
+mod xml;
 
 pub use address::AddressPolicy;
 
@@ -101,7 +102,10 @@ impl Outbound {
         if let Some(identity) = identity {
             client = client.identity(identity);
         }
-        let client = client.build().map_err(|e| OutboundError::Other(e.to_string()))?;
+        let client = client.build().map_err(|e| {
+            tracing::error!(error = %e, "the outbound client could not be built");
+            OutboundError::Other("the request could not be prepared".into())
+        })?;
         let mut response = build(&client, url).send().await.map_err(|e| self.explain(&host, e))?;
         let (status, headers) = (response.status(), response.headers().clone());
         let mut body = Vec::new();

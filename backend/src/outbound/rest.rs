@@ -1,9 +1,10 @@
 //! The platform's REST module: a [`RestRequest`] made into a reqwest request, and the answer's body
 //! parsed as its return type asks.
 
+use super::xml::{self, XmlProblem};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Client, Method, RequestBuilder, Url};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use shared::v1::{RestMethod, RestRequest, ReturnType};
 
 /// Checks the headers, so a bad one is a 422 before anything is sent.
@@ -48,41 +49,52 @@ pub fn build(
     }
 }
 
+/// Why an answer's body could not be given as its return type.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("{0}")]
+    NotOfReturnType(String),
+    #[error("The answer nests elements more than {} deep, which is refused.", xml::MAX_DEPTH)]
+    TooDeep,
+}
+
+impl BodyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BodyError::NotOfReturnType(_) => "answer_not_of_return_type",
+            BodyError::TooDeep => "answer_too_deeply_nested",
+        }
+    }
+}
+
 /// The body as the return type asks; a body that is not what was asked for is a problem to report.
-pub fn parse_body(body: &[u8], return_type: ReturnType) -> Result<Value, String> {
-    let text = || String::from_utf8(body.to_vec()).map_err(|_| "The answer is not UTF-8 text".to_string());
+pub fn parse_body(body: &[u8], return_type: ReturnType) -> Result<Value, BodyError> {
+    let not = BodyError::NotOfReturnType;
+    let text = || String::from_utf8(body.to_vec()).map_err(|_| not("The answer is not UTF-8 text".into()));
     match return_type {
         ReturnType::Empty => Ok(Value::Null),
         ReturnType::Text => text().map(Value::String),
-        ReturnType::Json => serde_json::from_slice(body).map_err(|e| format!("The answer is not JSON: {e}")),
+        ReturnType::Json => serde_json::from_slice(body).map_err(|e| not(format!("The answer is not JSON: {e}"))),
         ReturnType::Csv => {
             let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
             let rows = reader
                 .records()
                 .map(|row| row.map(|r| Value::from(r.iter().map(Value::from).collect::<Vec<_>>())))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("The answer is not CSV: {e}"))?;
+                .map_err(|e| not(format!("The answer is not CSV: {e}")))?;
             Ok(Value::Array(rows))
         }
-        ReturnType::Xml => {
-            let text = text()?;
-            let document = roxmltree::Document::parse(&text).map_err(|e| format!("The answer is not XML: {e}"))?;
-            Ok(element(document.root_element()))
-        }
+        ReturnType::Xml => xml::to_json(&text()?).map_err(|problem| match problem {
+            XmlProblem::TooDeep => BodyError::TooDeep,
+            XmlProblem::Invalid(e) => not(format!("The answer is not XML: {e}")),
+        }),
     }
-}
-
-fn element(node: roxmltree::Node<'_, '_>) -> Value {
-    let attributes: Map<String, Value> =
-        node.attributes().map(|a| (a.name().to_string(), Value::from(a.value()))).collect();
-    let children: Vec<Value> = node.children().filter(|c| c.is_element()).map(element).collect();
-    let text: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
-    json!({"name": node.tag_name().name(), "attributes": attributes, "children": children, "text": text.trim()})
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn bodies_are_parsed_as_their_return_type() {
@@ -96,8 +108,8 @@ mod tests {
         );
         assert_eq!(parse_body(b"plain", ReturnType::Text).unwrap(), json!("plain"));
         assert_eq!(parse_body(b"ignored", ReturnType::Empty).unwrap(), Value::Null);
-        assert!(parse_body(b"{", ReturnType::Json).unwrap_err().contains("not JSON"));
-        assert!(parse_body(b"<a>", ReturnType::Xml).unwrap_err().contains("not XML"));
+        assert!(parse_body(b"{", ReturnType::Json).unwrap_err().to_string().contains("not JSON"));
+        assert!(parse_body(b"<a>", ReturnType::Xml).unwrap_err().to_string().contains("not XML"));
         assert!(parse_body(&[0xff, 0xfe], ReturnType::Text).is_err());
     }
 }

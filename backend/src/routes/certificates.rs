@@ -2,6 +2,7 @@
 
 use crate::audit;
 use crate::auth::CurrentUser;
+use crate::crypto::SealedAt;
 use crate::db::models::CertificateRow;
 use crate::db::{self, certificates, is_unique_violation};
 use crate::domain::{CertDomain, ClientCertificate, PEM_MAX_BYTES};
@@ -133,8 +134,10 @@ pub async fn create(
         .await
         .map_err(|e| ApiError::Unexpected(e.into()))?
         .map_err(|problem| ApiError::Rejected { code: problem.code(), field: "file", message: problem.to_string() })?;
+    let id = Uuid::new_v4().to_string();
+    let private_key_sealed = state.secrets.seal(parsed.key_pem.as_bytes(), key_place(&id))?;
     let row = CertificateRow {
-        id: Uuid::new_v4().to_string(),
+        id,
         account_id: caller.account.id,
         domain: domain.to_string(),
         subject: parsed.subject,
@@ -143,7 +146,7 @@ pub async fn create(
         not_after: parsed.not_after.naive_utc(),
         fingerprint_sha256: parsed.fingerprint_sha256,
         chain_pem: parsed.chain_pem,
-        private_key_sealed: state.secrets.encrypt(parsed.key_pem.as_bytes())?,
+        private_key_sealed,
         created_at: Utc::now().naive_utc(),
         created_by: Some(caller.user.id.clone()),
     };
@@ -196,9 +199,13 @@ pub async fn identity_for(
     Ok(Some((row.domain, identity)))
 }
 
+fn key_place(id: &str) -> SealedAt<'_> {
+    SealedAt { table: "certificates", column: "private_key_sealed", row: id }
+}
+
 /// The stored certificate with its unsealed key, as reqwest presents it.
 fn identity_of(state: &AppState, row: &CertificateRow) -> ApiResult<reqwest::Identity> {
-    let key = state.secrets.decrypt(&row.private_key_sealed)?;
+    let key = state.secrets.open(&row.private_key_sealed, key_place(&row.id))?;
     Ok(outbound::identity(&row.chain_pem, &key)?)
 }
 

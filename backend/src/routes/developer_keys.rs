@@ -3,6 +3,7 @@
 use crate::audit;
 use crate::auth::reauth::require_recent_password;
 use crate::auth::CurrentUser;
+use crate::crypto::SealedAt;
 use crate::db::models::{developer_key_state, NewDeveloperKey};
 use crate::db::{self, developer_keys};
 use crate::error::{ApiError, ApiResult};
@@ -16,6 +17,10 @@ use shared::v1::{
     SecurityEventKind, DEVELOPER_KEY_RANDOM_BYTES,
 };
 use shared::ErrorBody;
+
+fn key_place(user_id: &str) -> SealedAt<'_> {
+    SealedAt { table: "developer_keys", column: "sealed_key", row: user_id }
+}
 
 #[utoipa::path(get, path = "/api/v1/me/developer-key", tag = "developer keys",
     security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
@@ -48,7 +53,7 @@ pub async fn generate(
     let row = NewDeveloperKey {
         user_id: caller.user.id.clone(),
         lookup_hash: state.hasher.hash(&key),
-        sealed_key: state.secrets.encrypt(key.as_bytes())?,
+        sealed_key: state.secrets.seal(key.as_bytes(), key_place(&caller.user.id))?,
         hint: developer_key_hint(&key),
         created_at: Utc::now().naive_utc(),
     };
@@ -83,7 +88,7 @@ pub async fn reveal(
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?))
         .await?
         .ok_or_else(|| ApiError::NotFound("You have no developer key yet. Generate one first.".into()))?;
-    let key = String::from_utf8(state.secrets.decrypt(&row.sealed_key)?)
+    let key = String::from_utf8(state.secrets.open(&row.sealed_key, key_place(&row.user_id))?)
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("sealed key is not text")))?;
     let detail = format!("key {}", row.hint);
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;

@@ -3,6 +3,7 @@
 
 use crate::audit;
 use crate::auth::{AdminUser, CurrentUser};
+use crate::crypto::SealedAt;
 use crate::db::models::IntegrationRow;
 use crate::db::{self, integrations, is_unique_violation};
 use crate::domain::FieldCheck;
@@ -15,6 +16,10 @@ use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+fn secrets_place(id: &str) -> SealedAt<'_> {
+    SealedAt { table: "integrations", column: "secrets_sealed", row: id }
+}
 
 fn not_found() -> ApiError {
     ApiError::NotFound("There is no such integration.".into())
@@ -135,19 +140,20 @@ pub async fn create(
     let kind = body.kind;
     let Checked { name, public, secrets } = parse(body, None)?;
     let now = Utc::now().naive_utc();
+    let id = Uuid::new_v4().to_string();
+    let secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&id))?;
     let row = IntegrationRow {
-        id: Uuid::new_v4().to_string(),
+        id: id.clone(),
         account_id: caller.account.id.clone(),
         name_normalized: name.to_lowercase(),
         name,
         kind: kind.as_str().into(),
         config: json(&public)?,
-        secrets_sealed: state.secrets.encrypt(json(&secrets)?.as_bytes())?,
+        secrets_sealed,
         created_at: now,
         created_by: Some(caller.user.id.clone()),
         updated_at: now,
     };
-    let id = row.id.clone();
     db::run(&state.pool, move |conn| integrations::insert(conn, &row).map_err(name_taken)).await?;
     let created = respond(&state, caller.account.id.clone(), id).await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationAdded, created.name.clone()).await;
@@ -173,7 +179,8 @@ pub async fn update(
         .ok_or_else(not_found)?;
     // Stored secrets carry over only while the type stays the same.
     let stored: BTreeMap<String, String> = match row.kind == body.kind.as_str() {
-        true => serde_json::from_slice(&state.secrets.decrypt(&row.secrets_sealed)?).unwrap_or_default(),
+        true => serde_json::from_slice(&state.secrets.open(&row.secrets_sealed, secrets_place(&row.id))?)
+            .unwrap_or_default(),
         false => BTreeMap::new(),
     };
     let kind = body.kind;
@@ -182,7 +189,7 @@ pub async fn update(
     row.name = name;
     row.kind = kind.as_str().into();
     row.config = json(&public)?;
-    row.secrets_sealed = state.secrets.encrypt(json(&secrets)?.as_bytes())?;
+    row.secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&row.id))?;
     row.updated_at = Utc::now().naive_utc();
     db::run(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
     let updated = respond(&state, account_id, id).await?;

@@ -12,9 +12,13 @@ use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
 use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse, SecurityEventKind};
-use shared::validate::{parse_description, parse_name, NAME_MAX_CHARS};
+use shared::validate::{parse_description, parse_name, DESCRIPTION_MAX_CHARS, JS_CODE_MAX_CHARS, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use uuid::Uuid;
+
+/// Room for a library at every field's limit however JSON spells it: a character may take 12 bytes
+/// (an astral one as two `\uXXXX` escapes), plus 4 KiB for the keys and spacing.
+pub const BODY_MAX_BYTES: usize = (JS_CODE_MAX_CHARS + NAME_MAX_CHARS + DESCRIPTION_MAX_CHARS) * 12 + 4096;
 
 /// The checked fields of a request. Parsing the code is CPU work, so this runs on the blocking pool.
 struct Library {

@@ -104,11 +104,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     resource("/v1/js-libraries")
+                        .app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES))
                         .route(web::get().to(js_libraries::list))
                         .route(web::post().to(js_libraries::create)),
                 )
                 .service(
                     resource("/v1/js-libraries/{id}")
+                        .app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES))
                         .route(web::get().to(js_libraries::get))
                         .route(web::put().to(js_libraries::update))
                         .route(web::delete().to(js_libraries::delete)),
@@ -221,9 +223,17 @@ pub fn query_config() -> web::QueryConfig {
         .error_handler(|err, _| ApiError::BadRequest(format!("The query string is not valid: {err}")).into())
 }
 
+/// The largest JSON body most routes take.
+const JSON_MAX_BYTES: usize = 64 * 1024;
+
 /// JSON bodies: size limit, and errors in the contract's shape.
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(64 * 1024).error_handler(|err, _req: &HttpRequest| {
+    json_config_up_to(JSON_MAX_BYTES)
+}
+
+/// [`json_config`] for a route whose bodies may be larger.
+pub fn json_config_up_to(max_bytes: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(max_bytes).error_handler(|err, _req: &HttpRequest| {
         match err {
             JsonPayloadError::ContentType => {
                 ApiError::UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.".into())

@@ -3,7 +3,7 @@
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::crypto::{random_token, token_hash};
+use crate::crypto::{random_token, token_hash, SealedAt};
 use crate::db::models::{OAuthStateRow, OAuthTokenRow};
 use crate::db::{self, oauth_states, oauth_tokens};
 use crate::error::{ApiError, ApiResult};
@@ -251,11 +251,14 @@ async fn store_grant(
             token_type.label()
         ));
     }
-    let seal =
-        |text: &str| state.secrets.encrypt(text.as_bytes()).map_err(|_| "The token could not be stored.".to_string());
+    let id = pending.token_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string());
+    let seal = |text: &str, column| {
+        let at = SealedAt { table: "oauth_tokens", column, row: &id };
+        state.secrets.seal(text.as_bytes(), at).map_err(|_| "The token could not be stored.".to_string())
+    };
     let now = Utc::now().naive_utc();
     let row = OAuthTokenRow {
-        id: pending.token_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string()),
+        id: id.clone(),
         account_id: pending.account_id,
         provider: "stripe".into(),
         token_type: token_type.as_str().into(),
@@ -263,13 +266,12 @@ async fn store_grant(
         stripe_user_id: grant.stripe_user_id,
         livemode: grant.livemode,
         scope: grant.scope,
-        access_token_sealed: seal(&grant.access_token)?,
-        refresh_token_sealed: seal(&grant.refresh_token)?,
+        access_token_sealed: seal(&grant.access_token, "access_token_sealed")?,
+        refresh_token_sealed: seal(&grant.refresh_token, "refresh_token_sealed")?,
         created_at: now,
         created_by: Some(caller.user.id.clone()),
         updated_at: now,
     };
-    let id = row.id.clone();
     let replacing = pending.token_id.is_some();
     let detail = format!("{} ({}, {})", row.description, row.token_type, row.stripe_user_id);
     db::run(&state.pool, move |conn| match replacing {

@@ -15,8 +15,8 @@ use shared::ErrorBody;
     responses((status = 200, description = "The remote server's answer, whatever its status", body = RestResponse),
         (status = 422, description = "Bad URL or header", body = ErrorBody),
         (status = 502, description = "The remote server could not be reached (DNS, internal address, TLS \
-            handshake, timeout), its answer is over 1 MiB, or its body is not of the return type; `code` and \
-            `error` say which", body = ErrorBody)))]
+            handshake, timeout), its answer is over 1 MiB, its body is not of the return type, or its XML nests \
+            elements over 256 deep (`answer_too_deeply_nested`); `code` and `error` say which", body = ErrorBody)))]
 pub async fn send(
     state: web::Data<AppState>,
     caller: CurrentUser,
@@ -34,8 +34,12 @@ pub async fn send(
             OutboundError::BadUrl(problem) => ApiError::field("url", problem),
             other => ApiError::Upstream { code: other.code(), message: other.to_string() },
         })?;
-    let body = rest::parse_body(&answer.body, request.return_type)
-        .map_err(|message| ApiError::Upstream { code: "answer_not_of_return_type", message })?;
+    // Parsing up to 1 MiB is CPU work: off the executor.
+    let (return_type, raw) = (request.return_type, answer.body);
+    let body = web::block(move || rest::parse_body(&raw, return_type))
+        .await
+        .map_err(|e| ApiError::Unexpected(e.into()))?
+        .map_err(|problem| ApiError::Upstream { code: problem.code(), message: problem.to_string() })?;
     let headers = answer
         .headers
         .iter()

@@ -6,7 +6,7 @@ use crate::auth::reauth::{confirm_password, require_recent_password};
 use crate::auth::second_factor::{self, confirmation_id, require_for_change, Entered, Outcome};
 use crate::auth::totp;
 use crate::auth::two_factor::{
-    self, destination_hint, new_recovery_codes, normalize_recovery_code, Challenge, PURPOSE_CONFIRM, PURPOSE_SETUP,
+    self, access_code_hash, destination_hint, new_recovery_codes, Challenge, PURPOSE_CONFIRM, PURPOSE_SETUP,
     RESEND_AFTER,
 };
 use crate::auth::CurrentUser;
@@ -51,7 +51,7 @@ pub async fn start(
             let uri = totp::otpauth_uri(&caller.user.email, &secret);
             let setup =
                 AuthenticatorSetup { secret: totp::to_base32(&secret), qr_svg: totp::qr_svg(&uri)?, otpauth_uri: uri };
-            (Ok(state.secrets.encrypt(&secret)?), Some(setup))
+            (Ok(state.secrets.seal(&secret, totp::sealed_at(&caller.user.id))?), Some(setup))
         }
     };
     let destination = destination.map_err(|problems| ApiError::field("destination", problems.join(". ")))?;
@@ -100,7 +100,7 @@ pub async fn verify(
         };
     let now = Utc::now().naive_utc();
     let codes = new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| access_code_hash(&state, c)).collect();
     let row = TwoFactorRow {
         user_id: pending.user_id.clone(),
         method: pending.method.clone(),
@@ -164,7 +164,7 @@ pub async fn new_recovery_code_set(
 ) -> ApiResult<web::Json<RecoveryCodesResponse>> {
     confirm_password(&state, &request, &caller.user, body.into_inner().password, "password").await?;
     let codes = two_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| state.hasher.hash(&normalize_recovery_code(c))).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| access_code_hash(&state, c)).collect();
     let user_id = caller.user.id.clone();
     db::run(&state.pool, move |conn| {
         if tf::find(conn, &user_id)?.is_none() {

@@ -21,7 +21,7 @@ fn start(app: &TestApp, port: u16) -> Child {
         .unwrap()
 }
 
-async fn wait_until_healthy(url: &str) {
+pub async fn wait_until_healthy(url: &str) {
     for _ in 0..300 {
         if reqwest::get(format!("{url}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
             return;

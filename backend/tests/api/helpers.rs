@@ -254,6 +254,14 @@ fn rebuild(status: StatusCode, headers: reqwest::header::HeaderMap, body: Value)
     Response::from(builder.body(body.to_string()).unwrap())
 }
 
+/// The authenticator app's code for now, from the answer that set the app up.
+pub fn current_totp_code(setup: &Value) -> String {
+    let secret =
+        data_encoding::BASE32_NOPAD.decode(setup["authenticator"]["secret"].as_str().unwrap().as_bytes()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    keydesk::auth::totp::code_at(&secret, now)
+}
+
 /// The body of an error response, checked to be in the contract's shape.
 pub async fn error_body(response: Response) -> shared::ErrorBody {
     let text = response.text().await.unwrap();

@@ -41,6 +41,54 @@ async fn code_of_16384_characters_passes_and_16385_fails_counting_characters_not
     assert!(error_body(response).await.field("code")[0].contains("16384"));
 }
 
+/// JSON as Python's `json.dumps` writes it, and further: every character escaped, astral ones as a
+/// surrogate pair, the longest spelling JSON has.
+fn escaped_everywhere(text: &str) -> String {
+    let mut units = [0u16; 2];
+    text.chars().flat_map(|c| c.encode_utf16(&mut units).to_vec()).map(|unit| format!("\\u{unit:04x}")).collect()
+}
+
+#[tokio::test]
+async fn a_library_of_16384_characters_fits_however_its_json_is_escaped() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let code = format!("var s = '{}';", "\u{1F600}".repeat(16384 - 11));
+    let name = "\u{1F600}".repeat(100);
+    let description = "\u{1F600}".repeat(1000);
+    let body = format!(
+        r#"{{"name": "{}", "description": "{}", "code": "{}"}}"#,
+        escaped_everywhere(&name),
+        escaped_everywhere(&description),
+        escaped_everywhere(&code)
+    );
+    assert!(body.len() > 200_000, "the body is {} bytes", body.len());
+    let send = |method: reqwest::Method, path: String, body: String| {
+        app.client
+            .request(method, app.url(&path))
+            .header("Content-Type", "application/json")
+            .header("X-CSRF-Token", app.csrf_token())
+            .body(body)
+            .send()
+    };
+    let response = send(reqwest::Method::POST, "/api/v1/js-libraries".into(), body.clone()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let id = response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let stored: Value = app.get(&format!("/api/v1/js-libraries/{id}")).await.json().await.unwrap();
+    assert_eq!(stored["code"].as_str().unwrap().chars().count(), 16384);
+    let response = send(reqwest::Method::PUT, format!("/api/v1/js-libraries/{id}"), body).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Larger bodies are still refused, here and on every other route.
+    let too_large = format!(r#"{{"name": "x", "description": "", "code": "{}"}}"#, "a".repeat(300_000));
+    let response = send(reqwest::Method::POST, "/api/v1/js-libraries".into(), too_large).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let response =
+        send(reqwest::Method::POST, "/api/v1/applications".into(), format!(r#"{{"name": "{}"}}"#, "a".repeat(70_000)))
+            .await
+            .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
 #[tokio::test]
 async fn names_are_unique_per_account_whatever_the_case() {
     let app = spawn_app().await;

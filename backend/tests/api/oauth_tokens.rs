@@ -224,6 +224,21 @@ async fn a_token_is_edited_assigned_to_a_deployment_and_deleted_with_deauthoriza
 }
 
 #[tokio::test]
+async fn a_broken_connection_to_stripe_is_a_502_in_our_words_not_the_http_client_s() {
+    let (app, stripe) = stripe_app().await;
+    let id = connected(&app, "test", "Cut").await;
+    stripe.behaviour.lock().unwrap().break_deauthorize = true;
+    let response = app.delete(&format!("/api/v1/oauth-tokens/{id}")).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let body = error_body(response).await;
+    assert_eq!(body.code, "deauthorization_failed");
+    assert!(body.error.contains("Stripe could not be reached: the connection failed."), "{}", body.error);
+    for internal in ["error decoding", "body", "request", "127.0.0.1", "hyper", "os error"] {
+        assert!(!body.error.contains(internal), "{internal:?} in {}", body.error);
+    }
+}
+
+#[tokio::test]
 async fn a_failed_deauthorization_still_lets_the_user_remove_the_row() {
     let (app, stripe) = stripe_app().await;
     let id = connected(&app, "test", "Orphan").await;

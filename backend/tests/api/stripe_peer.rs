@@ -19,6 +19,8 @@ pub struct Behaviour {
     /// Grants in this mode whatever the client id (for the mismatch test).
     pub force_livemode: Option<bool>,
     pub fail_deauthorize: bool,
+    /// Deauthorization answers 200, then the connection breaks in the middle of the body.
+    pub break_deauthorize: bool,
     /// Outstanding codes: code → (livemode, connected account).
     codes: HashMap<String, (bool, String)>,
     /// Every access token granted, to look for in the database.
@@ -138,6 +140,10 @@ async fn token(shared: Shared, request: HttpRequest, form: web::Form<HashMap<Str
 
 async fn deauthorize(shared: Shared, request: HttpRequest, form: web::Form<HashMap<String, String>>) -> HttpResponse {
     let mut behaviour = shared.lock().unwrap();
+    if behaviour.break_deauthorize {
+        let broken = async { Err::<web::Bytes, _>(actix_web::error::ErrorInternalServerError("cut")) };
+        return HttpResponse::Ok().content_type("application/json").streaming(futures_util::stream::once(broken));
+    }
     let client_id = form.get("client_id").cloned().unwrap_or_default();
     if behaviour.fail_deauthorize || secret_of(&request).is_none() {
         return stripe_error("invalid_client", &format!("No such application: '{client_id}'"));
