@@ -58,6 +58,7 @@ impl Application {
             secrets: Arc::new(SecretBox::new(key, &previous)),
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
             auth_limiter: Arc::new(auth_limiter),
+            hashing: Arc::new(crate::auth::password::HashQueue::new(settings.hash_queue)),
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
             outbound: Arc::new(outbound),
@@ -65,6 +66,7 @@ impl Application {
             settings: Arc::new(settings),
             recent: Arc::new(recent),
         });
+        crate::purge::schedule(state.pool.clone(), state.settings.purge_interval);
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()

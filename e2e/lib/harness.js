@@ -46,8 +46,9 @@ async function waitForHealth(url, child) {
 export async function startServer(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'keydesk-e2e-'));
   const port = await freePort();
+  // Every test signs up from loopback: the per-address sign-up limit would stop a long file.
   const env = { ...process.env, KEYDESK_ADDR: `127.0.0.1:${port}`, KEYDESK_DATA_DIR: dataDir,
-    KEYDESK_SPA_DIR: SPA_DIR, RUST_LOG: 'error', ...extraEnv };
+    KEYDESK_SPA_DIR: SPA_DIR, RUST_LOG: 'error', KEYDESK_SIGNUPS_PER_HOUR: '1000', ...extraEnv };
   delete env.DATABASE_URL;
   const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;

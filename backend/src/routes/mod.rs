@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
+pub mod email_verification;
 pub mod health;
 pub mod integrations;
 pub mod js_libraries;
@@ -50,6 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::delete().to(session::sign_out)),
                 )
                 .service(resource("/v1/session/two-factor").route(web::post().to(session::second_step)))
+                .service(resource("/v1/email-verification").route(web::post().to(email_verification::verify)))
+                .service(resource("/v1/me/email-verification").route(web::post().to(email_verification::resend)))
                 .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
                 .service(
                     resource("/v1/me/two-factor")

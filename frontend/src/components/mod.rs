@@ -21,3 +21,4 @@ pub mod security_log;
 pub mod tabs;
 pub mod two_factor_wizard;
 pub mod user_information;
+pub mod verify_email_banner;
