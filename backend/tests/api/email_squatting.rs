@@ -122,7 +122,7 @@ async fn the_owner_s_verified_sign_up_takes_the_address_from_an_unverified_squat
 #[tokio::test]
 async fn an_admin_s_invitation_takes_the_address_from_an_unverified_squatter() {
     let (app, smtp) = world().await;
-    app.signed_up_verified(OWNER, &smtp).await;
+    app.signed_up(OWNER).await;
     let squatter = app.other_browser();
     assert_eq!(sign_up_as(&squatter, "sam@example.com", OTHER_PASSWORD).await.status(), StatusCode::CREATED);
 

