@@ -162,6 +162,14 @@ export async function waitForCode(dataDir, to, n) {
   throw new Error(`no code #${n} to ${to} in the outbox`);
 }
 
+/** The token of the link to `page` (`verify-email`, `set-password`) in a mail, quoted-printable undone. */
+export function linkTokenIn(text, page) {
+  const plain = text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const match = plain.match(new RegExp(`${page}\\?token=([A-Za-z0-9_-]+)`));
+  if (!match) throw new Error(`no ${page} link in: ${text}`);
+  return match[1];
+}
+
 export function codeIn(text) {
   const match = text.match(/code is (\d{6})/);
   if (!match) throw new Error(`no code in: ${text}`);

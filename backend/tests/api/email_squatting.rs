@@ -177,3 +177,26 @@ async fn a_sign_up_over_an_address_in_use_cannot_get_a_link_for_it() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(smtp.matching(OWNER, "verify-email?token").len(), 1, "no link for the attacker reached the owner");
 }
+
+#[tokio::test]
+async fn users_of_a_database_from_before_verification_count_as_verified() {
+    let (app, _smtp) = world().await;
+    app.signed_up(OWNER).await;
+    // The database as it was before the migration: no column, and the migration not recorded.
+    let folder = "2026-12-02-000001_email_verification";
+    let down = match crate::helpers::using_postgres() {
+        true => include_str!("../../../migrations/postgres/2026-12-02-000001_email_verification/down.sql"),
+        false => include_str!("../../../migrations/sqlite/2026-12-02-000001_email_verification/down.sql"),
+    };
+    diesel::sql_query(down).execute(&mut app.db()).unwrap();
+    let version = folder.split('_').next().unwrap().replace('-', "");
+    diesel::sql_query(format!("DELETE FROM __diesel_schema_migrations WHERE version = '{version}'"))
+        .execute(&mut app.db())
+        .unwrap();
+
+    // An upgraded server starts on it and runs the migration.
+    let upgraded = crate::helpers::spawn_instance_of(&app, |_| {}).await;
+    let response = upgraded.sign_in(OWNER, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(me(&upgraded).await["email_verified"], true);
+}
