@@ -116,7 +116,8 @@ fn required(value: Option<String>, field: &str, max_chars: usize) -> Result<Stri
         (status = 401, description = "Bad credentials or inactive account"),
         (status = 405, description = "Only POST is allowed"),
         (status = 429, description = "Over 15 requests in 15 minutes from this address"),
-        (status = 500, description = "Unknown error")))]
+        (status = 500, description = "Unknown error"),
+        (status = 503, description = "The password-hashing queue is full; try again after Retry-After")))]
 pub async fn authenticate(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -29,7 +29,8 @@ const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong cod
     responses(
         (status = 200, description = "Signed in (sets the session and CSRF cookies), or `two_factor_required` with a challenge", body = SignInResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody),
+        (status = 503, description = "The password-hashing queue is full; try again after Retry-After", body = ErrorBody)))]
 pub async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
