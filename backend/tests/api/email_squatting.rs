@@ -200,3 +200,30 @@ async fn users_of_a_database_from_before_verification_count_as_verified() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(me(&upgraded).await["email_verified"], true);
 }
+
+#[tokio::test]
+async fn a_squatter_whose_account_has_other_users_loses_the_address_and_their_sessions_but_not_the_account() {
+    let (app, smtp) = world().await;
+    app.signed_up(OWNER).await;
+    let squatter = app.other_browser();
+    squatter.signed_up("sam@example.com").await;
+    let colleague = json!({"first_name": "Kim", "last_name": "Lee", "email": "kim@example.com"});
+    assert_eq!(squatter.post("/api/v1/users", colleague).await.status(), StatusCode::CREATED);
+    let squatter_account = me(&squatter).await["account"]["id"].as_str().unwrap().to_string();
+
+    let body = json!({"first_name": "Sam", "last_name": "Smith", "email": "sam@example.com"});
+    assert_eq!(app.post("/api/v1/users", body).await.status(), StatusCode::CREATED);
+    smtp.wait_for_link("sam@example.com", "set-password", 1).await;
+    assert_eq!(squatter.get("/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "the squatter's sessions ended");
+
+    use keydesk::db::schema::users;
+    let left: Vec<(String, String)> = users::table
+        .filter(users::account_id.eq(&squatter_account))
+        .select((users::email, users::email_normalized))
+        .order(users::email)
+        .load(&mut app.db())
+        .unwrap();
+    assert_eq!(left.len(), 2, "the account and its other user stay: {left:?}");
+    assert_eq!(left[1].0, "sam@example.com");
+    assert_ne!(left[1].1, "sam@example.com", "but no longer at the address");
+}
