@@ -40,6 +40,14 @@ pub struct Settings {
     /// `KEYDESK_CLIENT_TIMEOUT_SECS`, default 10: how long a client may take to send a request's
     /// head, and then its body; a slower one gets 408 and its connection closed.
     pub client_timeout: std::time::Duration,
+    /// `KEYDESK_HASH_QUEUE`, default 32 per core: password hashes waiting or running at once;
+    /// past it, requests that need one get 503 `server_busy`.
+    pub hash_queue: usize,
+    /// `KEYDESK_SIGNUPS_PER_HOUR`, default 10: sign-ups allowed per client address (IPv6: per /64).
+    pub signups_per_hour: u32,
+    /// `KEYDESK_PURGE_INTERVAL_SECS`, default 600: how often expired sessions, counters, challenges
+    /// and links are deleted.
+    pub purge_interval: std::time::Duration,
 }
 
 /// Stripe Connect OAuth. Live and test each need their client id and secret key.
@@ -161,6 +169,16 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+const DEFAULT_SIGNUPS_PER_HOUR: u32 = 10;
+const DEFAULT_PURGE_INTERVAL_SECS: u64 = 600;
+
+/// A whole number from `name`, when set.
+fn number<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    var(name)
+        .map(|v| v.trim().parse().map_err(|_| anyhow::anyhow!("{name} must be a whole number, not {v:?}")))
+        .transpose()
+}
+
 fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => Ok(default),
@@ -238,6 +256,11 @@ impl Settings {
                     .transpose()?
                     .unwrap_or(10),
             ),
+            hash_queue: number("KEYDESK_HASH_QUEUE")?.unwrap_or_else(crate::auth::password::HashQueue::default_limit),
+            signups_per_hour: number("KEYDESK_SIGNUPS_PER_HOUR")?.unwrap_or(DEFAULT_SIGNUPS_PER_HOUR),
+            purge_interval: std::time::Duration::from_secs(
+                number("KEYDESK_PURGE_INTERVAL_SECS")?.unwrap_or(DEFAULT_PURGE_INTERVAL_SECS).max(1),
+            ),
         })
     }
 
@@ -271,6 +294,9 @@ impl Settings {
             public_url: None,
             operator_token: None,
             client_timeout: std::time::Duration::from_secs(10),
+            hash_queue: crate::auth::password::HashQueue::default_limit(),
+            signups_per_hour: DEFAULT_SIGNUPS_PER_HOUR,
+            purge_interval: std::time::Duration::from_secs(DEFAULT_PURGE_INTERVAL_SECS),
         }
     }
 

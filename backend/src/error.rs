@@ -49,6 +49,9 @@ pub enum ApiError {
     /// 429, with `Retry-After`.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
+    /// 503, with `Retry-After`: the password-hashing queue is full.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    ServerBusy { retry_after_secs: u64 },
     /// 500: a real fault of ours. The cause is logged, not shown.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -82,6 +85,7 @@ impl ApiError {
             ApiError::RequestTimeout => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::ServerBusy { .. } => "server_busy",
             ApiError::DeliveryFailed(_) => "delivery_failed",
             ApiError::Unexpected(_) => "internal_error",
         }
@@ -114,6 +118,7 @@ impl ResponseError for ApiError {
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::ServerBusy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::DeliveryFailed(_) | ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -133,7 +138,7 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(self.status_code());
         match self {
-            ApiError::RateLimited { retry_after_secs } => {
+            ApiError::RateLimited { retry_after_secs } | ApiError::ServerBusy { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             // Only for header credentials: a challenge on cookie requests would make browsers prompt.

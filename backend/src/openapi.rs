@@ -13,6 +13,8 @@ use utoipa_swagger_ui::SwaggerUi;
     paths(
         routes::health::healthz,
         routes::accounts::sign_up,
+        routes::email_verification::verify,
+        routes::email_verification::resend,
         routes::session::sign_in,
         routes::session::sign_out,
         routes::session::second_step,

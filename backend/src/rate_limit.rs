@@ -1,5 +1,5 @@
-//! The `POST /api/auth` limit: 15 requests per 15 minutes per client address,
-//! counted for every response, with the X-RateLimit-* headers on each.
+//! The `POST /api/auth` limit: 15 requests per 15 minutes per client address (an IPv6 client's
+//! /64), counted for every response, with the X-RateLimit-* headers on each.
 //!
 //! governor (GCRA, in memory) is the cheap first line in every instance. With shared
 //! limits configured, a fixed 15-minute window counted in the database or in Redis then
@@ -141,6 +141,39 @@ impl AuthRateLimiter {
     }
 }
 
+/// The longest window any counter in `rate_limit_counters` uses: rows older are finished.
+pub const LONGEST_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Counts one action against `key` in the `rate_limit_counters` table (shared by every instance),
+/// or refuses it (429 with `Retry-After`) past `limit` in the hour: sign-ups per address, link
+/// resends per user.
+pub async fn within_hourly_limit(pool: &DbPool, key: String, limit: u32) -> Result<(), ApiError> {
+    let window = LONGEST_WINDOW;
+    let now = Utc::now().naive_utc();
+    let (hits, start) = db::run(pool, move |conn| Ok(rate_limit_counters::hit(conn, &key, now, now - window)?)).await?;
+    match u32::try_from(hits).unwrap_or(u32::MAX) > limit {
+        true => Err(ApiError::RateLimited { retry_after_secs: (start + window - now).num_seconds().max(1) as u64 }),
+        false => Ok(()),
+    }
+}
+
+/// The address a per-address limit counts against. An IPv6 client is usually given a whole /64
+/// (2^64 addresses), so counting each address alone would let one client rotate past any limit.
+pub fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
+    }
+}
+
+/// [`network_of`] for an address as [`client_ip`] writes it; anything unparsable stays as it is.
+pub fn network_key(address: &str) -> String {
+    address.parse().map_or_else(|_| address.to_string(), |ip| network_of(ip).to_string())
+}
+
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -167,7 +200,7 @@ pub async fn limit_api_auth(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let ip = client_ip(req.request()).parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let ip = network_of(client_ip(req.request()).parse().unwrap_or(IpAddr::from([0, 0, 0, 0])));
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -196,5 +229,20 @@ pub async fn limit_api_auth(
             set(headers, "x-ratelimit-reset", unix_now() + wait);
             Ok(req.into_response(response).map_into_right_body())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_and_ipv4_by_their_address() {
+        assert_eq!(network_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::");
+        assert_eq!(network_key("2001:db8:1:2::1"), network_key("2001:db8:1:2:ffff::9"));
+        assert_ne!(network_key("2001:db8:1:2::1"), network_key("2001:db8:1:3::1"));
+        assert_eq!(network_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(network_key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(network_key("unknown"), "unknown");
     }
 }

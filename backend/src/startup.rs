@@ -68,6 +68,7 @@ impl Application {
             secrets,
             hasher: Arc::new(KeyedHasher::new(key, &previous)),
             auth_limiter: Arc::new(auth_limiter),
+            hashing: Arc::new(crate::auth::password::HashQueue::new(settings.hash_queue)),
             mailer: Arc::new(mailer),
             sms: Arc::new(sms),
             outbound: Arc::new(outbound),
@@ -77,6 +78,7 @@ impl Application {
             recent: Arc::new(recent),
         });
         let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);
+        crate::purge::schedule(state.pool.clone(), state.settings.purge_interval);
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()

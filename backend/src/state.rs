@@ -14,6 +14,7 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     pub hasher: Arc<KeyedHasher>,
     pub auth_limiter: Arc<AuthRateLimiter>,
+    pub hashing: Arc<crate::auth::password::HashQueue>,
     pub mailer: Arc<Mailer>,
     pub sms: Arc<SmsSender>,
     pub outbound: Arc<crate::outbound::Outbound>,

@@ -46,8 +46,9 @@ async function waitForHealth(url, child) {
 export async function startServer(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'keydesk-e2e-'));
   const port = await freePort();
+  // Every test signs up from loopback: the per-address sign-up limit would stop a long file.
   const env = { ...process.env, KEYDESK_ADDR: `127.0.0.1:${port}`, KEYDESK_DATA_DIR: dataDir,
-    KEYDESK_SPA_DIR: SPA_DIR, RUST_LOG: 'error', ...extraEnv };
+    KEYDESK_SPA_DIR: SPA_DIR, RUST_LOG: 'error', KEYDESK_SIGNUPS_PER_HOUR: '1000', ...extraEnv };
   delete env.DATABASE_URL;
   const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
@@ -159,6 +160,14 @@ export async function waitForCode(dataDir, to, n) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no code #${n} to ${to} in the outbox`);
+}
+
+/** The token of the link to `page` (`verify-email`, `set-password`) in a mail, quoted-printable undone. */
+export function linkTokenIn(text, page) {
+  const plain = text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const match = plain.match(new RegExp(`${page}\\?token=([A-Za-z0-9_-]+)`));
+  if (!match) throw new Error(`no ${page} link in: ${text}`);
+  return match[1];
 }
 
 export function codeIn(text) {

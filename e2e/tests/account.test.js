@@ -2,7 +2,9 @@
 // User Information, and Reset Password with its live requirement list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser } from '../lib/harness.js';
+import {
+  linkTokenIn, PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser, waitForMail,
+} from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -112,5 +114,25 @@ test('a changed password works at once and the old one no longer does', async ()
   await page.getByText('The email or password is incorrect.').waitFor();
   await signIn(page, env.server.url, email, 'N3w+password');
   await page.waitForURL('**/account');
+  await page.context().close();
+});
+
+test('a new user is reminded to confirm their address until the emailed link is used', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('vera');
+  await signUp(page, env.server.url, { email });
+  const banner = page.getByRole('region', { name: 'Address confirmation' });
+  await banner.waitFor();
+  await banner.getByRole('button', { name: 'Resend link' }).click();
+  await page.getByText('We sent a new link.').waitFor();
+
+  // The second link (the resent one) is the one that works.
+  const token = linkTokenIn(await waitForMail(env.server.dataDir, email, 2), 'verify-email');
+  await page.goto(`${env.server.url}/verify-email?token=${token}`);
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await page.getByText('Your email address is confirmed.').waitFor();
+  await page.goto(`${env.server.url}/account`);
+  await page.getByRole('heading', { name: 'My Account' }).waitFor();
+  assert.equal(await banner.count(), 0);
   await page.context().close();
 });

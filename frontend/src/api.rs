@@ -11,6 +11,7 @@ use shared::v1::{
     OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest,
     RecoveryCodesResponse, SecurityEventPage, SessionInfo, SetPasswordRequest, SignInRequest, SignInResponse,
     SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
+    VerifyEmailRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -347,6 +348,16 @@ pub async fn send_password_reset(id: String) -> Result<(), ApiFailure> {
 
 pub async fn set_password(request: SetPasswordRequest) -> Result<(), ApiFailure> {
     send(Verb::Post, "/api/v1/password", Some(&request)).await
+}
+
+/// Uses the link a sign-up was emailed.
+pub async fn verify_email(token: String) -> Result<(), ApiFailure> {
+    send(Verb::Post, "/api/v1/email-verification", Some(&VerifyEmailRequest { token })).await
+}
+
+/// Asks for the verification link again.
+pub async fn resend_verification_link() -> Result<(), ApiFailure> {
+    send(Verb::Post, "/api/v1/me/email-verification", NO_BODY).await
 }
 
 pub async fn get_account_info() -> Result<AccountInfo, ApiFailure> {

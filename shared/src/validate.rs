@@ -142,6 +142,15 @@ pub fn check_js_code_length(code: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The length limit alone, for forms that look an address up rather than store it (sign-in):
+/// no address is longer (RFC 5321), so a longer one is refused before it is counted or stored.
+pub fn check_email_length(raw: &str) -> Result<(), String> {
+    match raw.trim().chars().count() > EMAIL_MAX_CHARS {
+        true => Err(format!("Use at most {EMAIL_MAX_CHARS} characters")),
+        false => Ok(()),
+    }
+}
+
 /// An email address, trimmed. Deliberately permissive beyond the basic shape:
 /// the only real proof of an address is mail arriving there.
 pub fn parse_email(raw: &str) -> Result<String, String> {
@@ -149,9 +158,7 @@ pub fn parse_email(raw: &str) -> Result<String, String> {
     if email.is_empty() {
         return Err("Enter an email address".into());
     }
-    if email.chars().count() > EMAIL_MAX_CHARS {
-        return Err(format!("Use at most {EMAIL_MAX_CHARS} characters"));
-    }
+    check_email_length(email)?;
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -233,6 +240,14 @@ mod tests {
         for bad in ["", "ann", "@example.com", "ann@example", "ann@@example.com", "a nn@example.com", "ann@.com"] {
             assert!(parse_email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn emails_longer_than_254_characters_are_refused() {
+        let local = "a".repeat(EMAIL_MAX_CHARS - "@example.com".len());
+        assert!(parse_email(&format!("{local}@example.com")).is_ok());
+        assert!(parse_email(&format!("{local}a@example.com")).is_err());
+        assert!(check_email_length(&format!("{local}a@example.com")).is_err());
     }
 
     mod properties {

@@ -60,7 +60,7 @@ pub async fn begin(
         state: serde_json::to_string(ceremony).context("a ceremony's state")?,
         expires_at: now + CEREMONY_LIFETIME,
     };
-    db::run(&state.pool, move |conn| Ok(webauthn_ceremonies::insert(conn, &row, now)?)).await?;
+    db::run(&state.pool, move |conn| Ok(webauthn_ceremonies::insert(conn, &row)?)).await?;
     Ok(token)
 }
 

@@ -61,32 +61,83 @@ static HASHERS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
     built.inspect_err(|e| tracing::error!(error = %e, "could not start the hashing threads")).ok()
 });
 
-/// Runs `work` on a hashing thread, off the async executor.
-async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    let pool = HASHERS.as_ref().ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no hashing threads")))?;
-    let (done, result) = tokio::sync::oneshot::channel();
-    pool.spawn(move || {
-        // The receiver is gone only if the request was dropped; nothing is waiting then.
-        let _ = done.send(work());
-    });
-    result.await.map_err(|e| ApiError::Unexpected(e.into()))
+/// How many hashes may wait or run at once per core, by default: beyond this a queue only adds
+/// latency (each hash takes tens of milliseconds), so a flood is told to come back instead.
+pub const QUEUE_PER_CORE: usize = 32;
+/// What a refused request is told to wait.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
+
+/// The bounded queue in front of the hashing threads. Every argon2 hash or verification of a
+/// request goes through it: when `limit` are already waiting or running, the request gets
+/// 503 `server_busy` at once instead of queueing without end.
+pub struct HashQueue {
+    in_flight: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    limit: usize,
 }
 
-/// [`hash`] on a hashing thread.
-pub async fn hash_off_thread(password: String) -> Result<String, ApiError> {
-    off_thread(move || hash(&password)).await?.map_err(ApiError::from)
+/// A place in the queue, given back when the hash ends or is skipped.
+struct Place(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
-/// [`verify`] on a hashing thread.
-pub async fn verify_off_thread(password: String, phc: String) -> Result<Verdict, ApiError> {
-    off_thread(move || verify(&password, &phc)).await
-}
+impl HashQueue {
+    pub fn new(limit: usize) -> Self {
+        HashQueue { in_flight: Default::default(), limit: limit.max(1) }
+    }
 
-/// [`verify`] against a user's stored hash, or, when there is no such user, against a dummy hash,
-/// so that answer takes as long as a wrong password. On a hashing thread, where the dummy is also
-/// made the first time (it is a hash itself: never on the async executor).
-pub async fn verify_user_off_thread(password: String, stored: Option<String>) -> Result<Verdict, ApiError> {
-    off_thread(move || verify(&password, stored.as_deref().unwrap_or(&DUMMY_HASH))).await
+    /// [`QUEUE_PER_CORE`] for each core.
+    pub fn default_limit() -> usize {
+        QUEUE_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+
+    fn enter(&self) -> Result<Place, ApiError> {
+        use std::sync::atomic::Ordering;
+        let entered =
+            self.in_flight.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < self.limit).then_some(n + 1));
+        match entered {
+            Ok(_) => Ok(Place(self.in_flight.clone())),
+            Err(_) => Err(ApiError::ServerBusy { retry_after_secs: BUSY_RETRY_AFTER_SECS }),
+        }
+    }
+
+    /// Runs `work` on a hashing thread, off the async executor. If the request is dropped (its
+    /// client went away) before a thread is free, `work` is skipped: nobody would read it.
+    async fn off_thread<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        let pool = HASHERS.as_ref().ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("no hashing threads")))?;
+        let place = self.enter()?;
+        let (done, result) = tokio::sync::oneshot::channel();
+        pool.spawn(move || {
+            if done.is_closed() {
+                return; // `place` is given back as it drops
+            }
+            let result = work();
+            // Given back before the answer, so the next request sees the place free.
+            drop(place);
+            let _ = done.send(result);
+        });
+        result.await.map_err(|e| ApiError::Unexpected(e.into()))
+    }
+
+    /// [`hash`] on a hashing thread.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.off_thread(move || hash(&password)).await?.map_err(ApiError::from)
+    }
+
+    /// [`verify`] on a hashing thread.
+    pub async fn verify(&self, password: String, phc: String) -> Result<Verdict, ApiError> {
+        self.off_thread(move || verify(&password, &phc)).await
+    }
+
+    /// [`verify`] against a user's stored hash, or, when there is no such user, against a dummy hash,
+    /// so that answer takes as long as a wrong password. On a hashing thread, where the dummy is also
+    /// made the first time (it is a hash itself: never on the async executor).
+    pub async fn verify_user(&self, password: String, stored: Option<String>) -> Result<Verdict, ApiError> {
+        self.off_thread(move || verify(&password, stored.as_deref().unwrap_or(&DUMMY_HASH))).await
+    }
 }
 
 static DUMMY_HASH: LazyLock<String> =
@@ -111,6 +162,61 @@ mod tests {
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
         let phc = weak.hash_password(b"Secret1!", &salt).unwrap().to_string();
         assert_eq!(verify("Secret1!", &phc), Verdict::Right { needs_rehash: true });
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_a_place_comes_back_when_its_hash_ends() {
+        let queue = HashQueue::new(1);
+        let held = queue.enter().unwrap();
+        assert!(matches!(queue.hash("x".into()).await, Err(ApiError::ServerBusy { .. })));
+        drop(held);
+        assert!(queue.hash("x".into()).await.is_ok());
+        assert_eq!(queue.in_flight.load(std::sync::atomic::Ordering::Acquire), 0);
+    }
+
+    #[tokio::test]
+    async fn a_hash_whose_request_was_dropped_is_not_computed() {
+        let queue = HashQueue::new(1000);
+        let threads = HASHERS.as_ref().unwrap().current_num_threads();
+        // Every hashing thread busy until released, so the next job waits in the queue.
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let released = std::sync::Arc::new(std::sync::Mutex::new(released));
+        let blockers: Vec<_> = (0..threads)
+            .map(|_| {
+                let released = released.clone();
+                tokio::spawn(HashQueue::new(1000).off_thread_owned(move || {
+                    let _ = released.lock().map(|r| r.recv());
+                }))
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = ran.clone();
+        let dropped = tokio::time::timeout(
+            std::time::Duration::from_millis(50),
+            queue.off_thread(move || flag.store(true, std::sync::atomic::Ordering::Release)),
+        )
+        .await;
+        assert!(dropped.is_err(), "the job waited behind the busy threads");
+        for _ in 0..threads {
+            release.send(()).unwrap();
+        }
+        for blocker in blockers {
+            blocker.await.unwrap().unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!ran.load(std::sync::atomic::Ordering::Acquire), "the dropped request's work ran");
+        assert_eq!(queue.in_flight.load(std::sync::atomic::Ordering::Acquire), 0, "its place came back");
+    }
+
+    impl HashQueue {
+        /// `off_thread` on a queue the future owns, for spawning.
+        async fn off_thread_owned<T: Send + 'static>(
+            self,
+            work: impl FnOnce() -> T + Send + 'static,
+        ) -> Result<T, ApiError> {
+            self.off_thread(work).await
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Re-authentication for sensitive actions: every password check of a signed-in user, counted with
 //! sign-in failures, and the recent-password rule for showing or regenerating a developer key.
 
-use crate::auth::password::{verify_off_thread, Verdict};
+use crate::auth::password::Verdict;
 use crate::auth::session::{caller_device_id, client_ip};
 use crate::auth::throttle::{self, Keys};
 use crate::auth::CurrentUser;
@@ -31,7 +31,8 @@ pub async fn password_is_right(
         throttle::reserve(conn, &keys, now).map(|()| keys)
     })
     .await?;
-    if verify_off_thread(password, user.password_hash.clone()).await? == Verdict::Wrong {
+    let verdict = state.hashing.verify(password, user.password_hash.clone()).await;
+    if throttle::unless_busy(&state.pool, &keys, verdict).await? == Verdict::Wrong {
         return Ok(false);
     }
     db::run(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;

@@ -2,19 +2,20 @@
 //! earn a 429 until the window ends. Every password check goes through here, and so does every
 //! second-factor check (counted per user).
 
-use crate::db::{devices, sign_in_failures, DbConnection};
+use crate::db::{self, devices, sign_in_failures, DbConnection, DbPool};
 use crate::error::ApiError;
 use chrono::{Duration, NaiveDateTime};
 
 pub const WINDOW: Duration = Duration::minutes(15);
 /// Failures allowed per email (or per remembered browser) per window: enough for typos, too few for guessing.
 pub const PER_EMAIL: i32 = 10;
-/// Failures allowed per address per window: an office behind one NAT is many people.
+/// Failures allowed per address (an IPv6 client's /64) per window: an office behind one NAT is many people.
 pub const PER_ADDRESS: i32 = 100;
 /// Wrong second-factor codes allowed per user per window, across all their challenges.
 pub const SECOND_FACTOR_PER_USER: i32 = 10;
 
 /// The counters one password attempt touches.
+#[derive(Clone)]
 pub struct Keys {
     person: String,
     address: String,
@@ -30,7 +31,7 @@ impl Keys {
             Some(device) => format!("device:{device}"),
             None => format!("email:{email_normalized}"),
         };
-        Keys { person, address: format!("ip:{address}") }
+        Keys { person, address: format!("ip:{}", crate::rate_limit::network_key(address)) }
     }
 
     fn with_limits(&self) -> [(&str, i32); 2] {
@@ -79,6 +80,21 @@ pub fn succeeded(conn: &mut DbConnection, keys: &Keys) -> Result<(), ApiError> {
     sign_in_failures::clear(conn, &keys.person)?;
     sign_in_failures::give_back(conn, &keys.address)?;
     Ok(())
+}
+
+/// `checked`, the outcome of checking a password after [`reserve`]. When the hashing queue refused
+/// the check (503), the attempt was no guess: both counts go back, or a flood that fills the
+/// queue would lock the owner out with failures they never made.
+pub async fn unless_busy<T>(pool: &DbPool, keys: &Keys, checked: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(ApiError::ServerBusy { .. }) = &checked {
+        let keys = keys.clone();
+        db::run(pool, move |conn| {
+            sign_in_failures::give_back(conn, &keys.person)?;
+            Ok(sign_in_failures::give_back(conn, &keys.address)?)
+        })
+        .await?;
+    }
+    checked
 }
 
 /// The counter of a user's wrong second-factor codes.

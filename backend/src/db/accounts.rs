@@ -45,3 +45,8 @@ pub fn update_info(conn: &mut DbConnection, id: &str, info: &shared::v1::Account
         .execute(conn)
         .map(|_| ())
 }
+
+/// Deletes the account and, through the foreign keys, everything in it.
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(accounts::table.find(id)).execute(conn).map(|_| ())
+}

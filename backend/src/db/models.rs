@@ -27,7 +27,7 @@ pub struct AccountRow {
     pub phone: String,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount {
     pub id: String,
@@ -51,6 +51,8 @@ pub struct UserRow {
     pub can_create: bool,
     pub can_share: bool,
     pub last_sign_in_at: Option<NaiveDateTime>,
+    /// 1 once the user has shown they receive mail at `email` (see `email_verification`).
+    pub email_verified: i32,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -66,7 +68,7 @@ impl UserRow {
     }
 }
 
-#[derive(Insertable)]
+#[derive(Clone, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser {
     pub id: String,
@@ -81,6 +83,7 @@ pub struct NewUser {
     pub updated_at: NaiveDateTime,
     pub can_create: bool,
     pub can_share: bool,
+    pub email_verified: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -230,6 +233,7 @@ pub fn me_response(
         created_at: user.created_at.and_utc(),
         developer_key: developer_key_state(key),
         two_factor,
+        email_verified: user.email_verified == 1,
     }
 }
 

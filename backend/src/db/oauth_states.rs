@@ -22,3 +22,8 @@ pub fn take(conn: &mut DbConnection, state_hash: &str) -> QueryResult<Option<OAu
         _ => Ok(Some(row)),
     }
 }
+
+/// Removes authorizations that were never finished.
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(states::table.filter(states::expires_at.lt(now))).execute(conn)
+}

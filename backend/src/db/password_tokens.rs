@@ -1,4 +1,4 @@
-//! The `password_tokens` table: invitation and reset links, single use.
+//! The `password_tokens` table: invitation, reset and email-verification links, single use.
 
 use crate::db::schema::password_tokens as tokens;
 use crate::db::DbConnection;
@@ -26,11 +26,26 @@ pub fn replace(
         .map(|_| ())
 }
 
-/// Takes the link out if it is still good: the user it is for.
-pub fn take(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<String>> {
-    let found: Option<(String, NaiveDateTime)> =
-        tokens::table.find(token_hash).select((tokens::user_id, tokens::expires_at)).first(conn).optional()?;
+/// Takes the link out if it is still good and made for one of `purposes`: the user it is for.
+/// A link of another purpose stays (an email-verification link must not set a password).
+pub fn take(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    purposes: &[&str],
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let found: Option<(String, NaiveDateTime)> = tokens::table
+        .find(token_hash)
+        .filter(tokens::purpose.eq_any(purposes))
+        .select((tokens::user_id, tokens::expires_at))
+        .first(conn)
+        .optional()?;
     let Some((user_id, expires_at)) = found else { return Ok(None) };
     let taken = diesel::delete(tokens::table.find(token_hash)).execute(conn)?;
     Ok((taken == 1 && expires_at > now).then_some(user_id))
+}
+
+/// Removes links past their expiry (used ones are already gone: taking a link deletes it).
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(tokens::table.filter(tokens::expires_at.le(now))).execute(conn)
 }

@@ -35,3 +35,8 @@ pub fn hit(
     }
     c::table.find(key).select((c::hits, c::window_start)).first(conn)
 }
+
+/// Removes counters whose window began at or before `ended_since` (their window is over).
+pub fn delete_ended(conn: &mut DbConnection, ended_since: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(c::table.filter(c::window_start.le(ended_since))).execute(conn)
+}

@@ -80,3 +80,8 @@ pub fn give_back(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
 pub fn clear(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
     diesel::delete(f::table.find(key)).execute(conn).map(|_| ())
 }
+
+/// Removes counters whose window began at or before `ended_since` (their window is over).
+pub fn delete_ended(conn: &mut DbConnection, ended_since: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(f::table.filter(f::window_start.le(ended_since))).execute(conn)
+}

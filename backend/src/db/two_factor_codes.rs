@@ -71,3 +71,8 @@ pub fn delete_taken(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
     diesel::delete(codes::table.filter(codes::user_id.eq(user_id))).execute(conn).map(|_| ())
 }
+
+/// Removes challenges and codes past their expiry.
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(codes::table.filter(codes::expires_at.le(now))).execute(conn)
+}

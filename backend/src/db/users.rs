@@ -109,3 +109,34 @@ pub fn record_sign_in(conn: &mut DbConnection, user_id: &str, now: NaiveDateTime
 pub fn delete(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
     diesel::delete(users::table.find(user_id)).execute(conn).map(|_| ())
 }
+
+/// Records that the user showed they receive mail at their address, which becomes theirs for
+/// look-ups (`email_normalized`: a sign-up that found the address in use held a placeholder).
+pub fn mark_verified(
+    conn: &mut DbConnection,
+    user_id: &str,
+    email_normalized: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::email_verified.eq(1), users::email_normalized.eq(email_normalized), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A changed address is unproven until its link is used.
+pub fn mark_unverified(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::email_verified.eq(0)).execute(conn).map(|_| ())
+}
+
+/// Frees the user's address for someone else: look-ups by it no longer find them.
+pub fn release_email(conn: &mut DbConnection, user_id: &str, placeholder: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::email_normalized.eq(placeholder), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn count_in_account(conn: &mut DbConnection, account_id: &str) -> QueryResult<i64> {
+    users::table.filter(users::account_id.eq(account_id)).count().get_result(conn)
+}

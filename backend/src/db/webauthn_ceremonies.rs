@@ -6,10 +6,13 @@ use crate::db::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Stores a ceremony; expired ones go at the same time, so the table stays small.
-pub fn insert(conn: &mut DbConnection, row: &CeremonyRow, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::expires_at.le(now))).execute(conn)?;
+pub fn insert(conn: &mut DbConnection, row: &CeremonyRow) -> QueryResult<()> {
     diesel::insert_into(webauthn_ceremonies::table).values(row).execute(conn).map(|_| ())
+}
+
+/// For the scheduled purge.
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::expires_at.le(now))).execute(conn)
 }
 
 /// Takes the live ceremony `id` of `purpose`: only one caller ever gets it (the delete decides).

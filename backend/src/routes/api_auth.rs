@@ -3,7 +3,7 @@
 
 use crate::audit;
 use crate::auth::extract::by_developer_key;
-use crate::auth::password::{verify_user_off_thread, Verdict};
+use crate::auth::password::Verdict;
 use crate::auth::session::client_ip;
 use crate::auth::throttle::{self, Keys};
 use crate::crypto::random_hex;
@@ -42,6 +42,8 @@ pub enum AuthEndpointError {
     Unauthorized(String),
     #[error("Too many failed attempts for this login. Try again in {0} seconds.")]
     Throttled(u64),
+    #[error("The server is busy. Try again in {0} seconds.")]
+    Busy(u64),
     #[error("Unknown error")]
     Unexpected(#[source] anyhow::Error),
 }
@@ -50,6 +52,7 @@ impl From<ApiError> for AuthEndpointError {
     fn from(e: ApiError) -> Self {
         match e {
             ApiError::RateLimited { retry_after_secs } => AuthEndpointError::Throttled(retry_after_secs),
+            ApiError::ServerBusy { retry_after_secs } => AuthEndpointError::Busy(retry_after_secs),
             other => AuthEndpointError::Unexpected(anyhow::Error::new(other)),
         }
     }
@@ -61,6 +64,7 @@ impl ResponseError for AuthEndpointError {
             AuthEndpointError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AuthEndpointError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AuthEndpointError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AuthEndpointError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AuthEndpointError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,7 +74,7 @@ impl ResponseError for AuthEndpointError {
             tracing::error!(error = ?cause, "unexpected error in POST /api/auth");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let AuthEndpointError::Throttled(secs) = self {
+        if let AuthEndpointError::Throttled(secs) | AuthEndpointError::Busy(secs) = self {
             response.insert_header((RETRY_AFTER, secs.to_string()));
         }
         response.json(serde_json::json!({ "error": self.to_string() }))
@@ -112,7 +116,8 @@ fn required(value: Option<String>, field: &str, max_chars: usize) -> Result<Stri
         (status = 401, description = "Bad credentials or inactive account"),
         (status = 405, description = "Only POST is allowed"),
         (status = 429, description = "Over 15 requests in 15 minutes from this address"),
-        (status = 500, description = "Unknown error")))]
+        (status = 500, description = "Unknown error"),
+        (status = 503, description = "The password-hashing queue is full; try again after Retry-After")))]
 pub async fn authenticate(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -178,7 +183,8 @@ async fn by_password(
     })
     .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    match (user, verify_user_off_thread(password, stored).await?) {
+    let verdict = throttle::unless_busy(&state.pool, &keys, state.hashing.verify_user(password, stored).await).await?;
+    match (user, verdict) {
         (Some(user), Verdict::Right { .. }) => {
             // A code cannot be given here, so with 2FA on only the developer key will do.
             let user_id = user.id.clone();

@@ -1,12 +1,12 @@
 //! The signed-in user's own profile (`/api/v1/me`) and password (`/api/v1/me/password`).
 
 use crate::audit;
-use crate::auth::password::hash_off_thread;
 use crate::auth::reauth::password_is_right;
 use crate::auth::second_factor::require_for_change;
 use crate::auth::CurrentUser;
 use crate::db::{self, api_credentials, is_unique_violation, sessions, users};
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
+use crate::email_verification;
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
 use crate::routes::accounts::email_taken;
@@ -69,9 +69,11 @@ pub async fn update_me(
     let (name, email) = (name.flatten(), email.flatten());
 
     let user = current.user;
-    let email_changes = email.as_ref().filter(|e| e.normalized() != user.email_normalized || e.as_str() != user.email);
+    // The address as the user sees it (a sign-up that found it in use holds a placeholder for look-ups).
+    let current_address = Email::normalize(&user.email);
+    let email_changes = email.as_ref().filter(|e| e.normalized() != current_address || e.as_str() != user.email);
     // Only a real change of address needs the password; a changed letter case is harmless.
-    if email.as_ref().is_some_and(|e| e.normalized() != user.email_normalized) {
+    if email.as_ref().is_some_and(|e| e.normalized() != current_address) {
         let Some(current_password) = body.current_password else {
             return Err(ApiError::field("current_password", "Enter your current password to change your email"));
         };
@@ -83,6 +85,8 @@ pub async fn update_me(
 
     let now = Utc::now().naive_utc();
     let email_changes = email_changes.cloned();
+    let new_address = email.as_ref().filter(|e| e.normalized() != current_address).map(|e| e.as_str().to_string());
+    let address_changes = new_address.is_some();
     let (audited, old_email) = (user.clone(), user.email.clone());
     let me = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
@@ -90,12 +94,18 @@ pub async fn update_me(
                 users::update_name(conn, &user.id, name.as_str(), now)?;
             }
             if let Some(email) = &email_changes {
-                users::update_email(conn, &user.id, email.as_str(), email.normalized(), now).map_err(|e| {
+                // A change of letter case keeps the look-up form the user has (perhaps a placeholder).
+                let normalized = if address_changes { email.normalized() } else { &user.email_normalized };
+                users::update_email(conn, &user.id, email.as_str(), normalized, now).map_err(|e| {
                     match is_unique_violation(&e) {
                         true => email_taken(),
                         false => e.into(),
                     }
                 })?;
+            }
+            if address_changes {
+                // The new address is unproven until its link is used.
+                users::mark_unverified(conn, &user.id)?;
             }
             load_me(conn, &user.id)
         })
@@ -105,6 +115,9 @@ pub async fn update_me(
         let detail = format!("from {old_email} to {}", me.email);
         audit::record(&state, &request, &audited, SecurityEventKind::EmailChanged, detail).await;
         notices::send(&state, &request, &old_email, Notice::EmailChanged { new_email: me.email.clone() });
+    }
+    if let Some(address) = new_address {
+        email_verification::send_link(&state, &request, &me.id, &me.name, &address).await?;
     }
     Ok(web::Json(me))
 }
@@ -138,7 +151,7 @@ pub async fn change_password(
     };
     check.finish()?;
 
-    let hash = hash_off_thread(new_password.expose().to_string()).await?;
+    let hash = state.hashing.hash(new_password.expose().to_string()).await?;
     let now = Utc::now().naive_utc();
     let audited = user.clone();
     let end_others = body.end_other_sessions;

@@ -9,6 +9,7 @@ pub mod common_passwords;
 pub mod deployments;
 pub mod developer_keys;
 pub mod devices;
+pub mod email_verification;
 pub mod health;
 pub mod integrations;
 pub mod js_libraries;
@@ -75,6 +76,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::patch().to(passkeys::rename))
                         .route(web::delete().to(passkeys::delete)),
                 )
+                .service(resource("/v1/email-verification").route(web::post().to(email_verification::verify)))
+                .service(resource("/v1/me/email-verification").route(web::post().to(email_verification::resend)))
                 .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
                 .service(
                     resource("/v1/me/two-factor")

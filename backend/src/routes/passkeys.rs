@@ -5,6 +5,7 @@
 use crate::audit;
 use crate::auth::passkeys::{self, credential_key, REGISTER, SECOND_FACTOR, SIGN_IN};
 use crate::auth::reauth::require_recent_password;
+use crate::auth::session::client_ip;
 use crate::auth::two_factor::{MAX_ATTEMPTS, PURPOSE_SIGN_IN};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
@@ -12,6 +13,7 @@ use crate::db::models::{PasskeyRow, TwoFactorCodeRow};
 use crate::db::{self, passkeys as stored, two_factor_codes, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
+use crate::rate_limit::{network_key, within_hourly_limit};
 use crate::routes::session::finish_sign_in;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -30,6 +32,8 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential,
 };
 
+/// Passwordless sign-ins begun per client network an hour: far above any office's real use.
+const PASSKEY_SIGN_INS_PER_HOUR: u32 = 300;
 const NOT_ACCEPTED: &str = "The passkey was not accepted. Try again, or sign in another way.";
 const CEREMONY_OVER: &str = "This passkey request has expired or was already used: start again.";
 const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
@@ -194,8 +198,11 @@ pub async fn delete(
 
 #[utoipa::path(post, path = "/api/v1/session/passkey-options", tag = "session",
     responses((status = 200, description = "Options for `navigator.credentials.get`, any of the site's passkeys",
-        body = PasskeyCeremony)))]
-pub async fn begin_sign_in(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+        body = PasskeyCeremony), (status = 429, description = "Too many from this network", body = ErrorBody)))]
+pub async fn begin_sign_in(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    // Anyone may ask, and each ceremony is a row until the purge: a flood from one network stops here.
+    let per_address = format!("passkey-sign-in:{}", network_key(&client_ip(&req)));
+    within_hourly_limit(&state.pool, per_address, PASSKEY_SIGN_INS_PER_HOUR).await?;
     let (mut options, ceremony) =
         state.webauthn.start_discoverable_authentication().context("starting a passkey sign-in")?;
     // webauthn-rs asks for the autofill ("conditional") flow; the dashboard's button wants the dialog.

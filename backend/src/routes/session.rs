@@ -2,7 +2,7 @@
 //! two-factor authentication is on) and sign-out (`DELETE /api/v1/session`).
 
 use crate::audit;
-use crate::auth::password::{hash_off_thread, verify_user_off_thread, Verdict};
+use crate::auth::password::Verdict;
 use crate::auth::second_factor::{self, Entered, Outcome};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
 use crate::auth::throttle::{self, Keys};
@@ -29,7 +29,8 @@ const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong cod
     responses(
         (status = 200, description = "Signed in (sets the session and CSRF cookies), or `two_factor_required` with a challenge", body = SignInResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 502, body = ErrorBody),
+        (status = 503, description = "The password-hashing queue is full; try again after Retry-After", body = ErrorBody)))]
 pub async fn sign_in(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -39,6 +40,9 @@ pub async fn sign_in(
     let password = check.take("password", Password::parse(&body.password));
     if body.email.trim().is_empty() {
         check.note("email", "Enter your email address");
+    } else if let Err(problem) = shared::validate::check_email_length(&body.email) {
+        // Refused before the failure counters see it: each new key would be a stored row.
+        check.note("email", problem);
     }
     let Some(password) = password else {
         return Err(check.into_error());
@@ -59,7 +63,8 @@ pub async fn sign_in(
     .await?;
 
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let verdict = verify_user_off_thread(password.expose().to_string(), stored).await?;
+    let verdict = state.hashing.verify_user(password.expose().to_string(), stored).await;
+    let verdict = throttle::unless_busy(&state.pool, &keys, verdict).await?;
     let (Some(user), Verdict::Right { needs_rehash }) = (&user, verdict) else {
         if let Some(user) = &user {
             audit::record(&state, &req, user, SecurityEventKind::SignInFailed, "wrong password").await;
@@ -69,7 +74,7 @@ pub async fn sign_in(
     let (user, needs_rehash) = (user.clone(), needs_rehash);
 
     let rehashed = match needs_rehash {
-        true => Some(hash_off_thread(password.expose().to_string()).await?),
+        true => Some(state.hashing.hash(password.expose().to_string()).await?),
         false => None,
     };
     let user_id = user.id.clone();

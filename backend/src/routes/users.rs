@@ -2,13 +2,14 @@
 //! deactivate, delete), setting a password from an emailed link, and the account's company details.
 
 use crate::audit;
-use crate::auth::{password, AdminUser, CurrentUser};
+use crate::auth::{AdminUser, CurrentUser};
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{NewUser, UserRow};
 use crate::db::{
     self, accounts, api_credentials, developer_keys, is_unique_violation, password_tokens, sessions, users,
 };
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
+use crate::email_verification::{self, Holder};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
 use crate::routes::public_base;
@@ -127,11 +128,23 @@ pub async fn create(
         updated_at: now,
         can_create: body.can_create,
         can_share: body.can_share,
+        // The only way in is the link mailed to the address, which proves it.
+        email_verified: 1,
     };
     let user_id = user.id.clone();
     let created = db::run(&state.pool, move |conn| {
-        users::insert(conn, &user).map_err(|e| if is_unique_violation(&e) { email_taken() } else { e.into() })?;
-        Ok(users::find_with_account(conn, &user.id)?.ok_or_else(not_found)?.0)
+        conn.transaction(|conn| {
+            // An unverified sign-up reserves nothing: the invitation takes the address over.
+            // (Not a user of this account: that would be the admin inviting their own address.)
+            match email_verification::holder_of(conn, &user.email_normalized)? {
+                Holder::Unverified(holder) if holder.account_id != user.account_id => {
+                    email_verification::evict(conn, &holder, now)?
+                }
+                _ => {}
+            }
+            users::insert(conn, &user).map_err(|e| if is_unique_violation(&e) { email_taken() } else { e.into() })?;
+            Ok(users::find_with_account(conn, &user.id)?.ok_or_else(not_found)?.0)
+        })
     })
     .await?;
     send_password_link(&state, &request, &created, true).await?;
@@ -275,7 +288,7 @@ pub async fn set_password(
     let now = Utc::now().naive_utc();
     // The link is spent by this request whatever follows: a leaked link is good for one try.
     let user = db::run(&state.pool, move |conn| {
-        let Some(user_id) = password_tokens::take(conn, &hash, now)? else { return Ok(None) };
+        let Some(user_id) = password_tokens::take(conn, &hash, &["invite", "reset"], now)? else { return Ok(None) };
         Ok(users::find_with_account(conn, &user_id)?.map(|(user, _)| user))
     })
     .await?
@@ -283,7 +296,7 @@ pub async fn set_password(
     let new_password = NewPassword::parse(&body.new_password, None, &user.email).map_err(|problems| {
         ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
     })?;
-    let hashed = password::hash_off_thread(new_password.expose().to_string()).await?;
+    let hashed = state.hashing.hash(new_password.expose().to_string()).await?;
     // An invited user sets a first password; anyone else is resetting one.
     let (had_password, email) = (user.password_hash != NO_PASSWORD, user.email.clone());
     db::run(&state.pool, move |conn| {

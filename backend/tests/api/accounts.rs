@@ -20,15 +20,6 @@ async fn signing_up_creates_an_admin_who_is_signed_in() {
 }
 
 #[tokio::test]
-async fn signing_up_with_a_taken_email_in_any_case_is_a_conflict() {
-    let app = spawn_app().await;
-    app.signed_up("ann@example.com").await;
-    let response = app.other_browser().sign_up("ANN@Example.com").await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert_eq!(error_body(response).await.code, "email_taken");
-}
-
-#[tokio::test]
 async fn signing_up_names_every_invalid_field() {
     let app = spawn_app().await;
     let response = app

@@ -208,7 +208,7 @@ async fn the_credential_secret_is_stored_only_as_a_keyed_hash() {
 }
 
 /// An attempt with a fresh login each time, so only the address limit can answer 429.
-async fn auth_from(app: &TestApp, forwarded_for: &str) -> StatusCode {
+pub async fn auth_from(app: &TestApp, forwarded_for: &str) -> StatusCode {
     let login = format!("{}@example.com", uuid::Uuid::new_v4().simple());
     crate::helpers::new_client()
         .post(app.url("/api/auth"))

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Anyone may call these; they answer without a session (their own checks aside).
-const PUBLIC: [&str; 8] = [
+const PUBLIC: [&str; 9] = [
     "GET /healthz",
     "GET /api/openapi.json",
     "POST /api/auth",
@@ -21,6 +21,7 @@ const PUBLIC: [&str; 8] = [
     "POST /api/v1/session/two-factor",
     "GET /api/v1/oauth/stripe/callback",
     "POST /api/v1/password",
+    "POST /api/v1/email-verification",
 ];
 
 /// Standard users get 403 here.

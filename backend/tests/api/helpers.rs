@@ -223,6 +223,15 @@ impl TestApp {
         body["user"].clone()
     }
 
+    /// Signs up, keeps the session, and uses the verification link mailed to `smtp`; returns the user.
+    pub async fn signed_up_verified(&self, email: &str, smtp: &crate::peers::SmtpServer) -> Value {
+        let user = self.signed_up(email).await;
+        let token = smtp.wait_for_link(email, "verify-email", 1).await;
+        let response = self.post("/api/v1/email-verification", json!({"token": token})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        user
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
         let response = self.post("/api/v1/session", json!({"email": email, "password": password})).await;
         let status = response.status();

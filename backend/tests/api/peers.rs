@@ -38,7 +38,6 @@ impl SmtpServer {
         self.received.lock().unwrap().iter().filter(|m| m.to.iter().any(|t| t.contains(to))).cloned().collect()
     }
 
-    /// Waits (briefly) for the `n`th message to `to`.
     /// Messages to `to` that contain `needle`.
     pub fn matching(&self, to: &str, needle: &str) -> Vec<Mail> {
         self.to(to).into_iter().filter(|m| m.data.contains(needle)).collect()
@@ -60,14 +59,27 @@ impl SmtpServer {
         code_in(&self.wait_for_matching(to, "verification code is", n).await.data)
     }
 
-    pub async fn wait_for(&self, to: &str, n: usize) -> Mail {
+    /// The token of the link to `page` (`set-password`, `verify-email`) in the `n`th such mail to `to`.
+    pub async fn wait_for_link(&self, to: &str, page: &str, n: usize) -> String {
+        let needle = format!("{page}?token=");
         for _ in 0..100 {
-            if let Some(mail) = self.to(to).get(n - 1) {
-                return mail.clone();
+            // Undo quoted-printable: soft line breaks, and "=" written as "=3D".
+            let texts: Vec<String> = self
+                .to(to)
+                .iter()
+                .map(|m| m.data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "="))
+                .filter(|text| text.contains(&needle))
+                .collect();
+            if let Some(text) = texts.get(n - 1) {
+                let start = text.find(&needle).unwrap() + needle.len();
+                return text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        panic!("no message #{n} to {to} arrived");
+        panic!("no link #{n} to {page} for {to} arrived");
     }
 }
 

@@ -22,3 +22,4 @@ pub mod sessions;
 pub mod tabs;
 pub mod two_factor_wizard;
 pub mod user_information;
+pub mod verify_email_banner;

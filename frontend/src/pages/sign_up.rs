@@ -27,7 +27,8 @@ pub fn SignUpPage() -> impl IntoView {
         Some(Ok(response)) => {
             if let Some(me) = response.user {
                 session.user.set(Some(me));
-                notices.show("Welcome to Keydesk. Your account is ready.");
+                notices
+                    .show("Welcome to Keydesk. Your account is ready; we emailed you a link to confirm your address.");
                 navigate("/account", Default::default());
             }
         }

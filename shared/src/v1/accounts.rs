@@ -59,3 +59,16 @@ pub struct AccountSummary {
     #[serde(default)]
     pub stripe_enabled: bool,
 }
+
+/// `POST /api/v1/email-verification`: the token from the link a new sign-up was emailed.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyEmailRequest {
+    pub token: String,
+}
+
+impl std::fmt::Debug for VerifyEmailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VerifyEmailRequest { *** }")
+    }
+}

@@ -20,6 +20,14 @@ pub struct MeResponse {
     /// Added with two-factor authentication.
     #[serde(default = "TwoFactorState::off")]
     pub two_factor: TwoFactorState,
+    /// Added with email verification: false for a sign-up whose emailed link is not used yet.
+    /// Nothing waits for it; the dashboard shows a reminder.
+    #[serde(default = "verified")]
+    pub email_verified: bool,
+}
+
+fn verified() -> bool {
+    true
 }
 
 /// `PATCH /api/v1/me`: absent fields stay as they are.
