@@ -109,3 +109,29 @@ fn redact(location: &str) -> String {
 pub fn ping(conn: &mut DbConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Each folder's migrations by name.
+    fn migrations(backend: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Diesel knows a migration by the version before its first `_`: two with one version and the
+    /// second never runs (it looks run already).
+    #[test]
+    fn every_migration_has_its_own_version_and_both_databases_have_the_same_ones() {
+        let sqlite = migrations("sqlite");
+        let versions: BTreeSet<&str> = sqlite.iter().map(|n| n.split('_').next().unwrap()).collect();
+        assert_eq!(versions.len(), sqlite.len(), "a version is used twice: {sqlite:?}");
+        assert_eq!(sqlite, migrations("postgres"));
+    }
+}

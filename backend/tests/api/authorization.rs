@@ -12,13 +12,17 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Anyone may call these; they answer without a session (their own checks aside).
-const PUBLIC: [&str; 9] = [
+const PUBLIC: [&str; 13] = [
     "GET /healthz",
     "GET /api/openapi.json",
     "POST /api/auth",
     "POST /api/v1/accounts",
     "POST /api/v1/session",
     "POST /api/v1/session/two-factor",
+    "POST /api/v1/session/passkey-options",
+    "POST /api/v1/session/passkey",
+    "POST /api/v1/session/two-factor/passkey-options",
+    "POST /api/v1/session/two-factor/passkey",
     "GET /api/v1/oauth/stripe/callback",
     "POST /api/v1/password",
     "POST /api/v1/email-verification",
@@ -70,6 +74,7 @@ async fn objects_of(ann: &TestApp, account_id: &str, sam_id: &str) -> BTreeMap<&
         ("/api/v1/me/devices/", "not-a-device".into()),
         ("/api/v1/me/api-credentials/", "not-a-credential".into()),
         ("/api/v1/me/sessions/", "not-a-session".into()),
+        ("/api/v1/me/passkeys/", "not-a-passkey".into()),
         ("/api/operator/accounts/", account_id.to_string()),
         ("/api/v1/users/", sam_id.to_string()),
     ])
@@ -116,6 +121,7 @@ fn body_for(key: &str) -> Option<Value> {
         "POST /api/v1/integrations" | "PUT /api/v1/integrations/{id}" => integration,
         "POST /api/v1/users" => json!({"first_name": "New", "last_name": "User", "email": "new@example.com"}),
         "PATCH /api/v1/oauth-tokens/{id}" => json!({"description": "Renamed"}),
+        "PATCH /api/v1/me/passkeys/{id}" => json!({"name": "Laptop"}),
         "PUT /api/operator/accounts/{id}/stripe" => json!({"enabled": true}),
         _ if key.starts_with("GET ") || key.starts_with("DELETE ") => return None,
         _ => json!({}),
