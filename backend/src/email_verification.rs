@@ -62,17 +62,11 @@ pub fn evict(conn: &mut DbConnection, holder: &UserRow, now: NaiveDateTime) -> R
 
 /// Stores a new link for the user (earlier ones stop working) and mails it in the background:
 /// a failing mail server must not fail the sign-up (the dashboard offers to resend).
-pub async fn send_link(
-    state: &AppState,
-    req: &HttpRequest,
-    user_id: &str,
-    name: &str,
-    email: &str,
-) -> Result<(), ApiError> {
+pub async fn send_link(state: &AppState, user_id: &str, name: &str, email: &str) -> Result<(), ApiError> {
     let token = random_token();
     let (user_id, hash, expires_at) = (user_id.to_string(), token_hash(&token), Utc::now().naive_utc() + LINK_LIFETIME);
     db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, PURPOSE, &hash, expires_at)?)).await?;
-    let link = format!("{}/verify-email?token={token}", public_base(state, req));
+    let link = format!("{}/verify-email?token={token}", public_base(state));
     let body = format!(
         "Hello {name},\n\nA Keydesk account was created with this address. Confirm the address here \
          (the link works once, for 24 hours):\n\n{link}\n\nIf you did not sign up, ignore this email: \

@@ -26,7 +26,7 @@ pub struct Application {
 impl Application {
     /// Opens (and migrates) the database and binds the listener; the server
     /// starts serving when [`Application::run_until_stopped`] is awaited.
-    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("Failed to create the data folder {}", settings.data_dir.display()))?;
         let key = crypto::load_or_create_key(&settings.data_dir, settings.secret_key.as_ref())?;
@@ -63,6 +63,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.addr)
             .with_context(|| format!("Failed to listen on {} (KEYDESK_ADDR)", settings.addr))?;
         let addr = listener.local_addr()?;
+        // The port actually bound (the setting may say 0), for links in mail when no public URL is set.
+        settings.addr = addr.to_string();
         let state = web::Data::new(AppState {
             pool,
             secrets,

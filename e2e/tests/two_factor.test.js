@@ -157,3 +157,58 @@ test('an authenticator app is set up from the QR code and its codes sign in', as
   await page.waitForURL('**/account');
   await page.context().close();
 });
+
+/**
+ * A page on `localhost` (browsers never allow passkeys for an IP address) with Chromium's virtual
+ * authenticator attached: a platform passkey that verifies the user at once.
+ */
+async function pageWithAuthenticator() {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { page, base: env.server.url.replace('127.0.0.1', 'localhost') };
+}
+
+async function addPasskey(page, name) {
+  await security(page).getByRole('button', { name: 'Add a passkey' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a passkey' });
+  await dialog.getByLabel('Passkey name').fill(name);
+  await dialog.getByRole('button', { name: 'Add passkey' }).click();
+  await page.getByTestId('passkeys').getByRole('row', { name: new RegExp(name) }).waitFor();
+}
+
+test('a passkey added in the Security card signs in with no password', async () => {
+  const { page, base } = await pageWithAuthenticator();
+  const email = uniqueEmail('passkey');
+  await signUp(page, base, { email });
+  await addPasskey(page, 'Test laptop');
+  await signOut(page);
+
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.waitForURL('**/account');
+  await page.getByTestId('sessions').getByRole('row', { name: /this browser/ }).getByText('Passkey').waitFor();
+  const row = page.getByTestId('passkeys').getByRole('row', { name: /Test laptop/ });
+  assert.doesNotMatch(await row.innerText(), /Never/, 'the last use shows');
+  await page.context().close();
+});
+
+test('a passkey answers the second step of a password sign-in', async () => {
+  const { page, base } = await pageWithAuthenticator();
+  const email = uniqueEmail('passkey.2fa');
+  await signUp(page, base, { email });
+  await activateByEmail(page, email);
+  await addPasskey(page, 'Security key');
+  await signOut(page);
+
+  await signIn(page, base, email, PASSWORD);
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
+  await page.waitForURL('**/account');
+  await page.getByTestId('sessions').getByRole('row', { name: /this browser/ })
+    .getByText('Password and second factor').waitFor();
+  await page.context().close();
+});

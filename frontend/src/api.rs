@@ -1,5 +1,6 @@
 //! Every HTTP call the dashboard makes, in one place.
 
+use crate::webauthn;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -13,6 +14,10 @@ use shared::v1::{
     SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
     VerifyEmailRequest,
 };
+use shared::v1::{
+    NewPasskeyRequest, PasskeyCeremony, PasskeyChallengeRequest, PasskeyResponse, PasskeySignInRequest,
+    RenamePasskeyRequest,
+};
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
 
@@ -24,7 +29,7 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    fn local(message: &str) -> Self {
+    pub fn local(message: &str) -> Self {
         ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: "network_error".into(), fields: None } }
     }
 
@@ -166,6 +171,46 @@ pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
 
 pub async fn sign_in_second_step(request: TwoFactorSignInRequest) -> Result<SignInResponse, ApiFailure> {
     send(Verb::Post, "/api/v1/session/two-factor", Some(&request)).await
+}
+
+/// Signs in with a passkey and no password: the browser offers the site's passkeys.
+pub async fn sign_in_with_passkey() -> Result<SignInResponse, ApiFailure> {
+    let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/session/passkey-options", NO_BODY).await?;
+    let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
+    let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: None };
+    send(Verb::Post, "/api/v1/session/passkey", Some(&request)).await
+}
+
+/// Answers the second step of a password sign-in with one of the user's passkeys.
+pub async fn second_step_with_passkey(challenge: String) -> Result<SignInResponse, ApiFailure> {
+    let options = PasskeyChallengeRequest { challenge: challenge.clone() };
+    let ceremony: PasskeyCeremony =
+        send(Verb::Post, "/api/v1/session/two-factor/passkey-options", Some(&options)).await?;
+    let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
+    let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: Some(challenge) };
+    send(Verb::Post, "/api/v1/session/two-factor/passkey", Some(&request)).await
+}
+
+pub async fn list_passkeys() -> Result<Vec<PasskeyResponse>, ApiFailure> {
+    send(Verb::Get, "/api/v1/me/passkeys", NO_BODY).await
+}
+
+/// Makes a passkey in the browser and registers it as `name`; `password` when the server asks for
+/// a fresh check (403 `reauthentication_required`).
+pub async fn add_passkey(name: String, password: Option<String>) -> Result<PasskeyResponse, ApiFailure> {
+    let check = ReauthenticateRequest { password };
+    let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/me/passkeys/registration", Some(&check)).await?;
+    let credential = webauthn::create_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
+    let request = NewPasskeyRequest { ceremony: ceremony.ceremony, name, credential };
+    send(Verb::Post, "/api/v1/me/passkeys", Some(&request)).await
+}
+
+pub async fn rename_passkey(id: String, name: String) -> Result<PasskeyResponse, ApiFailure> {
+    send(Verb::Patch, &format!("/api/v1/me/passkeys/{id}"), Some(&RenamePasskeyRequest { name })).await
+}
+
+pub async fn delete_passkey(id: String, password: Option<String>) -> Result<(), ApiFailure> {
+    send(Verb::Delete, &format!("/api/v1/me/passkeys/{id}"), Some(&ReauthenticateRequest { password })).await
 }
 
 pub async fn start_two_factor(request: StartTwoFactorRequest) -> Result<CodeSentResponse, ApiFailure> {

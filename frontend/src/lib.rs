@@ -4,6 +4,7 @@ mod api;
 mod components;
 mod pages;
 mod state;
+mod webauthn;
 
 use components::header::Header;
 use components::notice::NoticeBar;

@@ -69,7 +69,7 @@ pub async fn sign_up(
     let verified_owner = db::run(&state.pool, move |conn| insert_claiming(conn, account, user)).await?;
     match verified_owner {
         Some(owner) => email_verification::tell_owner(&state, &req, &owner),
-        None => email_verification::send_link(&state, &req, &user_id, name.as_str(), email.as_str()).await?,
+        None => email_verification::send_link(&state, &user_id, name.as_str(), email.as_str()).await?,
     }
     finish_sign_in(&req, &state, user_id, shared::v1::AuthMethod::Password, StatusCode::CREATED).await
 }

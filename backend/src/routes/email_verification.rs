@@ -8,7 +8,7 @@ use crate::email_verification::{self, Holder, Verified, RESENDS_PER_HOUR};
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::within_hourly_limit;
 use crate::state::AppState;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use shared::v1::VerifyEmailRequest;
 use shared::ErrorBody;
@@ -35,7 +35,7 @@ pub async fn verify(state: web::Data<AppState>, body: web::Json<VerifyEmailReque
     responses((status = 204, description = "A new link is on its way, unless the address is verified already"),
         (status = 401, body = ErrorBody), (status = 403, description = "No CSRF token", body = ErrorBody),
         (status = 429, body = ErrorBody)))]
-pub async fn resend(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
+pub async fn resend(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
     let user = current.user;
     if user.email_verified == 1 {
         return Ok(HttpResponse::NoContent().finish());
@@ -49,6 +49,6 @@ pub async fn resend(req: HttpRequest, state: web::Data<AppState>, current: Curre
     if only_claims && matches!(holder, Holder::Verified { .. }) {
         return Ok(HttpResponse::NoContent().finish());
     }
-    email_verification::send_link(&state, &req, &user.id, &user.name, &user.email).await?;
+    email_verification::send_link(&state, &user.id, &user.name, &user.email).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -117,7 +117,7 @@ pub async fn update_me(
         notices::send(&state, &request, &old_email, Notice::EmailChanged { new_email: me.email.clone() });
     }
     if let Some(address) = new_address {
-        email_verification::send_link(&state, &request, &me.id, &me.name, &address).await?;
+        email_verification::send_link(&state, &me.id, &me.name, &address).await?;
     }
     Ok(web::Json(me))
 }

@@ -199,11 +199,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// How browsers reach Keydesk, for links in mail and OAuth redirects: the configured public URL, else
-/// this request's own origin.
-pub fn public_base(state: &crate::state::AppState, request: &HttpRequest) -> String {
-    state.settings.public_url.clone().unwrap_or_else(|| {
-        let info = request.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
+/// the address this server listens on.
+pub fn public_base(state: &crate::state::AppState) -> String {
+    // Never the request's Host or X-Forwarded-Host: whoever sends the request chooses those, and a
+    // sign-up naming someone else's address would mail them a link to the sender's own site.
+    state.settings.public_url.clone().unwrap_or_else(|| match state.settings.addr.parse::<std::net::SocketAddr>() {
+        Ok(addr) if addr.ip().is_unspecified() => format!("http://localhost:{}", addr.port()),
+        _ => format!("http://{}", state.settings.addr),
     })
 }
 

@@ -96,15 +96,14 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
 }
 
 /// Where Stripe sends the browser back.
-fn redirect_uri(state: &AppState, request: &HttpRequest) -> String {
-    format!("{}{CALLBACK_PATH}", super::public_base(state, request))
+fn redirect_uri(state: &AppState) -> String {
+    format!("{}{CALLBACK_PATH}", super::public_base(state))
 }
 
 /// Stores a single-use state bound to the caller's browser session and answers Stripe's authorize URL.
 async fn start_authorization(
     state: &AppState,
     caller: &CurrentUser,
-    request: &HttpRequest,
     token_type: TokenType,
     description: String,
     token_id: Option<String>,
@@ -114,7 +113,7 @@ async fn start_authorization(
         message: "Stripe's authorization happens in the browser: add or re-authorize tokens from the dashboard.".into(),
     })?;
     let value = random_token();
-    let authorize_url = state.stripe.authorize_url(token_type, &value, &redirect_uri(state, request)).map_err(|e| {
+    let authorize_url = state.stripe.authorize_url(token_type, &value, &redirect_uri(state)).map_err(|e| {
         ApiError::Rejected { code: "stripe_not_configured", field: "token_type", message: e.to_string() }
     })?;
     let now = Utc::now().naive_utc();
@@ -144,7 +143,6 @@ fn parse_token_description(raw: &str) -> ApiResult<String> {
 pub async fn create(
     state: web::Data<AppState>,
     caller: CurrentUser,
-    request: HttpRequest,
     body: web::Json<OAuthTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     require_stripe(&caller)?;
@@ -153,7 +151,7 @@ pub async fn create(
         return Err(ApiError::field("provider", "Stripe is the only token provider"));
     }
     let description = parse_token_description(&body.description)?;
-    let started = start_authorization(&state, &caller, &request, body.token_type, description, None).await?;
+    let started = start_authorization(&state, &caller, body.token_type, description, None).await?;
     Ok(HttpResponse::Created().json(started))
 }
 
@@ -308,11 +306,7 @@ pub async fn update(
     let authorize_url = match new_type {
         Some(token_type) => {
             let description = description.clone().unwrap_or_else(|| row.description.clone());
-            Some(
-                start_authorization(&state, &caller, &request, token_type, description, Some(id.clone()))
-                    .await?
-                    .authorize_url,
-            )
+            Some(start_authorization(&state, &caller, token_type, description, Some(id.clone())).await?.authorize_url)
         }
         None => None,
     };

@@ -70,7 +70,7 @@ pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> A
 }
 
 /// Emails the user a link to set a password; earlier links of the same kind stop working.
-async fn send_password_link(state: &AppState, request: &HttpRequest, user: &UserRow, invite: bool) -> ApiResult<()> {
+async fn send_password_link(state: &AppState, user: &UserRow, invite: bool) -> ApiResult<()> {
     let token = random_token();
     let (purpose, lifetime) = match invite {
         true => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
@@ -78,7 +78,7 @@ async fn send_password_link(state: &AppState, request: &HttpRequest, user: &User
     };
     let (user_id, hash, expires_at) = (user.id.clone(), token_hash(&token), Utc::now().naive_utc() + lifetime);
     db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, purpose, &hash, expires_at)?)).await?;
-    let link = format!("{}/set-password?token={token}", public_base(state, request));
+    let link = format!("{}/set-password?token={token}", public_base(state));
     let (subject, body) = match invite {
         true => (
             "You have been invited to Keydesk",
@@ -147,7 +147,7 @@ pub async fn create(
         })
     })
     .await?;
-    send_password_link(&state, &request, &created, true).await?;
+    send_password_link(&state, &created, true).await?;
     let detail = format!("{} ({})", created.email, created.role);
     audit::record(&state, &request, &caller_user, SecurityEventKind::UserAdded, detail).await;
     tracing::info!(user = %user_id, "user invited");
@@ -261,14 +261,13 @@ pub async fn delete(
 pub async fn send_reset(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
-    request: HttpRequest,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());
     let user = db::run(&state.pool, move |conn| Ok(users::find_in_account(conn, &account_id, &id)?))
         .await?
         .ok_or_else(not_found)?;
-    send_password_link(&state, &request, &user, false).await?;
+    send_password_link(&state, &user, false).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -227,3 +227,24 @@ async fn a_squatter_whose_account_has_other_users_loses_the_address_and_their_se
     assert_eq!(left[1].0, "sam@example.com");
     assert_ne!(left[1].1, "sam@example.com", "but no longer at the address");
 }
+
+#[tokio::test]
+async fn a_sign_up_cannot_mail_the_address_owner_a_link_to_another_site() {
+    let (app, smtp) = world().await;
+    // Mallory signs up with Ann's address, naming her own site as the host: if the link pointed
+    // there, Ann's click would hand Mallory the token that verifies the address for her.
+    let body = json!({"account_name": "Squat", "name": "Mallory", "email": OWNER, "password": OTHER_PASSWORD});
+    let response = crate::helpers::new_client()
+        .post(app.url("/api/v1/accounts"))
+        .header("Host", "mallory.example")
+        .header("X-Forwarded-Host", "mallory.example")
+        .header("Forwarded", "host=mallory.example;proto=https")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let mail = smtp.wait_for_matching(OWNER, "verify-email?token", 1).await.data;
+    assert!(!mail.contains("mallory.example"), "{mail}");
+    assert!(mail.contains(&format!("{}/verify-email?token=", app.address)), "{mail}");
+}

@@ -12,6 +12,7 @@ pub mod dialog;
 pub mod field;
 pub mod header;
 pub mod notice;
+pub mod passkeys;
 pub mod password_rules;
 pub mod recovery_codes;
 pub mod reset_password;

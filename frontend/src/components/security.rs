@@ -1,7 +1,8 @@
-//! Security: two-factor authentication on or off, its method (masked), and its codes.
+//! Security: two-factor authentication on or off, its method (masked), and its codes; passkeys.
 
 use crate::api::{self, ApiFailure};
 use crate::components::dialog::PasswordDialog;
+use crate::components::passkeys::Passkeys;
 use crate::components::recovery_codes::RecoveryCodes;
 use crate::components::two_factor_wizard::TwoFactorWizard;
 use crate::state::{Notices, Session};
@@ -121,6 +122,7 @@ pub fn Security() -> impl IntoView {
                 message="Your current codes stop working. Enter your password to continue."
                 submit_label="Make new codes"
             />
+            <Passkeys/>
             <Show when=move || new_codes.with(Option::is_some)>
                 <div class="modal-backdrop">
                     <div class="modal" role="dialog" aria-modal="true" aria-labelledby="new-codes-title">

@@ -14,6 +14,8 @@ struct Challenge {
     token: String,
     method: Option<TwoFactorMethod>,
     hint: String,
+    /// The user has a passkey, which may answer instead of the code.
+    passkey: bool,
 }
 
 #[component]
@@ -36,6 +38,7 @@ pub fn SignInPage() -> impl IntoView {
                 token: response.challenge.unwrap_or_default(),
                 method: response.method,
                 hint: response.destination_hint.unwrap_or_default(),
+                passkey: response.passkey,
             }));
         }
         Some(Ok(response)) => {
@@ -54,9 +57,20 @@ pub fn SignInPage() -> impl IntoView {
         }
         None => {}
     };
-    let on_answer_2 = on_answer.clone();
+    let with_passkey = Action::new_local(move |challenge: &Option<String>| {
+        let challenge = challenge.clone();
+        async move {
+            match challenge {
+                Some(challenge) => api::second_step_with_passkey(challenge).await,
+                None => api::sign_in_with_passkey().await,
+            }
+        }
+    });
+    let (on_answer_2, on_answer_3) = (on_answer.clone(), on_answer.clone());
     Effect::new(move |_| on_answer(sign_in.value().get()));
     Effect::new(move |_| on_answer_2(second.value().get()));
+    Effect::new(move |_| on_answer_3(with_passkey.value().get()));
+    let passkeys_here = crate::webauthn::available();
 
     let submit_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -77,7 +91,7 @@ pub fn SignInPage() -> impl IntoView {
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
     let code_error =
         Signal::derive(move || failure.get().and_then(|f| f.field("code").or_else(|| f.field("recovery_code"))));
-    let pending = move || sign_in.pending().get() || second.pending().get();
+    let pending = move || sign_in.pending().get() || second.pending().get() || with_passkey.pending().get();
     let general_error = move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message());
 
     view! {
@@ -94,6 +108,12 @@ pub fn SignInPage() -> impl IntoView {
                             <button type="submit" class="button primary wide" disabled=pending>
                                 {move || if pending() { "Signing in…" } else { "Sign in" }}
                             </button>
+                            {passkeys_here.then(|| view! {
+                                <button type="button" class="button secondary wide" disabled=pending
+                                    on:click=move |_| { failure.set(None); with_passkey.dispatch(None); }>
+                                    "Sign in with a passkey"
+                                </button>
+                            })}
                         </form>
                     }
                 >
@@ -115,6 +135,12 @@ pub fn SignInPage() -> impl IntoView {
                         <button type="submit" class="button primary wide" disabled=pending>
                             {move || if pending() { "Checking…" } else { "Verify" }}
                         </button>
+                        <Show when=move || passkeys_here && challenge.with(|c| c.as_ref().is_some_and(|c| c.passkey))>
+                            <button type="button" class="button secondary wide" disabled=pending on:click=move |_| {
+                                failure.set(None);
+                                with_passkey.dispatch(challenge.get_untracked().map(|c| c.token));
+                            }>"Use a passkey"</button>
+                        </Show>
                         <p class="aside">
                             <button type="button" class="link-button" on:click=move |_| {
                                 use_access_code.update(|v| *v = !*v);
