@@ -28,6 +28,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::sessions::end_my_others,
         routes::sessions::of_user,
         routes::sessions::end_all_of_user,
+        routes::password_reset::request,
         routes::passkeys::list,
         routes::passkeys::begin_registration,
         routes::passkeys::finish_registration,

@@ -96,7 +96,7 @@ export async function signIn(page, baseUrl, email, password) {
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 export async function signOut(page) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  linkTokenIn, PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser, waitForMail,
+  linkTokenIn, outboxMail, PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser, waitForMail,
 } from '../lib/harness.js';
 
 const env = serverAndBrowser();
@@ -134,5 +134,33 @@ test('a new user is reminded to confirm their address until the emailed link is 
   await page.goto(`${env.server.url}/account`);
   await page.getByRole('heading', { name: 'My Account' }).waitFor();
   assert.equal(await banner.count(), 0);
+  await page.context().close();
+});
+
+test('a forgotten password is reset from the emailed link', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('forgetful');
+  await signUp(page, env.server.url, { email });
+  await signOut(page);
+
+  await page.getByRole('link', { name: 'Forgot password?' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  await page.getByText(`If an account uses ${email}, we have sent it a link`).waitFor();
+  const deadline = Date.now() + 10_000;
+  let mail;
+  while (!(mail = outboxMail(env.server.dataDir, email).find((m) => m.includes('Subject: Reset your Keydesk password')))) {
+    assert.ok(Date.now() < deadline, 'the reset link arrives');
+    await page.waitForTimeout(50);
+  }
+  mail = mail.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const link = mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0];
+  await page.goto(link);
+  await page.getByLabel('New password', { exact: true }).fill('Rem3mbered-now!');
+  await page.getByLabel('Confirm new password').fill('Rem3mbered-now!');
+  await page.getByRole('button', { name: 'Set Password' }).click();
+  await page.getByText('Your password is set.').waitFor();
+  await signIn(page, env.server.url, email, 'Rem3mbered-now!');
+  await page.waitForURL('**/account');
   await page.context().close();
 });

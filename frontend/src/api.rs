@@ -9,10 +9,10 @@ use shared::v1::{
     CertificateResponse, CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse,
     DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
     IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest, OAuthTokenRequest,
-    OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, ReauthenticateRequest,
-    RecoveryCodesResponse, SecurityEventPage, SessionInfo, SetPasswordRequest, SignInRequest, SignInResponse,
-    SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate, VerifyCodeRequest,
-    VerifyEmailRequest,
+    OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, PasswordResetRequest,
+    ReauthenticateRequest, RecoveryCodesResponse, SecurityEventPage, SessionInfo, SetPasswordRequest, SignInRequest,
+    SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate,
+    VerifyCodeRequest, VerifyEmailRequest,
 };
 use shared::v1::{
     NewPasskeyRequest, PasskeyCeremony, PasskeyChallengeRequest, PasskeyResponse, PasskeySignInRequest,
@@ -171,6 +171,10 @@ pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
 
 pub async fn sign_in_second_step(request: TwoFactorSignInRequest) -> Result<SignInResponse, ApiFailure> {
     send(Verb::Post, "/api/v1/session/two-factor", Some(&request)).await
+}
+
+pub async fn request_password_reset(request: PasswordResetRequest) -> Result<(), ApiFailure> {
+    send(Verb::Post, "/api/v1/password-reset", Some(&request)).await
 }
 
 /// Signs in with a passkey and no password: the browser offers the site's passkeys.

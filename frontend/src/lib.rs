@@ -12,9 +12,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    account::AccountPage, applications::ApplicationsPage, certificates::CertificatesPage, home::Home,
-    integrations::IntegrationsPage, js_libraries::JsLibrariesPage, not_found::NotFound, oauth_tokens::OAuthTokensPage,
-    set_password::SetPasswordPage, sign_in::SignInPage, sign_up::SignUpPage, verify_email::VerifyEmailPage,
+    account::AccountPage, applications::ApplicationsPage, certificates::CertificatesPage,
+    forgot_password::ForgotPasswordPage, home::Home, integrations::IntegrationsPage, js_libraries::JsLibrariesPage,
+    not_found::NotFound, oauth_tokens::OAuthTokensPage, set_password::SetPasswordPage, sign_in::SignInPage,
+    sign_up::SignUpPage, verify_email::VerifyEmailPage,
 };
 use state::{CommonList, Notices, Session};
 
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignInPage/>
                         <Route path=path!("/sign-up") view=SignUpPage/>
                         <Route path=path!("/set-password") view=SetPasswordPage/>
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                         <Route path=path!("/verify-email") view=VerifyEmailPage/>
                         <Route path=path!("/account") view=AccountPage/>
                         <Route path=path!("/account/certificates") view=CertificatesPage/>

@@ -34,7 +34,7 @@ pub fn relying_party(public_url: Option<&str>) -> anyhow::Result<Webauthn> {
     });
     let origin = match (&configured, loopback) {
         (Some(url), false) => url.clone(),
-        _ => Url::parse("http://localhost").expect("a valid URL"),
+        _ => Url::parse("http://localhost")?,
     };
     let rp_id = origin.host_str().context("KEYDESK_PUBLIC_URL has no host")?.to_string();
     Ok(WebauthnBuilder::new(&rp_id, &origin)

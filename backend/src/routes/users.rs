@@ -69,24 +69,40 @@ pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> A
     Ok(web::Json(rows.into_iter().map(|(user, two_factor)| account_user(user, two_factor)).collect()))
 }
 
+/// Why a user is mailed a link to choose a password.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PasswordLink {
+    /// An admin added them.
+    Invite,
+    /// An admin asked for a reset.
+    AdminReset,
+    /// They asked for one themselves ("Forgot password?").
+    SelfReset,
+}
+
 /// Emails the user a link to set a password; earlier links of the same kind stop working.
-async fn send_password_link(state: &AppState, user: &UserRow, invite: bool) -> ApiResult<()> {
+pub async fn send_password_link(state: &AppState, user: &UserRow, why: PasswordLink) -> ApiResult<()> {
     let token = random_token();
-    let (purpose, lifetime) = match invite {
-        true => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
-        false => ("reset", Duration::hours(RESET_LIFETIME_HOURS)),
+    let (purpose, lifetime) = match why {
+        PasswordLink::Invite => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
+        PasswordLink::AdminReset | PasswordLink::SelfReset => ("reset", Duration::hours(RESET_LIFETIME_HOURS)),
     };
     let (user_id, hash, expires_at) = (user.id.clone(), token_hash(&token), Utc::now().naive_utc() + lifetime);
     db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, purpose, &hash, expires_at)?)).await?;
     let link = format!("{}/set-password?token={token}", public_base(state));
-    let (subject, body) = match invite {
-        true => (
+    let name = &user.name;
+    let (subject, body) = match why {
+        PasswordLink::Invite => (
             "You have been invited to Keydesk",
-            format!("Hello {},\n\nAn admin added you to their Keydesk account. Choose your password here (the link works once, for 7 days):\n\n{link}\n", user.name),
+            format!("Hello {name},\n\nAn admin added you to their Keydesk account. Choose your password here (the link works once, for 7 days):\n\n{link}\n"),
         ),
-        false => (
+        PasswordLink::AdminReset => (
             "Reset your Keydesk password",
-            format!("Hello {},\n\nAn admin asked for a password reset for your account. Choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf you did not expect this, tell your admin.\n", user.name),
+            format!("Hello {name},\n\nAn admin asked for a password reset for your account. Choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf you did not expect this, tell your admin.\n"),
+        ),
+        PasswordLink::SelfReset => (
+            "Reset your Keydesk password",
+            format!("Hello {name},\n\nSomeone asked to reset the password of your Keydesk account. If it was you, choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this email: your password stays as it is.\n"),
         ),
     };
     state.mailer.send(&user.email, subject, body).await.map_err(|e| {
@@ -147,7 +163,7 @@ pub async fn create(
         })
     })
     .await?;
-    send_password_link(&state, &created, true).await?;
+    send_password_link(&state, &created, PasswordLink::Invite).await?;
     let detail = format!("{} ({})", created.email, created.role);
     audit::record(&state, &request, &caller_user, SecurityEventKind::UserAdded, detail).await;
     tracing::info!(user = %user_id, "user invited");
@@ -267,7 +283,7 @@ pub async fn send_reset(
     let user = db::run(&state.pool, move |conn| Ok(users::find_in_account(conn, &account_id, &id)?))
         .await?
         .ok_or_else(not_found)?;
-    send_password_link(&state, &user, false).await?;
+    send_password_link(&state, &user, PasswordLink::AdminReset).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Anyone may call these; they answer without a session (their own checks aside).
-const PUBLIC: [&str; 13] = [
+const PUBLIC: [&str; 14] = [
     "GET /healthz",
     "GET /api/openapi.json",
     "POST /api/auth",
@@ -20,6 +20,7 @@ const PUBLIC: [&str; 13] = [
     "POST /api/v1/session",
     "POST /api/v1/session/two-factor",
     "POST /api/v1/session/passkey-options",
+    "POST /api/v1/password-reset",
     "POST /api/v1/session/passkey",
     "POST /api/v1/session/two-factor/passkey-options",
     "POST /api/v1/session/two-factor/passkey",

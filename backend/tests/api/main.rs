@@ -30,6 +30,7 @@ mod oauth_tokens;
 mod outbound_addresses;
 mod passkeys;
 mod password;
+mod password_reset;
 mod rest_requests;
 mod secrets_at_rest;
 mod security_headers;

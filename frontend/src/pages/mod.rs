@@ -3,6 +3,7 @@
 pub mod account;
 pub mod applications;
 pub mod certificates;
+pub mod forgot_password;
 pub mod home;
 pub mod integrations;
 pub mod js_libraries;

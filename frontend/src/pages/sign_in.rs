@@ -104,6 +104,7 @@ pub fn SignInPage() -> impl IntoView {
                         <form on:submit=submit_password novalidate>
                             <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="username" required=true/>
                             <Field id="password" label="Password" value=password error=field_error("password") kind="password" autocomplete="current-password" required=true/>
+                            <p class="aside"><a href="/forgot-password">"Forgot password?"</a></p>
                             <p class="form-error" role="alert">{general_error}</p>
                             <button type="submit" class="button primary wide" disabled=pending>
                                 {move || if pending() { "Signing in…" } else { "Sign in" }}

@@ -86,3 +86,11 @@ pub struct AccountInfo {
     #[serde(default)]
     pub phone: String,
 }
+
+/// `POST /api/v1/password-reset`: "Forgot password?". The answer is the same whether or not an
+/// account uses the address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
