@@ -157,3 +157,19 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn a_session_ended_on_one_instance_is_refused_by_the_other_at_once() {
+    let (first, second) = two_instances().await;
+    first.signed_up("ann@example.com").await;
+    // A second browser signs in on the first instance; its cookies work on the second too.
+    let laptop = first.other_browser();
+    assert_eq!(laptop.sign_in("ann@example.com", PASSWORD).await.status(), StatusCode::OK);
+    let on_second = || laptop.client.get(second.url("/api/v1/me")).send();
+    assert_eq!(on_second().await.unwrap().status(), StatusCode::OK);
+
+    let listed: Vec<Value> = first.get("/api/v1/me/sessions").await.json().await.unwrap();
+    let theirs = listed.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(first.delete(&format!("/api/v1/me/sessions/{theirs}")).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(on_second().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
