@@ -46,6 +46,10 @@ test('activate by email, sign out, and sign in with the emailed code', async () 
   const codes = await activateByEmail(page, email);
   assert.equal(codes.length, 10);
   assert.match(await page.getByTestId('two-factor-status').innerText(), /t\*\*\*@example\.com/);
+  // The other views that show it are current without a reload: the Users table and the security log.
+  await page.getByTestId('users').getByRole('row', { name: /Ann Example/ }).getByRole('cell', { name: 'On', exact: true })
+    .waitFor();
+  await page.getByTestId('own-log').getByRole('cell', { name: 'Two-factor authentication changed' }).first().waitFor();
 
   await signOut(page);
   await signInWithCode(page, email);
@@ -186,6 +190,15 @@ test('a passkey added in the Security card signs in with no password', async () 
   const { page, base } = await pageWithAuthenticator();
   const email = uniqueEmail('passkey');
   await signUp(page, base, { email });
+  // A dialog takes focus, keeps it, closes on Escape, and gives focus back to the button that opened it.
+  const opener = security(page).getByRole('button', { name: 'Add a passkey' });
+  await opener.click();
+  const naming = page.getByRole('dialog', { name: 'Add a passkey' });
+  await naming.waitFor();
+  assert.equal(await naming.getByLabel('Passkey name').evaluate((el) => el === document.activeElement), true);
+  await page.keyboard.press('Escape');
+  await naming.waitFor({ state: 'detached' });
+  assert.equal(await opener.evaluate((el) => el === document.activeElement), true);
   await addPasskey(page, 'Test laptop');
   await signOut(page);
 

@@ -83,6 +83,7 @@ async fn send_body<T: DeserializeOwned, B: Serialize>(
     path: &str,
     body: Option<Body<'_, B>>,
 ) -> Result<T, ApiFailure> {
+    let writes = !matches!(verb, Verb::Get);
     let builder: RequestBuilder = match verb {
         Verb::Get => Request::get(path),
         Verb::Post => Request::post(path),
@@ -108,6 +109,9 @@ async fn send_body<T: DeserializeOwned, B: Serialize>(
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
+        if writes {
+            crate::state::data_changed();
+        }
         let text = if text.is_empty() { "null" } else { &text };
         serde_json::from_str(text).map_err(|_| ApiFailure::local("The server's answer could not be read."))
     } else {

@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
     let session = Session::provide();
     Notices::provide();
     CommonList::provide();
+    state::provide_change_counter();
     session.load();
     view! {
         <Router>

@@ -117,7 +117,33 @@ pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// A list from the API that loads again whenever `changed` is called (after a removal, say).
+thread_local! {
+    /// Counts the changes the API accepted; see [`data_changed`].
+    static CHANGES: std::cell::Cell<Option<RwSignal<u32>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Made once, by the app: every list on screen loads again when it moves.
+pub fn provide_change_counter() {
+    CHANGES.with(|c| c.set(Some(RwSignal::new(0))));
+}
+
+/// Called after every write the API accepted: an action in one card may change what another shows
+/// (turning on 2FA changes the Users table and both security logs), so every list loads again.
+pub fn data_changed() {
+    if let Some(changes) = CHANGES.with(std::cell::Cell::get) {
+        changes.update(|n| *n += 1);
+    }
+}
+
+/// Makes the running reactive read load again at the next change (see [`data_changed`]).
+pub fn track_changes() {
+    if let Some(changes) = CHANGES.with(std::cell::Cell::get) {
+        changes.track();
+    }
+}
+
+/// A list from the API that loads again after any change the API accepted, or when `reload` is
+/// called.
 pub struct ReloadingList<T: 'static> {
     pub items: LocalResource<Result<Vec<T>, crate::api::ApiFailure>>,
     version: RwSignal<u32>,
@@ -139,6 +165,7 @@ impl<T: 'static> ReloadingList<T> {
         let version = RwSignal::new(0u32);
         let items = LocalResource::new(move || {
             version.track();
+            track_changes();
             fetch()
         });
         ReloadingList { items, version }

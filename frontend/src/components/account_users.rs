@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -190,8 +190,8 @@ fn UserEditor(open: RwSignal<bool>, user: Option<AccountUser>, list: ReloadingLi
     };
 
     view! {
-        <div class="modal-backdrop">
-            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="user-editor-title" on:submit=save novalidate>
+        <ModalFrame labelledby="user-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
+            <form class="modal" on:submit=save novalidate>
                 <h2 id="user-editor-title">{if is_edit { "Edit User" } else { "Add User" }}</h2>
                 <Field id="user-first-name" label="First name" value=first_name error=field_error("first_name") required=true/>
                 <Field id="user-last-name" label="Last name" value=last_name error=field_error("last_name") required=true/>
@@ -208,6 +208,6 @@ fn UserEditor(open: RwSignal<bool>, user: Option<AccountUser>, list: ReloadingLi
                     <button type="submit" class="button primary">{if is_edit { "Save User" } else { "Add User" }}</button>
                 </div>
             </form>
-        </div>
+        </ModalFrame>
     }
 }

@@ -1,8 +1,50 @@
-//! Modal dialogs: a yes/no confirmation, and a password prompt for sensitive steps.
+//! Modal dialogs: the frame every one is shown in, a yes/no confirmation, and a password prompt for
+//! sensitive steps.
 
 use crate::components::field::Field;
 use crate::components::second_factor_field::SecondFactorField;
+use leptos::html::Dialog;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The frame of a modal: the browser's own `<dialog>`, opened with `showModal()` while this is on
+/// the page, so focus moves into it (its first field, or what has `autofocus`) and cannot leave it,
+/// the page behind cannot be clicked, and Escape asks `on_close`. When it goes, focus returns to
+/// whatever had it before (the button that opened it).
+#[component]
+pub fn ModalFrame(
+    /// The id of the element that names the dialog (its heading).
+    labelledby: &'static str,
+    on_close: Callback<()>,
+    #[prop(optional)] wide: bool,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    let opener = document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let shown = std::rc::Rc::new(std::cell::RefCell::new(None::<web_sys::HtmlDialogElement>));
+    let keep = shown.clone();
+    dialog.on_load(move |dialog| {
+        let _ = dialog.show_modal();
+        *keep.borrow_mut() = Some(dialog);
+    });
+    // While a modal is open the page behind is inert and cannot take focus: close it first.
+    let leaving = send_wrapper::SendWrapper::new((shown, opener));
+    on_cleanup(move || {
+        let (shown, opener) = leaving.take();
+        if let Some(dialog) = shown.borrow_mut().take() {
+            dialog.close();
+        }
+        if let Some(opener) = opener {
+            let _ = opener.focus();
+        }
+    });
+    view! {
+        <dialog node_ref=dialog class="modal-frame" class:wide=wide aria-labelledby=labelledby
+            on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_close.run(()); }>
+            {children()}
+        </dialog>
+    }
+}
 
 /// A row's destructive button: it picks the row as `target` and opens the confirmation.
 #[component]
@@ -32,8 +74,8 @@ pub fn ConfirmDialog(
 ) -> impl IntoView {
     view! {
         <Show when=move || open.get()>
-            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+            <ModalFrame labelledby="dialog-title" on_close=Callback::new(move |()| { open.set(false); })>
+                <div class="modal">
                     <h2 id="dialog-title">{title}</h2>
                     <p>{move || message.get()}</p>
                     <div class="modal-actions">
@@ -52,7 +94,7 @@ pub fn ConfirmDialog(
                         </button>
                     </div>
                 </div>
-            </div>
+            </ModalFrame>
         </Show>
     }
 }
@@ -79,8 +121,8 @@ pub fn PasswordDialog(
     };
     view! {
         <Show when=move || open.get()>
-            <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
-                <form class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title" on:submit=submit>
+            <ModalFrame labelledby="reauth-title" on_close=Callback::new(move |()| { open.set(false); })>
+                <form class="modal" on:submit=submit>
                     <h2 id="reauth-title">{title}</h2>
                     <p>{message}</p>
                     <Field id="reauth-password" label="Password" value=password error=error kind="password"
@@ -93,7 +135,7 @@ pub fn PasswordDialog(
                         <button type="submit" class="button" class:primary=!danger class:danger=danger>{submit_label}</button>
                     </div>
                 </form>
-            </div>
+            </ModalFrame>
         </Show>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::PasswordDialog;
+use crate::components::dialog::{ModalFrame, PasswordDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -129,8 +129,8 @@ pub fn Passkeys() -> impl IntoView {
                 </DataTable>
             }/>
             <Show when=move || naming.with(Option::is_some)>
-                <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { naming.set(None) }>
-                    <form class="modal" role="dialog" aria-modal="true" aria-labelledby="passkey-name-title" on:submit=save_name>
+                <ModalFrame labelledby="passkey-name-title" on_close=Callback::new(move |()| { naming.set(None); })>
+                    <form class="modal" on:submit=save_name>
                         <h2 id="passkey-name-title">
                             {move || if naming.get() == Some(Naming::New) { "Add a passkey" } else { "Rename passkey" }}
                         </h2>
@@ -142,7 +142,7 @@ pub fn Passkeys() -> impl IntoView {
                             </button>
                         </div>
                     </form>
-                </div>
+                </ModalFrame>
             </Show>
             <PasswordDialog open=reauth_open error=dialog_error on_submit=Callback::new(move |p| add(Some(p)))/>
             <PasswordDialog

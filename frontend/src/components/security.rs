@@ -1,7 +1,7 @@
 //! Security: two-factor authentication on or off, its method (masked), and its codes; passkeys.
 
 use crate::api::{self, ApiFailure};
-use crate::components::dialog::PasswordDialog;
+use crate::components::dialog::{ModalFrame, PasswordDialog};
 use crate::components::passkeys::Passkeys;
 use crate::components::recovery_codes::RecoveryCodes;
 use crate::components::two_factor_wizard::TwoFactorWizard;
@@ -124,15 +124,15 @@ pub fn Security() -> impl IntoView {
             />
             <Passkeys/>
             <Show when=move || new_codes.with(Option::is_some)>
-                <div class="modal-backdrop">
-                    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="new-codes-title">
+                <ModalFrame labelledby="new-codes-title" on_close=Callback::new(move |()| { new_codes.set(None); })>
+                    <div class="modal">
                         <h2 id="new-codes-title">"Your new one-time access codes"</h2>
                         <RecoveryCodes codes=new_codes.get().unwrap_or_default()/>
                         <div class="modal-actions">
                             <button class="button primary" on:click=move |_| new_codes.set(None)>"Done"</button>
                         </div>
                     </div>
-                </div>
+                </ModalFrame>
             </Show>
         </section>
     }

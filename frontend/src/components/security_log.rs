@@ -14,6 +14,7 @@ pub fn SecurityLog(
     let kind = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
     let events = LocalResource::new(move || {
+        crate::state::track_changes();
         let (page, kind, user) = (page.get(), kind.get(), user.get());
         async move { api::security_events(account_wide, page, Some(kind), Some(user)).await }
     });

@@ -2,6 +2,7 @@
 //! enter the address or number, enter the code sent, then record the one-time access codes.
 
 use crate::api::{self, ApiFailure};
+use crate::components::dialog::ModalFrame;
 use crate::components::field::Field;
 use crate::components::recovery_codes::RecoveryCodes;
 use crate::components::second_factor_field::{self, SecondFactorField};
@@ -183,12 +184,12 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
 
     view! {
         <Show when=move || open.get()>
-            <div class="modal-backdrop">
-                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="two-factor-title">
+            <ModalFrame labelledby="two-factor-title" on_close=Callback::new(move |()| close())>
+                <div class="modal">
                     <h2 id="two-factor-title">"2-Factor Authentication"</h2>
                     {body}
                 </div>
-            </div>
+            </ModalFrame>
         </Show>
     }
 }

@@ -3,7 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -120,8 +120,8 @@ fn AddCertificate(open: RwSignal<bool>, list: ReloadingList<CertificateResponse>
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
 
     view! {
-        <div class="modal-backdrop">
-            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="add-certificate-title" on:submit=add novalidate>
+        <ModalFrame labelledby="add-certificate-title" on_close=Callback::new(move |()| { open.set(false); })>
+            <form class="modal" on:submit=add novalidate>
                 <h2 id="add-certificate-title">"Add Certificate"</h2>
                 <Field id="certificate-domain" label="Domain" value=domain error=field_error("domain") required=true/>
                 <div class="field" class:has-error=move || field_error("file").with(Option::is_some)>
@@ -137,7 +137,7 @@ fn AddCertificate(open: RwSignal<bool>, list: ReloadingList<CertificateResponse>
                     <button type="submit" class="button primary" disabled=move || saving.get()>"Add"</button>
                 </div>
             </form>
-        </div>
+        </ModalFrame>
     }
 }
 
@@ -159,8 +159,8 @@ fn TestCertificate(certificate: CertificateResponse, testing: RwSignal<Option<Ce
         });
     };
     view! {
-        <div class="modal-backdrop" on:keydown=move |ev| if ev.key() == "Escape" { testing.set(None) }>
-            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="test-certificate-title" on:submit=run novalidate>
+        <ModalFrame labelledby="test-certificate-title" on_close=Callback::new(move |()| { testing.set(None); })>
+            <form class="modal" on:submit=run novalidate>
                 <h2 id="test-certificate-title">{format!("Test the certificate for {}", certificate.domain)}</h2>
                 <Field id="test-url" label="URL" value=url
                     error=Signal::derive(move || outcome.get().and_then(|o| o.err()).and_then(|f| f.field("url")))/>
@@ -178,6 +178,6 @@ fn TestCertificate(certificate: CertificateResponse, testing: RwSignal<Option<Ce
                     </button>
                 </div>
             </form>
-        </div>
+        </ModalFrame>
     }
 }

@@ -4,7 +4,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList, Session};
 use leptos::prelude::*;
@@ -114,8 +114,8 @@ fn IntegrationEditor(
     let field_error = move |field: String| Signal::derive(move || failure.get().and_then(|f| f.field(&field)));
 
     view! {
-        <div class="modal-backdrop">
-            <form class="modal wide" role="dialog" aria-modal="true" aria-labelledby="integration-editor-title" on:submit=save novalidate>
+        <ModalFrame labelledby="integration-editor-title" wide=true on_close=Callback::new(move |()| { open.set(false); })>
+            <form class="modal wide" on:submit=save novalidate>
                 <h2 id="integration-editor-title">{if is_edit { "Edit Integration" } else { "Add Integration" }}</h2>
                 <Field id="integration-name" label="Name" value=name error=field_error("name".into()) required=true/>
                 <div class="field">
@@ -161,6 +161,6 @@ fn IntegrationEditor(
                     <button type="submit" class="button primary">"Save Integration"</button>
                 </div>
             </form>
-        </div>
+        </ModalFrame>
     }
 }

@@ -4,7 +4,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -87,8 +87,8 @@ pub fn JsLibrariesPage() -> impl IntoView {
                 }/>
             </section>
             <Show when=move || editor_open.get()>
-                <div class="modal-backdrop">
-                    <form class="modal wide" role="dialog" aria-modal="true" aria-labelledby="library-editor-title" on:submit=save novalidate>
+                <ModalFrame labelledby="library-editor-title" wide=true on_close=Callback::new(move |()| { editor_open.set(false); })>
+                    <form class="modal wide" on:submit=save novalidate>
                         <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS Library" } else { "Add JS Library" }}</h2>
                         <Field id="library-name" label="Name" value=name error=field_error("name") required=true/>
                         <Field id="library-description" label="Description" value=description error=field_error("description")/>
@@ -99,7 +99,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                             <button type="submit" class="button primary" disabled=move || saving.get()>"Save Library"</button>
                         </div>
                     </form>
-                </div>
+                </ModalFrame>
             </Show>
             <ConfirmDialog
                 open=confirm_delete

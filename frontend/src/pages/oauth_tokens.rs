@@ -4,7 +4,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -154,8 +154,8 @@ fn TokenEditor(
     let title = if is_edit { "Edit Token" } else { "Add Token" };
 
     view! {
-        <div class="modal-backdrop">
-            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="token-editor-title" on:submit=submit novalidate>
+        <ModalFrame labelledby="token-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
+            <form class="modal" on:submit=submit novalidate>
                 <h2 id="token-editor-title">{title}</h2>
                 <div class="field">
                     <label for="token-provider">"Select Token Provider"</label>
@@ -182,6 +182,6 @@ fn TokenEditor(
                     </button>
                 </div>
             </form>
-        </div>
+        </ModalFrame>
     }
 }
