@@ -64,6 +64,9 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await log.getByRole('row', { name: /Signed in/ }).first().waitFor({ state: 'detached' });
   assert.equal(await log.getByRole('row', { name: /User added/ }).count(), 1, 'filtered to one kind');
   await row.getByRole('button', { name: 'Deactivate' }).click();
+  const confirm = admin.getByRole('dialog', { name: 'Deactivate this user?' });
+  assert.match(await confirm.innerText(), /Nina Newbie is signed out at once/);
+  await confirm.getByRole('button', { name: 'Deactivate user' }).click();
   await admin.getByText('The user is deactivated.').waitFor();
   await newbie.reload();
   await newbie.waitForURL('**/sign-in');

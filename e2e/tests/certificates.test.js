@@ -47,7 +47,7 @@ test('a .pem uploaded through the file picker is listed, tested against its doma
 
   await row.getByRole('button', { name: 'Delete' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete this certificate?' });
-  await confirm.getByRole('button', { name: 'Yes' }).click();
+  await confirm.getByRole('button', { name: 'Delete certificate' }).click();
   await page.getByText('No certificates yet.').waitFor();
   await page.context().close();
 });

@@ -18,7 +18,7 @@ test('generate, show, hide and regenerate the developer key', async () => {
 
   await page.getByRole('button', { name: 'Generate Key' }).click();
   const dialog = page.getByRole('dialog', { name: 'Generate a developer key?' });
-  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await dialog.getByRole('button', { name: 'Generate key' }).click();
   await keyField.waitFor();
   assert.equal(await keyField.getAttribute('data-shown'), 'false', 'hidden by default');
   assert.match(await keyField.innerText(), /^•+ kd_…/);
@@ -38,11 +38,11 @@ test('generate, show, hide and regenerate the developer key', async () => {
   await page.getByRole('button', { name: 'Regenerate Key' }).click();
   const warning = page.getByRole('dialog', { name: 'Regenerate your developer key?' });
   assert.match(await warning.innerText(), /stop working/);
-  await warning.getByRole('button', { name: 'No' }).click();
+  await warning.getByRole('button', { name: 'Cancel' }).click();
   assert.equal((await meWithKey(firstKey)).status, 200, 'No keeps the key');
 
   await page.getByRole('button', { name: 'Regenerate Key' }).click();
-  await warning.getByRole('button', { name: 'Yes, regenerate' }).click();
+  await warning.getByRole('button', { name: 'Regenerate key' }).click();
   await page.getByText('Your new developer key is ready.').waitFor();
   await page.getByRole('button', { name: 'Show Key' }).click();
   await page.getByRole('button', { name: 'Hide Key' }).waitFor();
@@ -70,7 +70,7 @@ test('API credentials from POST /api/auth are listed and can be revoked', async 
   const row = page.getByTestId('api-credentials').getByRole('row', { name: /insight/ });
   await row.waitFor();
   await row.getByRole('button', { name: 'Revoke' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke credentials' }).click();
   await page.getByText('No API credentials are in use.').waitFor();
   assert.equal((await fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: basic } })).status, 401);
   await page.context().close();

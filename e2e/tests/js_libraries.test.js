@@ -59,11 +59,11 @@ test('a library attached to a deployed application shows there, warns on delete,
   await row.getByRole('button', { name: 'Delete' }).click();
   const warning = page.getByRole('dialog', { name: 'Delete this JS library?' });
   assert.match(await warning.innerText(), /Deployed applications use this library: Main IVR/);
-  await warning.getByRole('button', { name: 'No' }).click();
+  await warning.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await row.count(), 1);
 
   await row.getByRole('button', { name: 'Delete' }).click();
-  await warning.getByRole('button', { name: 'Yes, delete' }).click();
+  await warning.getByRole('button', { name: 'Delete library' }).click();
   await page.getByText('No JS libraries yet.').waitFor();
   await page.getByRole('link', { name: 'Applications' }).click();
   await card.waitFor();

@@ -58,7 +58,7 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
   await page.getByRole('link', { name: 'OAuth Tokens' }).click();
   await edited.getByText('Pay IVR (Production)').waitFor();
   await edited.getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('dialog', { name: 'Delete this token?' }).getByRole('button', { name: 'Yes' }).click();
+  await page.getByRole('dialog', { name: 'Delete this token?' }).getByRole('button', { name: 'Delete token' }).click();
   await page.getByText('No OAuth tokens yet.').waitFor();
   assert.deepEqual(stripe.deauthorized, ['acct_e2e0000000001'], 'Stripe was told');
   await page.context().close();

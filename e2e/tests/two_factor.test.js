@@ -88,11 +88,11 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   // an unused one-time access code is taken.
   const code = dialog.getByLabel('Two-factor code (or a one-time access code)');
   await code.fill(codes[0]);
-  await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
+  await dialog.getByRole('button', { name: 'Turn off 2FA' }).click();
   await dialog.getByText('The code is incorrect').waitFor();
   await code.fill(codes[2]);
   await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Yes, deactivate' }).click();
+  await dialog.getByRole('button', { name: 'Turn off 2FA' }).click();
   await page.getByTestId('two-factor-status').filter({ hasText: 'is off' }).waitFor();
   await signOut(page);
   await signIn(page, env.server.url, email, PASSWORD);
@@ -126,7 +126,7 @@ test('the unrecognized-device email arrives for a new browser and not for a reme
   assert.equal(await rows.count(), 2);
   const own = rows.filter({ hasText: '(this browser)' });
   await own.getByRole('button', { name: 'Forget' }).click();
-  await stranger.getByRole('dialog').getByRole('button', { name: 'Yes, forget' }).click();
+  await stranger.getByRole('dialog').getByRole('button', { name: 'Forget device' }).click();
   await stranger.getByText('The device is forgotten.', { exact: false }).waitFor();
   // The message comes with the answer; the table reloads just after it.
   await rows.nth(1).waitFor({ state: 'detached' });

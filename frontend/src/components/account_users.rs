@@ -26,6 +26,8 @@ pub fn AccountUsers() -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     let deleting = RwSignal::new(None::<AccountUser>);
     let confirm_sign_out = RwSignal::new(false);
+    let confirm_deactivate = RwSignal::new(false);
+    let deactivating = RwSignal::new(None::<AccountUser>);
     let signing_out = RwSignal::new(None::<AccountUser>);
     let open_editor = move |user: Option<AccountUser>| {
         editing.set(user);
@@ -41,6 +43,18 @@ pub fn AccountUsers() -> impl IntoView {
             }
             users.reload();
         });
+    };
+    let set_active = move |id: String, active: bool| {
+        let request = UserUpdate { active: Some(active), ..Default::default() };
+        act(
+            Box::pin(async move { api::update_user(id, request).await.map(|_| ()) }),
+            if active { "The user is reactivated." } else { "The user is deactivated." },
+        )
+    };
+    let deactivate = move |()| {
+        if let Some(user) = deactivating.get_untracked() {
+            set_active(user.id, false);
+        }
     };
     let sign_out = move |()| {
         let Some(user) = signing_out.get_untracked() else { return };
@@ -77,14 +91,13 @@ pub fn AccountUsers() -> impl IntoView {
                                         Box::pin(api::send_password_reset(for_reset.clone())),
                                         "A password reset link is on its way.",
                                     )>"Send Reset"</button>
-                                    <button class="button secondary small" on:click=move |_| {
-                                        let active = !for_toggle.active;
-                                        let request = UserUpdate { active: Some(active), ..Default::default() };
-                                        let id = for_toggle.id.clone();
-                                        act(
-                                            Box::pin(async move { api::update_user(id, request).await.map(|_| ()) }),
-                                            if active { "The user is reactivated." } else { "The user is deactivated." },
-                                        )
+                                    <button class="button secondary small" on:click=move |_| match for_toggle.active {
+                                        // Deactivating signs them out at once: ask first.
+                                        true => {
+                                            deactivating.set(Some(for_toggle.clone()));
+                                            confirm_deactivate.set(true);
+                                        }
+                                        false => set_active(for_toggle.id.clone(), true),
                                     }>{if u.active { "Deactivate" } else { "Reactivate" }}</button>
                                     <AskButton label="Sign out everywhere" item=u.clone() target=signing_out confirm=confirm_sign_out/>
                                     <AskButton label="Delete" item=u.clone() target=deleting confirm=confirm_delete/>
@@ -97,6 +110,19 @@ pub fn AccountUsers() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <UserEditor open=editor_open user=editing.get_untracked() list=users/>
             </Show>
+            <ConfirmDialog
+                open=confirm_deactivate
+                title="Deactivate this user?"
+                message=Signal::derive(move || {
+                    deactivating
+                        .get()
+                        .map(|u| format!("{} is signed out at once and cannot sign in until reactivated.", u.name))
+                        .unwrap_or_default()
+                })
+                yes_label="Deactivate user"
+                danger=true
+                on_yes=Callback::new(deactivate)
+            />
             <ConfirmDialog
                 open=confirm_sign_out
                 title="Sign this user out everywhere?"
@@ -114,7 +140,7 @@ pub fn AccountUsers() -> impl IntoView {
                 open=confirm_delete
                 title="Delete this user?"
                 message=Signal::derive(move || deleting.get().map(|u| format!("{} will lose access at once.", u.name)).unwrap_or_default())
-                yes_label="Yes"
+                yes_label="Delete user"
                 danger=true
                 on_yes=Callback::new(remove)
             />

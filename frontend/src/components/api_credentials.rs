@@ -49,7 +49,7 @@ pub fn ApiCredentials() -> impl IntoView {
                 message=Signal::derive(move || target.get().map(|c| format!(
                     "Scripts using the {} credentials {}… will be refused at once.", c.tool, c.login_hint
                 )).unwrap_or_default())
-                yes_label="Yes, revoke"
+                yes_label="Revoke credentials"
                 danger=true
                 on_yes=Callback::new(revoke)
             />

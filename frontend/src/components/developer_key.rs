@@ -97,6 +97,7 @@ pub fn DeveloperKey() -> impl IntoView {
             <ConfirmDialog
                 open=confirm_generate
                 title="Generate a developer key?"
+                yes_label="Generate key"
                 message="A key lets scripts act as you through the API. Keep it secret."
                 on_yes=Callback::new(move |()| run(Step::Generate, None))
             />
@@ -104,7 +105,7 @@ pub fn DeveloperKey() -> impl IntoView {
                 open=confirm_regenerate
                 title="Regenerate your developer key?"
                 message="Applications that use your current key will stop working until you update them with the new key. The current key stops working at once."
-                yes_label="Yes, regenerate"
+                yes_label="Regenerate key"
                 danger=true
                 on_yes=Callback::new(move |()| run(Step::Generate, None))
             />

@@ -52,7 +52,7 @@ pub fn Devices() -> impl IntoView {
                 open=confirm
                 title="Forget this device?"
                 message="Its next sign-in will count as one from an unrecognized device."
-                yes_label="Yes, forget"
+                yes_label="Forget device"
                 danger=true
                 on_yes=Callback::new(forget)
             />

@@ -62,13 +62,15 @@ pub fn AskButton<T: Clone + Send + Sync + 'static>(
     }
 }
 
-/// A modal asking to confirm an action. `open` shows it; Yes calls `on_yes` and closes it.
+/// A modal asking to confirm an action, naming the thing and what follows. `open` shows it; the
+/// action's button calls `on_yes` and closes it.
 #[component]
 pub fn ConfirmDialog(
     open: RwSignal<bool>,
     title: &'static str,
     #[prop(into)] message: Signal<String>,
-    #[prop(default = "Yes")] yes_label: &'static str,
+    /// A verb naming the action ("Delete certificate"), never a bare "Yes".
+    yes_label: &'static str,
     #[prop(optional)] danger: bool,
     on_yes: Callback<()>,
 ) -> impl IntoView {
@@ -79,7 +81,7 @@ pub fn ConfirmDialog(
                     <h2 id="dialog-title">{title}</h2>
                     <p>{move || message.get()}</p>
                     <div class="modal-actions">
-                        <button class="button secondary" on:click=move |_| open.set(false)>"No"</button>
+                        <button class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
                         <button
                             class="button"
                             class:primary=!danger

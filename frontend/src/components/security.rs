@@ -111,7 +111,7 @@ pub fn Security() -> impl IntoView {
                 second_factor=(code, code_error.into())
                 title="Deactivate two-factor authentication?"
                 message="Sign-ins will need only your password, and your 2FA contact details will be removed. Enter your password and a current code to confirm."
-                submit_label="Yes, deactivate"
+                submit_label="Turn off 2FA"
                 danger=true
             />
             <PasswordDialog

@@ -223,7 +223,7 @@ fn ApplicationCard(
                 open=confirm_delete
                 title="Delete this application?"
                 message=format!("{app_name} and its deployments will be removed.")
-                yes_label="Yes, delete"
+                yes_label="Delete application"
                 danger=true
                 on_yes=Callback::new(remove)
             />

@@ -69,7 +69,7 @@ pub fn CertificatesPage() -> impl IntoView {
                 message=Signal::derive(move || deleting.get().map(|c| format!(
                     "Requests to {} will no longer present a client certificate.", c.domain
                 )).unwrap_or_default())
-                yes_label="Yes"
+                yes_label="Delete certificate"
                 danger=true
                 on_yes=Callback::new(remove)
             />

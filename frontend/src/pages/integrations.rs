@@ -73,7 +73,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                 message=Signal::derive(move || deleting.get().map(|i| format!(
                     "{} will be removed, and applications using it will no longer have it.", i.name
                 )).unwrap_or_default())
-                yes_label="Yes"
+                yes_label="Delete integration"
                 danger=true
                 on_yes=Callback::new(remove)
             />

@@ -112,7 +112,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                     Some(l) => format!("{} will be removed.", l.name),
                     None => String::new(),
                 })
-                yes_label="Yes, delete"
+                yes_label="Delete library"
                 danger=true
                 on_yes=Callback::new(remove)
             />

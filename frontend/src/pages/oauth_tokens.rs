@@ -86,7 +86,7 @@ pub fn OAuthTokensPage() -> impl IntoView {
                 open=confirm_delete
                 title="Delete this token?"
                 message="Keydesk's access is revoked at Stripe, and deployments using the token lose it."
-                yes_label="Yes"
+                yes_label="Delete token"
                 danger=true
                 on_yes=Callback::new(move |()| remove(false))
             />
