@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::session::sign_in,
         routes::session::sign_out,
         routes::session::second_step,
+        routes::session::resend,
         routes::two_factor::start,
         routes::two_factor::verify,
         routes::two_factor::deactivate,

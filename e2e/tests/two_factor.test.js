@@ -11,7 +11,7 @@ const security = (page) => page.getByRole('region', { name: 'Security', exact: t
 /** Activates 2FA by email through the five steps; returns the one-time access codes. */
 async function activateByEmail(page, email) {
   await security(page).getByRole('button', { name: 'Activate', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: '2-Factor Authentication' });
+  const dialog = page.getByRole('dialog', { name: 'Two-factor authentication' });
   await dialog.getByLabel('Email').check();
   await dialog.getByRole('button', { name: 'Next' }).click();
   await dialog.getByLabel('Email address for codes').fill(email);
@@ -52,8 +52,25 @@ test('activate by email, sign out, and sign in with the emailed code', async () 
   await page.getByTestId('own-log').getByRole('cell', { name: 'Two-factor authentication changed' }).first().waitFor();
 
   await signOut(page);
-  await signInWithCode(page, email);
+  // The second step: its field takes focus, and Resend obeys the minute between codes.
+  const before = codeMail(env.server.dataDir, email).length;
+  await signIn(page, env.server.url, email, PASSWORD);
+  const codeField = page.getByLabel('Verification code');
+  await codeField.waitFor();
+  assert.equal(await codeField.evaluate((el) => el === document.activeElement), true, 'the code field has focus');
+  await page.getByRole('button', { name: 'Resend code' }).click();
+  await page.getByRole('status').filter({ hasText: /Try again in \d+ seconds/ }).waitFor();
+  await codeField.fill(await waitForCode(env.server.dataDir, email, before + 1));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL('**/account');
   assert.match(await page.getByTestId('two-factor-status').innerText(), /is on/);
+
+  // Back leaves the second step for the first.
+  await signOut(page);
+  await signIn(page, env.server.url, email, PASSWORD);
+  await codeField.waitFor();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByLabel('Password', { exact: true }).waitFor();
   await page.context().close();
 });
 
@@ -140,7 +157,7 @@ test('an authenticator app is set up from the QR code and its codes sign in', as
   const email = uniqueEmail('app');
   await signUp(page, env.server.url, { email });
   await security(page).getByRole('button', { name: 'Activate', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: '2-Factor Authentication' });
+  const dialog = page.getByRole('dialog', { name: 'Two-factor authentication' });
   await dialog.getByLabel('Authenticator app').check();
   await dialog.getByRole('button', { name: 'Next' }).click();
   await dialog.locator('.qr svg').waitFor();

@@ -15,8 +15,7 @@ use shared::v1::{
     VerifyCodeRequest, VerifyEmailRequest,
 };
 use shared::v1::{
-    NewPasskeyRequest, PasskeyCeremony, PasskeyChallengeRequest, PasskeyResponse, PasskeySignInRequest,
-    RenamePasskeyRequest,
+    ChallengeRequest, NewPasskeyRequest, PasskeyCeremony, PasskeyResponse, PasskeySignInRequest, RenamePasskeyRequest,
 };
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
@@ -181,6 +180,11 @@ pub async fn request_password_reset(request: PasswordResetRequest) -> Result<(),
     send(Verb::Post, "/api/v1/password-reset", Some(&request)).await
 }
 
+/// Sends the second step's code again (at most once a minute).
+pub async fn resend_sign_in_code(challenge: String) -> Result<CodeSentResponse, ApiFailure> {
+    send(Verb::Post, "/api/v1/session/two-factor/resend", Some(&ChallengeRequest { challenge })).await
+}
+
 /// Signs in with a passkey and no password: the browser offers the site's passkeys.
 pub async fn sign_in_with_passkey() -> Result<SignInResponse, ApiFailure> {
     let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/session/passkey-options", NO_BODY).await?;
@@ -191,7 +195,7 @@ pub async fn sign_in_with_passkey() -> Result<SignInResponse, ApiFailure> {
 
 /// Answers the second step of a password sign-in with one of the user's passkeys.
 pub async fn second_step_with_passkey(challenge: String) -> Result<SignInResponse, ApiFailure> {
-    let options = PasskeyChallengeRequest { challenge: challenge.clone() };
+    let options = ChallengeRequest { challenge: challenge.clone() };
     let ceremony: PasskeyCeremony =
         send(Verb::Post, "/api/v1/session/two-factor/passkey-options", Some(&options)).await?;
     let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;

@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::delete().to(session::sign_out)),
                 )
                 .service(resource("/v1/session/two-factor").route(web::post().to(session::second_step)))
+                .service(resource("/v1/session/two-factor/resend").route(web::post().to(session::resend)))
                 .service(resource("/v1/password-reset").route(web::post().to(password_reset::request)))
                 .service(resource("/v1/session/passkey-options").route(web::post().to(passkeys::begin_sign_in)))
                 .service(resource("/v1/session/passkey").route(web::post().to(passkeys::sign_in)))

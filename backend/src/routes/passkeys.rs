@@ -21,7 +21,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use anyhow::Context;
 use chrono::Utc;
 use shared::v1::{
-    AuthMethod, NewPasskeyRequest, PasskeyCeremony, PasskeyChallengeRequest, PasskeyResponse, PasskeySignInRequest,
+    AuthMethod, ChallengeRequest, NewPasskeyRequest, PasskeyCeremony, PasskeyResponse, PasskeySignInRequest,
     ReauthenticateRequest, RenamePasskeyRequest, SecurityEventKind,
 };
 use shared::validate::{parse_name, NAME_MAX_CHARS};
@@ -291,14 +291,14 @@ async fn live_challenge(state: &AppState, token: &str) -> Result<TwoFactorCodeRo
 }
 
 #[utoipa::path(post, path = "/api/v1/session/two-factor/passkey-options", tag = "session",
-    request_body = PasskeyChallengeRequest,
+    request_body = ChallengeRequest,
     responses((status = 200, description = "Options for `navigator.credentials.get`, the user's passkeys",
         body = PasskeyCeremony),
         (status = 401, description = "The challenge expired or is used up", body = ErrorBody),
         (status = 422, description = "The user has no passkey", body = ErrorBody)))]
 pub async fn begin_second_factor(
     state: web::Data<AppState>,
-    body: web::Json<PasskeyChallengeRequest>,
+    body: web::Json<ChallengeRequest>,
 ) -> ApiResult<HttpResponse> {
     let challenge = live_challenge(&state, &body.challenge).await?;
     let keys: Vec<_> =

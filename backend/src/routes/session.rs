@@ -6,11 +6,11 @@ use crate::auth::password::Verdict;
 use crate::auth::second_factor::{self, Entered, Outcome};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
 use crate::auth::throttle::{self, Keys};
-use crate::auth::two_factor::{destination_hint, Challenge, PURPOSE_SIGN_IN};
+use crate::auth::two_factor::{destination_hint, Challenge, MAX_ATTEMPTS, PURPOSE_SIGN_IN, RESEND_AFTER};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
-use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, users};
+use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, two_factor_codes, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -18,7 +18,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use shared::v1::{
-    AuthMethod, MeResponse, SecurityEventKind, SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest,
+    AuthMethod, ChallengeRequest, CodeSentResponse, MeResponse, SecurityEventKind, SignInRequest, SignInResponse,
+    TwoFactorMethod, TwoFactorSignInRequest,
 };
 use shared::ErrorBody;
 
@@ -149,6 +150,43 @@ pub async fn second_step(
         }
     }
     finish_sign_in(&req, &state, row.user_id, AuthMethod::PasswordAndSecondFactor, StatusCode::OK).await
+}
+
+#[utoipa::path(post, path = "/api/v1/session/two-factor/resend", tag = "session", request_body = ChallengeRequest,
+    responses(
+        (status = 200, description = "A new code is on its way; the one before no longer works", body = CodeSentResponse),
+        (status = 401, description = "The challenge expired or is used up", body = ErrorBody),
+        (status = 422, description = "Codes come from an authenticator app: there is nothing to send", body = ErrorBody),
+        (status = 429, description = "Within 60 seconds of the last code", body = ErrorBody),
+        (status = 502, body = ErrorBody)))]
+pub async fn resend(
+    state: web::Data<AppState>,
+    body: web::Json<ChallengeRequest>,
+) -> ApiResult<web::Json<CodeSentResponse>> {
+    let now = Utc::now().naive_utc();
+    let id = token_hash(&body.challenge);
+    let row = db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &id)?))
+        .await?
+        .filter(|row| row.purpose == PURPOSE_SIGN_IN && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
+        .ok_or_else(|| ApiError::Unauthorized(CHALLENGE_OVER.into()))?;
+    let method = TwoFactorMethod::parse(&row.method).filter(|m| *m != TwoFactorMethod::Totp).ok_or_else(|| {
+        ApiError::field("challenge", "Your codes come from your authenticator app: open it for the current one")
+    })?;
+    // The same challenge with a new code: the 60-second resend limit applies as to every code.
+    let challenge = Challenge {
+        id: row.id,
+        user_id: &row.user_id,
+        purpose: PURPOSE_SIGN_IN,
+        method,
+        destination: &row.destination,
+    };
+    challenge.open(&state, now).await?;
+    Ok(web::Json(CodeSentResponse {
+        method,
+        destination_hint: destination_hint(method, &row.destination),
+        resend_after_secs: RESEND_AFTER.num_seconds() as u64,
+        authenticator: None,
+    }))
 }
 
 /// Creates the session and remembers the browser; a sign-in from a browser not seen

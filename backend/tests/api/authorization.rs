@@ -12,13 +12,14 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Anyone may call these; they answer without a session (their own checks aside).
-const PUBLIC: [&str; 14] = [
+const PUBLIC: [&str; 15] = [
     "GET /healthz",
     "GET /api/openapi.json",
     "POST /api/auth",
     "POST /api/v1/accounts",
     "POST /api/v1/session",
     "POST /api/v1/session/two-factor",
+    "POST /api/v1/session/two-factor/resend",
     "POST /api/v1/session/passkey-options",
     "POST /api/v1/password-reset",
     "POST /api/v1/session/passkey",

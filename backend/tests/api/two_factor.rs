@@ -414,3 +414,41 @@ async fn a_passkey_answers_the_second_step_once() {
     let again = thief.second_step(json!({"challenge": challenge, "code": code})).await;
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_sign_in_code_is_sent_again_on_request_at_most_once_a_minute_and_only_the_newest_works() {
+    let w = world().await;
+    activate_by_email(&w).await;
+    let (browser, challenge) = first_step(&w).await;
+    let first = w.smtp.wait_for_code(EMAIL, codes_sent(&w)).await;
+    let resend = || browser.post("/api/v1/session/two-factor/resend", json!({"challenge": challenge}));
+
+    // Asking again at once would let anyone with the password flood the owner's inbox.
+    let refused = resend().await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+
+    let a_minute_ago = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(61);
+    diesel::update(two_factor_codes::table)
+        .set(two_factor_codes::sent_at.eq(a_minute_ago))
+        .execute(&mut w.app.db())
+        .unwrap();
+    let before = codes_sent(&w);
+    let sent = resend().await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    assert_eq!(sent.json::<Value>().await.unwrap()["destination_hint"], "a***@example.com");
+    let second = w.smtp.wait_for_code(EMAIL, before + 1).await;
+    assert_ne!(first, second);
+    let old = browser.second_step(json!({"challenge": challenge, "code": first})).await;
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY, "the earlier code no longer works");
+    let new = browser.second_step(json!({"challenge": challenge, "code": second})).await;
+    assert_eq!(new.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_code_cannot_be_sent_for_an_unknown_challenge() {
+    let w = world().await;
+    let response =
+        w.app.other_browser().post("/api/v1/session/two-factor/resend", json!({"challenge": "made-up"})).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}

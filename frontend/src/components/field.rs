@@ -15,7 +15,16 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] required: bool,
+    /// Takes focus when it appears (the one field of a step, say).
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    if autofocus {
+        input.on_load(|input| {
+            let _ = input.focus();
+        });
+    }
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
     let (label_for, name) = (id.clone(), id.clone());
@@ -23,6 +32,7 @@ pub fn Field(
         <div class="field" class:has-error=move || error.with(Option::is_some)>
             <label for=label_for>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=kind

@@ -83,7 +83,7 @@ pub fn Security() -> impl IntoView {
                         </p>
                         <p class="meta">{format!("{} one-time access codes left.", s.recovery_codes_remaining)}</p>
                         <div class="key-row">
-                            <button class="button secondary" on:click=move |_| wizard_open.set(true)>"Update 2-Factor Authentication"</button>
+                            <button class="button secondary" on:click=move |_| wizard_open.set(true)>"Update two-factor authentication"</button>
                             <button class="button secondary" on:click=move |_| { dialog_error.set(None); renew_open.set(true); }>"New access codes"</button>
                             <button class="button danger-outline" on:click=move |_| { dialog_error.set(None); code_error.set(None); deactivate_open.set(true); }>"Deactivate"</button>
                         </div>

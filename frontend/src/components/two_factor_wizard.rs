@@ -1,4 +1,4 @@
-//! The 2-Factor Authentication window: the spec's five steps. Choose Email or Text,
+//! The two-factor authentication window: the spec's five steps. Choose Email or Text message (SMS),
 //! enter the address or number, enter the code sent, then record the one-time access codes.
 
 use crate::api::{self, ApiFailure};
@@ -22,7 +22,11 @@ enum Step {
 pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl IntoView {
     let step = RwSignal::new(Step::Choose);
     let method = RwSignal::new(TwoFactorMethod::Email);
-    let destination = RwSignal::new(String::new());
+    // Codes by email go to the account's address unless the user types another.
+    let account_email =
+        crate::state::Session::get().user.with_untracked(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let destination = RwSignal::new(account_email.clone());
+    let account_email = StoredValue::new(account_email);
     let password = RwSignal::new(String::new());
     let needs_password = RwSignal::new(false);
     // Changing a method in force needs a current code of it.
@@ -100,13 +104,13 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                 <legend>"How should we send your verification codes?"</legend>
                 <label class="choice">
                     <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Email
-                        on:change=move |_| method.set(TwoFactorMethod::Email)/>
+                        on:change=move |_| { method.set(TwoFactorMethod::Email); destination.set(account_email.get_value()); }/>
                     " Email"
                 </label>
                 <label class="choice">
                     <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Sms
-                        on:change=move |_| method.set(TwoFactorMethod::Sms)/>
-                    " Text"
+                        on:change=move |_| { method.set(TwoFactorMethod::Sms); destination.set(String::new()); }/>
+                    " Text message (SMS)"
                 </label>
                 <label class="choice">
                     <input type="radio" name="method" checked=move || method.get() == TwoFactorMethod::Totp
@@ -186,7 +190,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
         <Show when=move || open.get()>
             <ModalFrame labelledby="two-factor-title" on_close=Callback::new(move |()| close())>
                 <div class="modal">
-                    <h2 id="two-factor-title">"2-Factor Authentication"</h2>
+                    <h2 id="two-factor-title">"Two-factor authentication"</h2>
                     {body}
                 </div>
             </ModalFrame>

@@ -27,6 +27,8 @@ pub fn SignInPage() -> impl IntoView {
     let use_access_code = RwSignal::new(false);
     let challenge = RwSignal::new(None::<Challenge>);
     let failure = RwSignal::new(None::<ApiFailure>);
+    // What became of the last "Resend code".
+    let resent = RwSignal::new(None::<String>);
     let navigate = use_navigate();
 
     let sign_in = Action::new_local(move |request: &SignInRequest| api::sign_in(request.clone()));
@@ -127,10 +129,10 @@ pub fn SignInPage() -> impl IntoView {
                         <Show
                             when=move || use_access_code.get()
                             fallback=move || view! {
-                                <Field id="code" label="Verification code" value=code error=code_error autocomplete="one-time-code" required=true/>
+                                <Field id="code" label="Verification code" value=code error=code_error autocomplete="one-time-code" required=true autofocus=true/>
                             }
                         >
-                            <Field id="access-code" label="One-time access code" value=code error=code_error required=true/>
+                            <Field id="access-code" label="One-time access code" value=code error=code_error required=true autofocus=true/>
                         </Show>
                         <p class="form-error" role="alert">{general_error}</p>
                         <button type="submit" class="button primary wide" disabled=pending>
@@ -142,6 +144,21 @@ pub fn SignInPage() -> impl IntoView {
                                 with_passkey.dispatch(challenge.get_untracked().map(|c| c.token));
                             }>"Use a passkey"</button>
                         </Show>
+                        <Show when=move || challenge.with(|c| c.as_ref().is_some_and(|c| c.method != Some(TwoFactorMethod::Totp)))>
+                            <p class="aside">
+                                <button type="button" class="link-button" on:click=move |_| {
+                                    let Some(c) = challenge.get_untracked() else { return };
+                                    resent.set(None);
+                                    leptos::task::spawn_local(async move {
+                                        resent.set(Some(match api::resend_sign_in_code(c.token).await {
+                                            Ok(sent) => format!("We sent a new code to {}.", sent.destination_hint),
+                                            Err(f) => f.message(),
+                                        }));
+                                    });
+                                }>"Resend code"</button>
+                                <span class="meta" role="status">{move || resent.get()}</span>
+                            </p>
+                        </Show>
                         <p class="aside">
                             <button type="button" class="link-button" on:click=move |_| {
                                 use_access_code.update(|v| *v = !*v);
@@ -150,6 +167,14 @@ pub fn SignInPage() -> impl IntoView {
                             }>
                                 {move || if use_access_code.get() { "Use the verification code instead" } else { "Use a one-time access code instead" }}
                             </button>
+                        </p>
+                        <p class="aside">
+                            <button type="button" class="link-button" on:click=move |_| {
+                                challenge.set(None);
+                                code.set(String::new());
+                                resent.set(None);
+                                failure.set(None);
+                            }>"Back"</button>
                         </p>
                     </form>
                 </Show>

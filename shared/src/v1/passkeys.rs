@@ -57,10 +57,3 @@ pub struct PasskeySignInRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<String>,
 }
-
-/// `POST /api/v1/session/two-factor/passkey-options`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PasskeyChallengeRequest {
-    pub challenge: String,
-}

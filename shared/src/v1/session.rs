@@ -95,3 +95,11 @@ pub struct SessionInfo {
     /// True for the session making this request.
     pub current: bool,
 }
+
+/// The second step's challenge alone: `POST /api/v1/session/two-factor/resend` and
+/// `POST /api/v1/session/two-factor/passkey-options`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChallengeRequest {
+    pub challenge: String,
+}
