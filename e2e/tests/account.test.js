@@ -81,15 +81,18 @@ test('the requirement list ticks as the password is typed, common passwords incl
   };
   const newPassword = page.getByLabel('New password', { exact: true });
 
+  // Nothing is ticked before anything is typed; the email rule is listed with the others.
+  await expectMet([false, false, false, false, false, false, false]);
+  assert.match(await rules.nth(5).innerText(), /name part of your email address/);
   await newPassword.fill('ab');
-  await expectMet([false, true, false, false, true, true]);
+  await expectMet([false, true, false, false, true, true, true]);
   await newPassword.fill('abcdefg1');
-  await expectMet([true, true, true, false, true, false]);
+  await expectMet([true, true, true, false, true, true, false]);
   await newPassword.fill('abcdefg1!');
-  await expectMet([true, true, true, true, true, true]);
+  await expectMet([true, true, true, true, true, true, true]);
   // Every rule met, and still among the most common passwords: refused, and said why.
   await newPassword.fill('P@ssw0rd');
-  await expectMet([true, true, true, true, true, false]);
+  await expectMet([true, true, true, true, true, true, false]);
   await page.getByText('Is one of the most common passwords').waitFor();
   await page.context().close();
 });

@@ -99,11 +99,17 @@ pub fn check_new_password(
     if current == Some(new) {
         problems.push(PasswordProblem::SameAsCurrent);
     }
-    let local = email.split('@').next().unwrap_or_default().to_lowercase();
-    if local.chars().count() >= EMAIL_NAME_MIN_CHARS_TO_FORBID && new.to_lowercase().contains(&local) {
+    if contains_email_name(new, email) {
         problems.push(PasswordProblem::ContainsEmailName);
     }
     problems
+}
+
+/// Whether the password holds the name part of the email address (case ignored), when that part is
+/// long enough to be worth forbidding.
+pub fn contains_email_name(password: &str, email: &str) -> bool {
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    local.chars().count() >= EMAIL_NAME_MIN_CHARS_TO_FORBID && password.to_lowercase().contains(&local)
 }
 
 /// A person's or an account's display name: trimmed, non-empty, no control characters.

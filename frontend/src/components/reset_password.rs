@@ -85,7 +85,7 @@ pub fn ResetPassword() -> impl IntoView {
                     kind="password" autocomplete="current-password" required=true/>
                 <Field id="new-password" label="New password" value=new error=new_error
                     kind="password" autocomplete="new-password" required=true/>
-                <PasswordRules password=new/>
+                <PasswordRules password=new email=Signal::derive(email)/>
                 <Field id="new-password-confirmation" label="Confirm new password" value=confirmation
                     error=confirmation_error kind="password" autocomplete="new-password" required=true/>
                 <label class="choice">

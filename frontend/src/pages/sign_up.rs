@@ -66,7 +66,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <Field id="name" label="Your name" value=name error=field_error("name") autocomplete="name" required=true/>
                     <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="email" required=true/>
                     <Field id="password" label="Password" value=password error=password_error kind="password" autocomplete="new-password" required=true/>
-                    <PasswordRules password=password/>
+                    <PasswordRules password=password email=email/>
                     <p class="form-error" role="alert">
                         {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                     </p>
