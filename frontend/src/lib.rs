@@ -1,5 +1,8 @@
 //! Keydesk's dashboard: the app shell and its routes.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod api;
 mod components;
 mod pages;

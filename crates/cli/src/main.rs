@@ -2,6 +2,9 @@
 //! `KEYDESK_KEY` (a developer key), prints JSON, and exits non-zero with the
 //! server's error message on failure.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod client;
 
 use clap::{Parser, Subcommand};

@@ -1,6 +1,10 @@
-//! `cargo xtask`: the project's two commands (`run`, `test`) and their set-up.
-//! Standard library only, so it builds in seconds on a fresh machine; the tools it drives
-//! (wrk, curl, Schemathesis, Chromium) are installed by `setup` when missing.
+//! `cargo xtask`: the README's two commands (`run`, `test`), and `setup`, `spa` and `bench` beneath
+//! them. It needs only `anyhow` beside the standard library, so it builds in seconds on a fresh
+//! machine; the tools it drives (Trunk, wrk, Schemathesis, Chromium, ...) are installed by `setup`
+//! when missing.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod bench;
 mod conformance;
