@@ -167,3 +167,13 @@ test('a forgotten password is reset from the emailed link', async () => {
   await page.waitForURL('**/account');
   await page.context().close();
 });
+
+test('the page shows its header before the app has started', async () => {
+  // Without scripts the app never starts: what shows is what a slow link shows until it does.
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/sign-in`);
+  await page.getByRole('link', { name: 'Keydesk' }).waitFor();
+  await page.getByText('Loading…').waitFor();
+  await context.close();
+});
