@@ -78,14 +78,30 @@ pub fn SecurityLog(
                                 </table>
                             </div>
                             <div class="pager">
-                                <button class="button secondary small" disabled={p.page <= 1} on:click=move |_| page.update(|n| *n -= 1)>"Newer"</button>
-                                <span class="meta">{format!("Page {} of {last_page} · {} events", p.page, p.total)}</span>
-                                <button class="button secondary small" disabled={u64::from(p.page) >= last_page} on:click=move |_| page.update(|n| *n += 1)>"Older"</button>
+                                // One page needs no pager, only the count.
+                                {(last_page > 1).then(|| view! {
+                                    <button class="button secondary small" disabled={p.page <= 1} on:click=move |_| page.update(|n| *n -= 1)>"Newer"</button>
+                                })}
+                                <span class="meta">{match last_page {
+                                    1 => count(p.total),
+                                    _ => format!("Page {} of {last_page} · {}", p.page, count(p.total)),
+                                }}</span>
+                                {(last_page > 1).then(|| view! {
+                                    <button class="button secondary small" disabled={u64::from(p.page) >= last_page} on:click=move |_| page.update(|n| *n += 1)>"Older"</button>
+                                })}
                             </div>
                         }.into_any()
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// "1 event", "2 events".
+fn count(total: u64) -> String {
+    match total {
+        1 => "1 event".into(),
+        n => format!("{n} events"),
     }
 }
