@@ -107,7 +107,9 @@ test('a changed password works at once and the old one no longer does', async ()
   await page.getByLabel('New password', { exact: true }).fill('N3w+password');
   await page.getByLabel('Confirm new password').fill('N3w+passwor');
   await page.getByText('The two new passwords do not match').waitFor();
-  assert.equal(await save.isDisabled(), true);
+  await save.click();
+  await page.getByText('The two new passwords do not match').waitFor();
+  assert.equal(await page.getByText('Your password is changed.').count(), 0, 'nothing was sent');
   await page.getByLabel('Confirm new password').fill('N3w+password');
   await save.click();
   await page.getByText('Your password is changed.').waitFor();
@@ -176,4 +178,15 @@ test('the page shows its header before the app has started', async () => {
   await page.getByRole('link', { name: 'Keydesk' }).waitFor();
   await page.getByText('Loading…').waitFor();
   await context.close();
+});
+
+test('Enter on an unfinished sign-up form says what is missing', async () => {
+  const page = await freshPage();
+  await page.goto(`${env.server.url}/sign-up`);
+  await page.getByLabel('Your name').fill('Ann');
+  await page.getByLabel('Your name').press('Enter');
+  await page.getByText("Enter your company's or account's name").waitFor();
+  await page.getByText('Enter an email address').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/sign-up', 'nothing was sent');
+  await page.context().close();
 });

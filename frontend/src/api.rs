@@ -41,6 +41,19 @@ impl ApiFailure {
         }
     }
 
+    /// Problems found before anything was sent, each under its field; `None` when there are none.
+    pub fn for_fields(problems: Vec<(&str, String)>) -> Option<Self> {
+        let first = problems.first()?.1.clone();
+        let mut fields = shared::FieldErrors::new();
+        for (field, problem) in problems {
+            fields.entry(field.to_string()).or_default().push(problem);
+        }
+        Some(ApiFailure {
+            status: 0,
+            body: ErrorBody { error: first, code: "validation_failed".into(), fields: Some(fields) },
+        })
+    }
+
     /// The problems with one field, joined, if the server named it.
     pub fn field(&self, name: &str) -> Option<String> {
         let problems = self.body.field(name);

@@ -64,8 +64,23 @@ pub fn ResetPassword() -> impl IntoView {
             .or_else(|| failure.get().and_then(|f| f.field("new_password_confirmation")))
     });
 
+    // Enter on an unfinished form says what is missing instead of doing nothing.
+    let missing = move || {
+        let mut found = Vec::new();
+        if current.with(String::is_empty) {
+            found.push(("current_password", "Enter your current password".to_string()));
+        }
+        for problem in problems() {
+            found.push(("new_password", problem.message()));
+        }
+        if confirmation.with(String::is_empty) || mismatch() {
+            found.push(("new_password_confirmation", "Type the new password again".to_string()));
+        }
+        ApiFailure::for_fields(found)
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        failure.set(missing());
         if !ready() {
             return;
         }
@@ -96,7 +111,7 @@ pub fn ResetPassword() -> impl IntoView {
                 <p class="form-error" role="alert">
                     {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                 </p>
-                <button type="submit" class="button primary" disabled=move || !ready() || change.pending().get()>
+                <button type="submit" class="button primary" disabled=move || change.pending().get()>
                     {move || if change.pending().get() { "Saving…" } else { "Save" }}
                 </button>
             </form>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 use shared::v1::SignUpRequest;
-use shared::validate::check_new_password;
+use shared::validate::{check_new_password, parse_email};
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -35,10 +35,29 @@ pub fn SignUpPage() -> impl IntoView {
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
     });
-    let password_ok = move || check_new_password(&password.get(), None, &email.get(), &common.current()).is_empty();
+    // Enter on an unfinished form says what is missing, field by field, instead of doing nothing.
+    let missing = move || {
+        let mut problems = Vec::new();
+        if account_name.with(|n| n.trim().is_empty()) {
+            problems.push(("account_name", "Enter your company's or account's name".to_string()));
+        }
+        if name.with(|n| n.trim().is_empty()) {
+            problems.push(("name", "Enter your name".to_string()));
+        }
+        if let Err(problem) = parse_email(&email.get_untracked()) {
+            problems.push(("email", problem));
+        }
+        for problem in check_new_password(&password.get_untracked(), None, &email.get_untracked(), &common.current()) {
+            problems.push(("password", problem.message()));
+        }
+        ApiFailure::for_fields(problems)
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        failure.set(None);
+        failure.set(missing());
+        if failure.with_untracked(Option::is_some) {
+            return;
+        }
         sign_up.dispatch(SignUpRequest {
             account_name: account_name.get(),
             name: name.get(),
@@ -70,7 +89,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <p class="form-error" role="alert">
                         {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                     </p>
-                    <button type="submit" class="button primary wide" disabled=move || !password_ok() || sign_up.pending().get()>
+                    <button type="submit" class="button primary wide" disabled=move || sign_up.pending().get()>
                         {move || if sign_up.pending().get() { "Creating…" } else { "Create account" }}
                     </button>
                 </form>
