@@ -24,6 +24,7 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   const row = admin.getByTestId('users').getByRole('row', { name: /Nina Newbie/ });
   await row.waitFor();
   assert.match(await row.innerText(), /Never/);
+  assert.match(await row.innerText(), /Invited/, 'invited until a password is chosen');
 
   const mail = (await waitForMail(env.server.dataDir, email, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
   const link = mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0];
@@ -45,6 +46,7 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await admin.reload();
   await row.waitFor();
   assert.doesNotMatch(await row.innerText(), /Never/, 'the last sign-in shows');
+  assert.match(await row.innerText(), /Active/, 'no longer invited');
   const log = admin.getByTestId('account-log');
   await log.getByRole('row', { name: /User added/ }).waitFor();
   // One page of events: no pager, only the count.

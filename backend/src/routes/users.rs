@@ -31,6 +31,7 @@ fn account_user(user: UserRow, two_factor: bool) -> AccountUser {
     AccountUser {
         admin: user.role() == Role::Admin,
         active: user.is_active == 1,
+        invited: user.password_hash == NO_PASSWORD,
         id: user.id,
         name: user.name,
         email: user.email,

@@ -44,6 +44,7 @@ async fn an_added_user_sets_a_password_from_the_email_and_signs_in() {
     let sam = add_sam(&app, false).await;
     assert_eq!((sam["name"].as_str(), sam["admin"].as_bool()), (Some("Sam Smith"), Some(false)));
     assert_eq!((sam["can_create"].as_bool(), sam["can_share"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(sam["invited"], true, "invited until a password is chosen");
     let token = link_token(&smtp, "sam@example.com", 1).await;
     let browser = app.other_browser();
     let response = browser.sign_in("sam@example.com", "anything").await;
@@ -64,6 +65,7 @@ async fn an_added_user_sets_a_password_from_the_email_and_signs_in() {
     let listed: Value = app.get("/api/v1/users").await.json().await.unwrap();
     let sam = listed.as_array().unwrap().iter().find(|u| u["email"] == "sam@example.com").unwrap().clone();
     assert!(sam["last_sign_in_at"].is_string(), "the list shows the last sign-in");
+    assert_eq!(sam["invited"], false);
 }
 
 #[tokio::test]

@@ -83,7 +83,11 @@ pub fn AccountUsers() -> impl IntoView {
                                 <td>{yes_no(u.can_create)}</td>
                                 <td>{yes_no(u.can_share)}</td>
                                 <td>{if u.two_factor { "On" } else { "Off" }}</td>
-                                <td>{if u.active { "Active" } else { "Deactivated" }}</td>
+                                <td>{match (u.active, u.invited) {
+                                    (false, _) => "Deactivated",
+                                    (true, true) => "Invited",
+                                    (true, false) => "Active",
+                                }}</td>
                                 <td>{u.last_sign_in_at.map(format_time).unwrap_or_else(|| "Never".into())}</td>
                                 <td class="actions">
                                     <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>

@@ -20,6 +20,9 @@ pub struct AccountUser {
     pub two_factor: bool,
     pub active: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Invited and not yet signed up: no password chosen from the emailed link.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// `POST /api/v1/users`: the new user gets an email to set a password.
