@@ -34,11 +34,8 @@ impl ApiFailure {
 
     /// A problem found before anything was sent, shown under its field.
     pub fn for_field(field: &str, problem: &str) -> Self {
-        let fields = shared::FieldErrors::from([(field.to_string(), vec![problem.to_string()])]);
-        ApiFailure {
-            status: 0,
-            body: ErrorBody { error: problem.into(), code: "validation_failed".into(), fields: Some(fields) },
-        }
+        let found = ApiFailure::for_fields(vec![(field, problem.to_string())]);
+        found.unwrap_or_else(|| ApiFailure::local(problem))
     }
 
     /// Problems found before anything was sent, each under its field; `None` when there are none.

@@ -1,13 +1,25 @@
 //! Two-factor codes: making, sending and checking them, and one-time access codes.
 
-use crate::crypto::{constant_time_eq, random_hex};
+use crate::crypto::{constant_time_eq, random_hex, token_hash};
 use crate::db::models::TwoFactorCodeRow;
 use crate::db::{self, two_factor_codes};
 use crate::error::ApiError;
 use crate::state::AppState;
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, Utc};
 use rand::Rng;
 use shared::v1::{mask_email, mask_phone, TwoFactorMethod};
+
+/// The answer when a sign-in's second step can no longer go on.
+pub const SIGN_IN_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
+
+/// The live sign-in challenge `token` (the password step passed, the second pending), else 401.
+pub async fn live_sign_in(state: &AppState, token: &str) -> Result<TwoFactorCodeRow, ApiError> {
+    let (id, now) = (token_hash(token), Utc::now().naive_utc());
+    db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &id)?))
+        .await?
+        .filter(|row| row.purpose == PURPOSE_SIGN_IN && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
+        .ok_or_else(|| ApiError::Unauthorized(SIGN_IN_OVER.into()))
+}
 
 /// How long a sent code stays valid.
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);

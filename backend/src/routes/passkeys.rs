@@ -6,10 +6,10 @@ use crate::audit;
 use crate::auth::passkeys::{self, credential_key, REGISTER, SECOND_FACTOR, SIGN_IN};
 use crate::auth::reauth::require_recent_password;
 use crate::auth::session::client_ip;
-use crate::auth::two_factor::{MAX_ATTEMPTS, PURPOSE_SIGN_IN};
+use crate::auth::two_factor::{live_sign_in, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
-use crate::crypto::{random_token, token_hash};
-use crate::db::models::{PasskeyRow, TwoFactorCodeRow};
+use crate::crypto::random_token;
+use crate::db::models::PasskeyRow;
 use crate::db::{self, passkeys as stored, two_factor_codes, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
@@ -36,7 +36,6 @@ use webauthn_rs::prelude::{
 const PASSKEY_SIGN_INS_PER_HOUR: u32 = 300;
 const NOT_ACCEPTED: &str = "The passkey was not accepted. Try again, or sign in another way.";
 const CEREMONY_OVER: &str = "This passkey request has expired or was already used: start again.";
-const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
 
 fn response(row: PasskeyRow) -> PasskeyResponse {
     PasskeyResponse {
@@ -281,15 +280,6 @@ fn unauthorized() -> ApiError {
     ApiError::Unauthorized(NOT_ACCEPTED.into())
 }
 
-/// The live sign-in challenge `token` (the password step passed, the second pending).
-async fn live_challenge(state: &AppState, token: &str) -> Result<TwoFactorCodeRow, ApiError> {
-    let (id, now) = (token_hash(token), Utc::now().naive_utc());
-    db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &id)?))
-        .await?
-        .filter(|row| row.purpose == PURPOSE_SIGN_IN && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
-        .ok_or_else(|| ApiError::Unauthorized(CHALLENGE_OVER.into()))
-}
-
 #[utoipa::path(post, path = "/api/v1/session/two-factor/passkey-options", tag = "session",
     request_body = ChallengeRequest,
     responses((status = 200, description = "Options for `navigator.credentials.get`, the user's passkeys",
@@ -300,7 +290,7 @@ pub async fn begin_second_factor(
     state: web::Data<AppState>,
     body: web::Json<ChallengeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let challenge = live_challenge(&state, &body.challenge).await?;
+    let challenge = live_sign_in(&state, &body.challenge).await?;
     let keys: Vec<_> =
         passkeys::of_user(&state, challenge.user_id.clone()).await?.into_iter().map(|(_, k)| k).collect();
     if keys.is_empty() {
@@ -325,7 +315,7 @@ pub async fn second_factor(
     let Some(token) = body.challenge.filter(|c| !c.is_empty()) else {
         return Err(ApiError::field("challenge", "Send the challenge from the password step"));
     };
-    let challenge = live_challenge(&state, &token).await?;
+    let challenge = live_sign_in(&state, &token).await?;
     let ceremony = passkeys::take::<PasskeyAuthentication>(&state, &body.ceremony, SECOND_FACTOR).await?;
     let Some((_, ceremony)) = ceremony.filter(|(owner, _)| owner.as_deref() == Some(&challenge.user_id)) else {
         return Err(ApiError::Unauthorized(CEREMONY_OVER.into()));
@@ -345,7 +335,7 @@ pub async fn second_factor(
     // The challenge is spent: only the request that deletes it signs in.
     let id = challenge.id.clone();
     if !db::run(&state.pool, move |conn| Ok(two_factor_codes::delete_taken(conn, &id)?)).await? {
-        return Err(ApiError::Unauthorized(CHALLENGE_OVER.into()));
+        return Err(ApiError::Unauthorized(SIGN_IN_OVER.into()));
     }
     let name = row.name.clone();
     passkeys::record_use(&state, row, key, &result, Utc::now().naive_utc()).await?;

@@ -6,11 +6,11 @@ use crate::auth::password::Verdict;
 use crate::auth::second_factor::{self, Entered, Outcome};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
 use crate::auth::throttle::{self, Keys};
-use crate::auth::two_factor::{destination_hint, Challenge, MAX_ATTEMPTS, PURPOSE_SIGN_IN, RESEND_AFTER};
+use crate::auth::two_factor::{destination_hint, live_sign_in, Challenge, PURPOSE_SIGN_IN, RESEND_AFTER, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
-use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, two_factor_codes, users};
+use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -24,7 +24,6 @@ use shared::v1::{
 use shared::ErrorBody;
 
 const WRONG_CREDENTIALS: &str = "The email or password is incorrect.";
-const CHALLENGE_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
     responses(
@@ -84,18 +83,25 @@ pub async fn sign_in(
         if let Some(hash) = rehashed {
             users::update_password_hash(conn, &user_id, &hash, now)?;
         }
-        Ok(two_factor::find(conn, &user_id)?)
+        // Whether a passkey may answer the second step, read with the method in the same trip.
+        let passkey = passkeys::count_for_user(conn, &user_id)? > 0;
+        Ok(two_factor::find(conn, &user_id)?.map(|method| (method, passkey)))
     })
     .await?;
     match second_factor {
-        Some(method) => challenge(&state, method, now).await,
+        Some((method, passkey)) => challenge(&state, method, passkey, now).await,
         None => finish_sign_in(&req, &state, user.id, AuthMethod::Password, StatusCode::OK).await,
     }
 }
 
 /// Sends a sign-in code and answers with the challenge; no session exists yet. The user has one
 /// live challenge: this one replaces any earlier.
-async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTime) -> ApiResult<HttpResponse> {
+async fn challenge(
+    state: &AppState,
+    method_row: TwoFactorRow,
+    passkey: bool,
+    now: NaiveDateTime,
+) -> ApiResult<HttpResponse> {
     let method = TwoFactorMethod::parse(&method_row.method)
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
     let token = random_token();
@@ -107,8 +113,6 @@ async fn challenge(state: &AppState, method_row: TwoFactorRow, now: NaiveDateTim
         destination: &method_row.destination,
     };
     challenge.open(state, now).await?;
-    let user_id = method_row.user_id.clone();
-    let passkey = db::run(&state.pool, move |conn| Ok(passkeys::count_for_user(conn, &user_id)?)).await? > 0;
     Ok(HttpResponse::Ok().json(SignInResponse {
         two_factor_required: true,
         challenge: Some(token),
@@ -140,7 +144,7 @@ pub async fn second_step(
     let row = match second_factor::check(&state, &req, token_hash(&body.challenge), PURPOSE_SIGN_IN, entered).await? {
         Outcome::Right { row, .. } => row,
         Outcome::Wrong => return Err(ApiError::field(field, "The code is incorrect")),
-        Outcome::Void => return Err(ApiError::Unauthorized(CHALLENGE_OVER.into())),
+        Outcome::Void => return Err(ApiError::Unauthorized(SIGN_IN_OVER.into())),
     };
     if used_access_code {
         let user_id = row.user_id.clone();
@@ -163,12 +167,8 @@ pub async fn resend(
     state: web::Data<AppState>,
     body: web::Json<ChallengeRequest>,
 ) -> ApiResult<web::Json<CodeSentResponse>> {
+    let row = live_sign_in(&state, &body.challenge).await?;
     let now = Utc::now().naive_utc();
-    let id = token_hash(&body.challenge);
-    let row = db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &id)?))
-        .await?
-        .filter(|row| row.purpose == PURPOSE_SIGN_IN && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
-        .ok_or_else(|| ApiError::Unauthorized(CHALLENGE_OVER.into()))?;
     let method = TwoFactorMethod::parse(&row.method).filter(|m| *m != TwoFactorMethod::Totp).ok_or_else(|| {
         ApiError::field("challenge", "Your codes come from your authenticator app: open it for the current one")
     })?;
