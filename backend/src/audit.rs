@@ -31,21 +31,38 @@ pub async fn record_for(
     kind: SecurityEventKind,
     detail: impl Into<String>,
 ) {
+    let user_agent = request
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(USER_AGENT_MAX_CHARS)
+        .collect();
+    insert(state, (account_id, user_id), kind, detail.into(), client_ip(request), user_agent).await;
+}
+
+/// [`record`] for what the server did on its own (a token expiring): no address, no browser.
+pub async fn record_unattended(state: &AppState, user: &UserRow, kind: SecurityEventKind, detail: String) {
+    insert(state, (&user.account_id, &user.id), kind, detail, String::new(), String::new()).await;
+}
+
+async fn insert(
+    state: &AppState,
+    (account_id, user_id): (&str, &str),
+    kind: SecurityEventKind,
+    detail: String,
+    ip: String,
+    user_agent: String,
+) {
     let row = SecurityEventRow {
         id: Uuid::new_v4().to_string(),
         account_id: account_id.to_string(),
         user_id: Some(user_id.to_string()),
         kind: kind.as_str().into(),
-        detail: detail.into(),
-        ip: client_ip(request),
-        user_agent: request
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .chars()
-            .take(USER_AGENT_MAX_CHARS)
-            .collect(),
+        detail,
+        ip,
+        user_agent,
         created_at: Utc::now().naive_utc(),
     };
     if let Err(e) = db::run(&state.pool, move |conn| Ok(security_events::insert(conn, &row)?)).await {

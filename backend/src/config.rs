@@ -48,6 +48,8 @@ pub struct Settings {
     /// `KEYDESK_PURGE_INTERVAL_SECS`, default 600: how often expired sessions, counters, challenges
     /// and links are deleted.
     pub purge_interval: std::time::Duration,
+    /// Access-token expiry reads this clock; tests move it.
+    pub clock: crate::clock::Clock,
 }
 
 /// Stripe Connect OAuth. Live and test each need their client id and secret key.
@@ -261,6 +263,7 @@ impl Settings {
             purge_interval: std::time::Duration::from_secs(
                 number("KEYDESK_PURGE_INTERVAL_SECS")?.unwrap_or(DEFAULT_PURGE_INTERVAL_SECS).max(1),
             ),
+            clock: Default::default(),
         })
     }
 
@@ -297,6 +300,7 @@ impl Settings {
             hash_queue: crate::auth::password::HashQueue::default_limit(),
             signups_per_hour: DEFAULT_SIGNUPS_PER_HOUR,
             purge_interval: std::time::Duration::from_secs(DEFAULT_PURGE_INTERVAL_SECS),
+            clock: Default::default(),
         }
     }
 

@@ -22,6 +22,13 @@ pub enum ApiError {
     /// 401 for credentials sent in the Authorization header, with `WWW-Authenticate`.
     #[error("{0}")]
     BadCredentials(String),
+    /// 401 `token_expired`: an access token past its expiry.
+    #[error("{0}")]
+    TokenExpired(String),
+    /// 403 `insufficient_scope`: an access token without the scope the operation needs (None: no
+    /// token may call it).
+    #[error("{}", insufficient_scope_message(.0))]
+    InsufficientScope(Option<shared::v1::Scope>),
     /// 403: signed in, but not allowed.
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
@@ -75,6 +82,8 @@ impl ApiError {
             ApiError::Validation { .. } => "validation_failed",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::BadCredentials(_) => "invalid_credentials",
+            ApiError::TokenExpired(_) => "token_expired",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
             ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Rejected { code, .. }
@@ -109,8 +118,10 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Validation { .. } | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized(_) | ApiError::BadCredentials(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized(_) | ApiError::BadCredentials(_) | ApiError::TokenExpired(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::Forbidden { .. } | ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -145,9 +156,27 @@ impl ResponseError for ApiError {
             ApiError::BadCredentials(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="keydesk", Basic realm="keydesk""#));
             }
+            // RFC 6750's challenges, so OAuth-aware clients can tell what went wrong.
+            ApiError::TokenExpired(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="keydesk", error="invalid_token""#));
+            }
+            ApiError::InsufficientScope(needed) => {
+                let scope = needed.map(|s| format!(r#", scope="{s}""#)).unwrap_or_default();
+                let challenge = format!(r#"Bearer realm="keydesk", error="insufficient_scope"{scope}"#);
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
             _ => {}
         }
         response.json(ErrorBody { error, code: self.code().to_string(), fields })
+    }
+}
+
+fn insufficient_scope_message(needed: &Option<shared::v1::Scope>) -> String {
+    match needed {
+        Some(scope) => format!("This access token lacks the {scope} scope this request needs."),
+        None => "Access tokens cannot be used here: keys, tokens, passwords, two-factor authentication and sessions \
+                 are managed only by a signed-in person (or with the developer key)."
+            .into(),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -28,4 +29,5 @@ pub mod startup;
 pub mod state;
 pub mod stripe;
 pub mod telemetry;
+pub mod token_expiry;
 pub mod user_agents;

@@ -26,6 +26,9 @@ pub enum Notice {
     PasskeyRemoved {
         name: String,
     },
+    AccessTokenCreated {
+        name: String,
+    },
     /// `POST /api/auth` issued API credentials to an address not seen for this user before.
     ApiCredentialsFromNewAddress {
         tool: String,
@@ -72,6 +75,10 @@ impl Notice {
             Notice::PasskeyRemoved { name } => (
                 "A passkey was removed from your Keydesk account",
                 format!("The passkey named \"{name}\" was removed and no longer signs in."),
+            ),
+            Notice::AccessTokenCreated { name } => (
+                "A personal access token was created",
+                format!("A personal access token named \"{name}\" was created for your account."),
             ),
             Notice::ApiCredentialsFromNewAddress { tool } => (
                 "API credentials issued to a new address",

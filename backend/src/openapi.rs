@@ -86,12 +86,19 @@ use utoipa_swagger_ui::SwaggerUi;
         routes::developer_keys::get_state,
         routes::developer_keys::generate,
         routes::developer_keys::reveal,
+        routes::access_tokens::create,
+        routes::access_tokens::list_mine,
+        routes::access_tokens::revoke_mine,
+        routes::access_tokens::list_account,
+        routes::access_tokens::revoke_in_account,
+        routes::access_tokens::get_policy,
+        routes::access_tokens::put_policy,
         routes::api_credentials::list,
         routes::api_credentials::revoke,
         routes::api_auth::authenticate,
     ),
     modifiers(&SecuritySchemes),
-    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "sessions", description = "Where the caller is signed in"), (name = "passkeys", description = "WebAuthn passkeys: a second factor, and sign-in without a password"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"),
+    tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "sessions", description = "Where the caller is signed in"), (name = "passkeys", description = "WebAuthn passkeys: a second factor, and sign-in without a password"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"), (name = "access tokens", description = "Personal access tokens (kdt_…): scoped, expiring, optionally limited to networks"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
 )]
 pub struct ApiDoc;
@@ -118,6 +125,19 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("A developer key: `Authorization: Bearer kd_...`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            crate::auth::scopes::ACCESS_TOKEN_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal access token: `Authorization: Bearer kdt_...`. An operation lists the one scope \
+                         it needs (`resource:read` or `resource:write`; write implies read); one that lists none \
+                         refuses tokens (403 `insufficient_scope`).",
+                    ))
                     .build(),
             ),
         );

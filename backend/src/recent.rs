@@ -98,6 +98,8 @@ pub struct RecentReads {
     generation: Option<SharedCounter>,
     /// By the developer key's lookup hash: its row, its user and their account.
     pub key_callers: Recent<String, Arc<crate::auth::extract::KeyCaller>>,
+    /// By the access token's lookup hash: its row, read into types, with its user and account.
+    pub token_callers: Recent<String, Arc<crate::auth::access_tokens::TokenCaller>>,
     /// By user id: the answer's JSON.
     pub me: Recent<String, web::Bytes>,
 }
@@ -109,7 +111,7 @@ impl RecentReads {
             true => None,
             false => Some(SharedCounter::open(std::path::Path::new(&format!("{location}.generation")))?),
         };
-        Ok(RecentReads { generation, key_callers: Recent::new(), me: Recent::new() })
+        Ok(RecentReads { generation, key_callers: Recent::new(), token_callers: Recent::new(), me: Recent::new() })
     }
 
     /// Read before a load; give it to `put` with what was loaded. `None`: keep nothing.

@@ -78,12 +78,17 @@ impl Application {
             webauthn: Arc::new(crate::auth::passkeys::relying_party(settings.public_url.as_deref())?),
             settings: Arc::new(settings),
             recent: Arc::new(recent),
+            route_scopes: Arc::new(crate::auth::scopes::RouteScopes::from_document(&serde_json::to_value(
+                <crate::openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+            )?)?),
         });
         let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);
         crate::purge::schedule(state.pool.clone(), state.settings.purge_interval);
+        crate::token_expiry::schedule(state.clone());
         let client_timeout = state.settings.client_timeout;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(crate::auth::access_tokens::gate))
                 .wrap(actix_web::middleware::from_fn(crate::recent::forget_after_writes))
                 .wrap(actix_web::middleware::from_fn(crate::slow_clients::body_deadline))
                 .wrap(TracingLogger::default())

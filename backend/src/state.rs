@@ -23,4 +23,6 @@ pub struct AppState {
     pub recent: Arc<crate::recent::RecentReads>,
     /// The WebAuthn relying party, for passkeys.
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    /// The scope each operation needs from an access token.
+    pub route_scopes: Arc<crate::auth::scopes::RouteScopes>,
 }

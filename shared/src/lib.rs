@@ -5,7 +5,10 @@
 
 pub mod common_passwords;
 pub mod error;
+pub mod key_format;
+pub mod secret;
 pub mod v1;
 pub mod validate;
 
 pub use error::{ErrorBody, FieldErrors};
+pub use secret::Secret;

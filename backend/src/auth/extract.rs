@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{NaiveDateTime, Utc};
 use futures_util::future::LocalBoxFuture;
-use shared::v1::check_developer_key_format;
+use shared::key_format::{ACCESS_TOKEN, DEVELOPER_KEY};
 use std::sync::Arc;
 
 /// How the caller proved who they are.
@@ -25,6 +25,10 @@ pub enum Credential {
     Session(SessionRow),
     DeveloperKey,
     ApiCredential,
+    /// A personal access token, already checked against the operation's scope.
+    AccessToken {
+        id: String,
+    },
 }
 
 pub struct CurrentUser {
@@ -128,6 +132,8 @@ async fn from_authorization(state: &AppState, header: &str, req: &HttpRequest) -
     let ip = || client_ip(req);
     let (scheme, value) = header.trim().split_once(' ').ok_or_else(bad_credentials)?;
     match scheme.to_ascii_lowercase().as_str() {
+        // Authenticated and scope-checked by the gate middleware, before any body was read.
+        "bearer" if value.trim().starts_with(ACCESS_TOKEN.prefix) => crate::auth::access_tokens::admitted(req),
         "bearer" => by_developer_key(state, value.trim(), None, ip).await,
         "basic" => {
             let decoded = STANDARD.decode(value.trim()).map_err(|_| bad_credentials())?;
@@ -144,7 +150,7 @@ async fn from_authorization(state: &AppState, header: &str, req: &HttpRequest) -
 }
 
 /// Writes "last used" at most this often, so authenticated reads stay reads.
-fn stale(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+pub(crate) fn stale(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
     last_used.is_none_or(|t| now - t > TOUCH_INTERVAL)
 }
 
@@ -175,7 +181,7 @@ pub async fn by_developer_key(
         None => {
             // A mistyped key is told apart before any lookup; it reveals nothing about accounts.
             // (A remembered key passed this check when it was first looked up.)
-            check_developer_key_format(key).map_err(|e| ApiError::BadCredentials(e.message().into()))?;
+            DEVELOPER_KEY.check(key).map_err(|e| ApiError::BadCredentials(e.message()))?;
             let (candidates, ip) = (state.hasher.candidates(key), ip());
             let found = db::run(&state.pool, move |conn| {
                 let Some((mut key, user, account)) = developer_keys::find_user(conn, &candidates)? else {

@@ -1,10 +1,12 @@
 //! Who is calling: password hashing, sessions, the request extractor, and
 //! sign-in throttling.
 
+pub mod access_tokens;
 pub mod extract;
 pub mod passkeys;
 pub mod password;
 pub mod reauth;
+pub mod scopes;
 pub mod second_factor;
 pub mod session;
 pub mod throttle;

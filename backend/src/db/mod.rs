@@ -1,6 +1,7 @@
 //! Data access. SQL lives only here, in functions that take a connection;
 //! handlers reach them through [`run`], on the blocking thread pool.
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod api_credentials;
 pub mod applications;

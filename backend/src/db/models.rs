@@ -2,9 +2,9 @@
 //! functions here turn them into the shared DTOs.
 
 use crate::db::schema::{
-    accounts, api_credentials, applications, certificates, deployments, developer_keys, devices, integrations,
-    js_libraries, oauth_states, oauth_tokens, passkeys, security_events, sessions, two_factor, two_factor_codes, users,
-    webauthn_ceremonies,
+    access_tokens, accounts, api_credentials, applications, certificates, deployments, developer_keys, devices,
+    integrations, js_libraries, oauth_states, oauth_tokens, passkeys, security_events, sessions, token_policies,
+    two_factor, two_factor_codes, users, webauthn_ceremonies,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -405,4 +405,49 @@ pub struct CeremonyRow {
     /// webauthn-rs's ceremony state as JSON (holds the challenge).
     pub state: String,
     pub expires_at: NaiveDateTime,
+}
+
+/// A personal access token as stored: found by `lookup_hash` (a keyed hash), never kept otherwise.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = access_tokens)]
+pub struct AccessTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub lookup_hash: String,
+    pub hint: String,
+    /// [`shared::v1::TokenScopes`] as JSON.
+    pub scopes: String,
+    /// JSON array of CIDR networks; empty for anywhere.
+    pub allowed_networks: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub last_used_ip: Option<String>,
+    /// JSON array of the addresses it was used from.
+    pub seen_ips: String,
+    pub expiry_notice_sent: bool,
+    pub expiry_recorded: bool,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = access_tokens)]
+pub struct NewAccessToken {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub lookup_hash: String,
+    pub hint: String,
+    pub scopes: String,
+    pub allowed_networks: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = token_policies)]
+pub struct TokenPolicyRow {
+    pub account_id: String,
+    pub max_lifetime_days: i32,
+    pub allow_no_expiry: bool,
 }

@@ -72,6 +72,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    access_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        lookup_hash -> Text,
+        hint -> Text,
+        scopes -> Text,
+        allowed_networks -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+        seen_ips -> Text,
+        expiry_notice_sent -> Bool,
+        expiry_recorded -> Bool,
+    }
+}
+
+diesel::table! {
+    token_policies (account_id) {
+        account_id -> Text,
+        max_lifetime_days -> Integer,
+        allow_no_expiry -> Bool,
+    }
+}
+
+diesel::table! {
     sign_in_failures (key) {
         key -> Text,
         window_start -> Timestamp,
@@ -306,6 +333,8 @@ diesel::joinable!(developer_keys -> users (user_id));
 diesel::joinable!(api_credentials -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(passkeys -> users (user_id));
+diesel::joinable!(access_tokens -> users (user_id));
+diesel::joinable!(token_policies -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -331,4 +360,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     security_events,
     passkeys,
     webauthn_ceremonies,
+    access_tokens,
+    token_policies,
 );

@@ -18,7 +18,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::Utc;
 use serde::Deserialize;
-use shared::v1::{ApiAuthResponse, SecurityEventKind, DEVELOPER_KEY_PREFIX, TOOLS};
+use shared::v1::{ApiAuthResponse, SecurityEventKind, TOOLS};
 use shared::validate::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use uuid::Uuid;
 
@@ -132,7 +132,7 @@ pub async fn authenticate(
     let password = required(form.password, "password", PASSWORD_MAX_CHARS)?;
     let ip = client_ip(&req);
 
-    let user_id = if password.starts_with(DEVELOPER_KEY_PREFIX) {
+    let user_id = if password.starts_with(shared::key_format::DEVELOPER_KEY.prefix) {
         let caller = by_developer_key(&state, &password, Some(login), || ip).await;
         caller.map_err(|_| AuthEndpointError::Unauthorized(WRONG_CREDENTIALS.into()))?.user.id
     } else {

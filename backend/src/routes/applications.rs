@@ -92,7 +92,7 @@ pub fn application_response(conn: &mut DbConnection, row: ApplicationRow) -> Res
 }
 
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [ApplicationResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<ApplicationResponse>>> {
     let account_id = caller.account.id;
@@ -104,7 +104,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
 }
 
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = ApplicationResponse), (status = 422, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -135,7 +135,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = ApplicationResponse), (status = 404, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -153,7 +153,7 @@ pub async fn get(
 
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
     request_body = ApplicationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = ApplicationResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -180,7 +180,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted with its deployments"), (status = 404, body = ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());

@@ -47,7 +47,7 @@ fn not_found() -> ApiError {
 }
 
 #[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:read"])),
     responses((status = 200, body = [CertificateResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<CertificateResponse>>> {
     let account_id = caller.account.id;
@@ -114,7 +114,7 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<(String, Vec<u8>)> {
 
 #[utoipa::path(post, path = "/api/v1/certificates", tag = "certificates", request_body(content = CertificateRequest,
         description = "JSON, or multipart/form-data with fields `domain` and `file` (the .pem)"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
     responses((status = 201, body = CertificateResponse),
         (status = 409, description = "The account already has a certificate for the domain", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -165,7 +165,7 @@ pub async fn create(
 }
 
 #[utoipa::path(delete, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     request: HttpRequest,
@@ -216,7 +216,7 @@ pub fn url_host(url: &str) -> ApiResult<String> {
 
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/test", tag = "certificates", params(("id" = String, Path)),
     request_body = CertificateTestRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
     responses((status = 200, description = "The outcome, in plain words (ok false when the handshake or request failed)",
         body = CertificateTestResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn test(

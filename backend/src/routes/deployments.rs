@@ -57,7 +57,7 @@ pub fn deployment_response(row: DeploymentRow) -> DeploymentResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/deployments", tag = "applications",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [DeploymentResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<DeploymentResponse>>> {
     let account_id = caller.account.id;
@@ -66,7 +66,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
 }
 
 #[utoipa::path(post, path = "/api/v1/deployments", tag = "applications", request_body = DeploymentRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = DeploymentResponse), (status = 422, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -97,7 +97,7 @@ pub async fn create(
 
 #[utoipa::path(put, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
     request_body = DeploymentUpdate,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = DeploymentResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -128,7 +128,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());

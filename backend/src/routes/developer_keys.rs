@@ -12,10 +12,8 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
-use shared::v1::{
-    developer_key_hint, format_developer_key, DeveloperKeyResponse, DeveloperKeyState, ReauthenticateRequest,
-    SecurityEventKind, DEVELOPER_KEY_RANDOM_BYTES,
-};
+use shared::key_format::{self, DEVELOPER_KEY};
+use shared::v1::{DeveloperKeyResponse, DeveloperKeyState, ReauthenticateRequest, SecurityEventKind};
 use shared::ErrorBody;
 
 fn key_place(user_id: &str) -> SealedAt<'_> {
@@ -47,14 +45,14 @@ pub async fn generate(
     let password = body.and_then(|b| b.into_inner().password);
     require_recent_password(&state, &req, &caller, password).await?;
 
-    let mut random = [0u8; DEVELOPER_KEY_RANDOM_BYTES];
+    let mut random = [0u8; key_format::RANDOM_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut random);
-    let key = format_developer_key(&random);
+    let key = DEVELOPER_KEY.format(&random);
     let row = NewDeveloperKey {
         user_id: caller.user.id.clone(),
         lookup_hash: state.hasher.hash(&key),
         sealed_key: state.secrets.seal(key.as_bytes(), key_place(&caller.user.id))?,
-        hint: developer_key_hint(&key),
+        hint: DEVELOPER_KEY.hint(&key),
         created_at: Utc::now().naive_utc(),
     };
     let user_id = caller.user.id.clone();

@@ -31,7 +31,7 @@ pub async fn verify(state: web::Data<AppState>, body: web::Json<VerifyEmailReque
 }
 
 #[utoipa::path(post, path = "/api/v1/me/email-verification", tag = "me",
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["profile:write"])),
     responses((status = 204, description = "A new link is on its way, unless the address is verified already"),
         (status = 401, body = ErrorBody), (status = 403, description = "No CSRF token", body = ErrorBody),
         (status = 429, body = ErrorBody)))]

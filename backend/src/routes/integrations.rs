@@ -113,7 +113,7 @@ async fn respond(state: &AppState, account_id: String, id: String) -> ApiResult<
 }
 
 #[utoipa::path(get, path = "/api/v1/integrations", tag = "integrations",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:read"])),
     responses((status = 200, body = [IntegrationResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<IntegrationResponse>>> {
     let account_id = caller.account.id;
@@ -127,7 +127,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
 }
 
 #[utoipa::path(post, path = "/api/v1/integrations", tag = "integrations", request_body = IntegrationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
     responses((status = 201, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -162,7 +162,7 @@ pub async fn create(
 
 #[utoipa::path(put, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
     request_body = IntegrationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
     responses((status = 200, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -198,7 +198,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
     responses((status = 204, description = "Deleted; applications using it no longer do"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(

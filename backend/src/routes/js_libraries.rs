@@ -77,7 +77,7 @@ fn library_response(conn: &mut DbConnection, row: JsLibraryRow) -> Result<JsLibr
 }
 
 #[utoipa::path(get, path = "/api/v1/js-libraries", tag = "js libraries",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [JsLibraryResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<JsLibraryResponse>>> {
     let account_id = caller.account.id;
@@ -89,7 +89,7 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
 }
 
 #[utoipa::path(post, path = "/api/v1/js-libraries", tag = "js libraries", request_body = JsLibraryRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = JsLibraryResponse), (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Over 16384 characters, a syntax error (with line and column), or modules", body = ErrorBody)))]
 pub async fn create(
@@ -120,7 +120,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -138,7 +138,7 @@ pub async fn get(
 
 #[utoipa::path(put, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
     request_body = JsLibraryRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -172,7 +172,7 @@ pub struct DeleteQuery {
 }
 
 #[utoipa::path(delete, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path), DeleteQuery),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
         (status = 409, description = "Deployed applications use it (named); send ?detach=true", body = ErrorBody)))]
 pub async fn delete(

@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per resource, wired here.
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod api_auth;
 pub mod api_credentials;
@@ -195,6 +196,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(developer_keys::generate)),
                 )
                 .service(resource("/v1/me/developer-key/reveal").route(web::post().to(developer_keys::reveal)))
+                .service(
+                    resource("/v1/me/tokens")
+                        .route(web::get().to(access_tokens::list_mine))
+                        .route(web::post().to(access_tokens::create)),
+                )
+                .service(resource("/v1/me/tokens/{id}").route(web::delete().to(access_tokens::revoke_mine)))
+                .service(resource("/v1/tokens").route(web::get().to(access_tokens::list_account)))
+                .service(resource("/v1/tokens/{id}").route(web::delete().to(access_tokens::revoke_in_account)))
+                .service(
+                    resource("/v1/account/token-policy")
+                        .route(web::get().to(access_tokens::get_policy))
+                        .route(web::put().to(access_tokens::put_policy)),
+                )
                 .service(resource("/v1/me/api-credentials").route(web::get().to(api_credentials::list)))
                 .service(resource("/v1/me/api-credentials/{id}").route(web::delete().to(api_credentials::revoke)))
                 .default_service(web::to(not_found)),

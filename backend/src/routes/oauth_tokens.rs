@@ -80,7 +80,7 @@ async fn load_token(state: &AppState, account_id: &str, id: &str) -> ApiResult<O
 }
 
 #[utoipa::path(get, path = "/api/v1/oauth-tokens", tag = "oauth tokens",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["oauth_tokens:read"])),
     responses((status = 200, body = [OAuthTokenResponse]),
         (status = 404, description = "Stripe is not enabled for the account", body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<OAuthTokenResponse>>> {
@@ -285,7 +285,7 @@ async fn store_grant(
 
 #[utoipa::path(patch, path = "/api/v1/oauth-tokens/{id}", tag = "oauth tokens", params(("id" = String, Path)),
     request_body = OAuthTokenUpdate,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["oauth_tokens:write"])),
     responses((status = 200, description = "Saved; `authorize_url` when the type changed (a browser session is needed)",
         body = OAuthTokenUpdateResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -337,7 +337,7 @@ pub struct DeleteQuery {
 #[utoipa::path(delete, path = "/api/v1/oauth-tokens/{id}", tag = "oauth tokens",
     params(("id" = String, Path), ("local_only" = Option<bool>, Query,
         description = "Remove the token here without deauthorizing at Stripe (after a failed deauthorization)")),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["oauth_tokens:write"])),
     responses((status = 204, description = "Deauthorized at Stripe and removed"), (status = 404, body = ErrorBody),
         (status = 502, description = "Stripe could not deauthorize it; nothing was removed", body = ErrorBody)))]
 pub async fn delete(

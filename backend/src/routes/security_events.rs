@@ -71,7 +71,7 @@ async fn load(
 }
 
 #[utoipa::path(get, path = "/api/v1/me/security-events", tag = "security log", params(PageQuery),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["security_log:read"])),
     responses((status = 200, description = "The caller's own events, newest first", body = SecurityEventPage),
         (status = 400, body = ErrorBody)))]
 pub async fn mine(
@@ -85,7 +85,7 @@ pub async fn mine(
 }
 
 #[utoipa::path(get, path = "/api/v1/security-events", tag = "security log", params(PageQuery),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["security_log:read"])),
     responses((status = 200, description = "The account's events, newest first", body = SecurityEventPage),
         (status = 400, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn account(

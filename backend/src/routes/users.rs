@@ -6,7 +6,8 @@ use crate::auth::{AdminUser, CurrentUser};
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{NewUser, UserRow};
 use crate::db::{
-    self, accounts, api_credentials, developer_keys, is_unique_violation, password_tokens, sessions, users,
+    self, access_tokens, accounts, api_credentials, developer_keys, is_unique_violation, password_tokens, sessions,
+    users,
 };
 use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
 use crate::email_verification::{self, Holder};
@@ -62,7 +63,7 @@ fn full_name(first: &str, last: &str) -> String {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:read"])),
     responses((status = 200, body = [AccountUser]), (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> ApiResult<web::Json<Vec<AccountUser>>> {
     let account_id = caller.account.id;
@@ -113,7 +114,7 @@ pub async fn send_password_link(state: &AppState, user: &UserRow, why: PasswordL
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
     responses((status = 201, description = "Added; an email invites them to set a password", body = AccountUser),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, description = "The email is taken (across all accounts)", body = ErrorBody),
@@ -172,7 +173,7 @@ pub async fn create(
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
     responses((status = 200, body = AccountUser), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Email taken, or the last active admin would be lost", body = ErrorBody),
@@ -191,7 +192,7 @@ pub async fn update(
     let email = body.email.as_deref().map(|e| check.take("email", Email::parse(e)));
     check.finish()?;
     let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let (updated, was_admin) = db::run(&state.pool, move |conn| {
+    let (updated, was_admin, revoked_tokens) = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let mut user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let was_admin = user.role() == Role::Admin;
@@ -227,17 +228,24 @@ pub async fn update(
                     e.into()
                 }
             })?;
+            let mut revoked_tokens = Vec::new();
             if user.is_active == 0 {
-                // Their credentials already stop at once (every lookup checks is_active); this tidies up.
+                // Their credentials already stop at once (every lookup checks is_active); this tidies up,
+                // and a reactivated user starts with no tokens.
                 sessions::delete_all_for_user(conn, &user.id)?;
                 api_credentials::delete_all_for_user(conn, &user.id)?;
+                revoked_tokens = access_tokens::delete_all_for_user(conn, &user.id)?;
             }
             let two_factor = crate::db::two_factor::find(conn, &user.id)?.is_some();
-            Ok((account_user(user, two_factor), was_admin))
+            Ok((account_user(user, two_factor), was_admin, revoked_tokens))
         })
     })
     .await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::UserChanged, updated.email.clone()).await;
+    for name in revoked_tokens {
+        let detail = format!("{name} of {} (deactivated)", updated.email);
+        audit::record(&state, &request, &caller.user, SecurityEventKind::AccessTokenRevoked, detail).await;
+    }
     if updated.admin != was_admin {
         let detail = format!("{} is {} an admin", updated.email, if updated.admin { "now" } else { "no longer" });
         audit::record(&state, &request, &caller.user, SecurityEventKind::RoleChanged, detail).await;
@@ -246,7 +254,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, description = "The last active admin", body = ErrorBody)))]
 pub async fn delete(
@@ -333,7 +341,7 @@ pub async fn set_password(
 }
 
 #[utoipa::path(get, path = "/api/v1/account", tag = "users",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:read"])),
     responses((status = 200, body = AccountInfo)))]
 pub async fn get_account(caller: CurrentUser) -> ApiResult<web::Json<AccountInfo>> {
     let a = caller.account;
@@ -348,7 +356,7 @@ pub async fn get_account(caller: CurrentUser) -> ApiResult<web::Json<AccountInfo
 }
 
 #[utoipa::path(put, path = "/api/v1/account", tag = "users", request_body = AccountInfo,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
     responses((status = 200, body = AccountInfo), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update_account(

@@ -2,6 +2,7 @@
 //! annotations generate), against anonymous, a standard user, an admin, and another account's admin.
 //! A new endpoint is covered as soon as it is documented; one whose path this file cannot fill fails.
 
+use crate::access_tokens::with_token;
 use crate::admin_cli::keydesk;
 use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
 use crate::mtls::TestCa;
@@ -31,7 +32,10 @@ const PUBLIC: [&str; 15] = [
 ];
 
 /// Standard users get 403 here.
-const ADMIN_ONLY: [&str; 12] = [
+const ADMIN_ONLY: [&str; 15] = [
+    "GET /api/v1/tokens",
+    "DELETE /api/v1/tokens/{id}",
+    "PUT /api/v1/account/token-policy",
     "POST /api/v1/integrations",
     "PUT /api/v1/integrations/{id}",
     "DELETE /api/v1/integrations/{id}",
@@ -66,7 +70,14 @@ async fn objects_of(ann: &TestApp, account_id: &str, sam_id: &str) -> BTreeMap<&
             "base_url": "https://hooks.example.com", "auth_header_name": "X-Key", "auth_header_value": "secret"}}),
         )
         .await;
+    let token = crate::access_tokens::created(
+        ann,
+        json!({"name": "Matrix", "scopes": {"profile": "read"}, "expires_in_days": 7}),
+    )
+    .await;
     BTreeMap::from([
+        ("/api/v1/tokens/", id(token)),
+        ("/api/v1/me/tokens/", "not-a-token".into()),
         ("/api/v1/certificates/", id(certificate.json().await.unwrap())),
         ("/api/v1/js-libraries/", id(library.json().await.unwrap())),
         ("/api/v1/applications/", application),
@@ -125,13 +136,27 @@ fn body_for(key: &str) -> Option<Value> {
         "PATCH /api/v1/oauth-tokens/{id}" => json!({"description": "Renamed"}),
         "PATCH /api/v1/me/passkeys/{id}" => json!({"name": "Laptop"}),
         "PUT /api/operator/accounts/{id}/stripe" => json!({"enabled": true}),
+        "PUT /api/v1/account/token-policy" => json!({"max_lifetime_days": 90, "allow_no_expiry": false}),
+        "POST /api/v1/me/tokens" => json!({"name": "Script", "scopes": {"profile": "read"}, "expires_in_days": 7}),
         _ if key.starts_with("GET ") || key.starts_with("DELETE ") => return None,
         _ => json!({}),
     })
 }
 
-#[tokio::test]
-async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
+/// Ann (admin) with one object of each kind, Sam (standard) in her account, Bob (admin) in another,
+/// someone anonymous, and the documented operations.
+struct World {
+    _stripe: StripeStandIn,
+    ann: TestApp,
+    sam: TestApp,
+    bob: TestApp,
+    anonymous: TestApp,
+    objects: BTreeMap<&'static str, String>,
+    operations: Vec<(Method, String)>,
+    document: Value,
+}
+
+async fn world() -> World {
     let stripe = StripeStandIn::start().await;
     let settings = stripe.settings();
     let ann = spawn_app_with(|s| {
@@ -159,7 +184,13 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
     let objects = objects_of(&ann, &account_id, &sam_id).await;
     let operations = operations(&ann).await;
     assert!(operations.len() >= 40, "the document lists the API ({} operations)", operations.len());
+    let document = ann.get("/api/openapi.json").await.json().await.unwrap();
+    World { _stripe: stripe, ann, sam, bob, anonymous, objects, operations, document }
+}
 
+#[tokio::test]
+async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
+    let World { ann, sam, bob, anonymous, objects, operations, .. } = world().await;
     let mut wrong = Vec::new();
     // Bob first, while Ann's objects all exist; Ann last, after the others' deletions.
     for (who, caller) in
@@ -186,5 +217,58 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should() {
             }
         }
     }
+    assert!(wrong.is_empty(), "unexpected answers:\n{}", wrong.join("\n"));
+}
+
+/// The access-token column: for every operation, the admin's token with exactly the scope the
+/// document names for it gets through, and a token with any scope that does not reach as far is
+/// refused with 403 `insufficient_scope`; where the document names no scope (credentials, tokens
+/// themselves), every token is.
+#[tokio::test]
+async fn every_operation_takes_exactly_its_scope_from_an_access_token() {
+    let World { ann, objects, operations, document, .. } = world().await;
+    let mut tokens = Vec::new();
+    for resource in shared::v1::TokenResource::ALL {
+        for access in [shared::v1::TokenAccess::Read, shared::v1::TokenAccess::Write] {
+            let scope = shared::v1::Scope { resource: *resource, access };
+            let scopes = json!({ resource.as_str(): access.as_str() });
+            tokens.push((scope, crate::access_tokens::token_with(&ann, scopes).await));
+        }
+    }
+    let mut wrong = Vec::new();
+    let mut scoped = 0;
+    for (method, template) in &operations {
+        let key = format!("{method} {template}");
+        if PUBLIC.contains(&key.as_str()) || OPERATOR_ONLY.contains(&key.as_str()) {
+            continue;
+        }
+        let needed = document["paths"][template][method.as_str().to_lowercase()]["security"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|r| r["access_token"][0].as_str())
+            .map(|s| shared::v1::Scope::parse(s).unwrap_or_else(|| panic!("{key}: unknown scope {s}")));
+        let path = fill(template, &objects);
+        // The refusals first, while every object still exists.
+        for (scope, token) in
+            tokens.iter().filter(|(s, _)| needed.is_none_or(|n| s.resource != n.resource || s.access < n.access))
+        {
+            let response = with_token(&ann, method.clone(), &path, token, body_for(&key)).await;
+            let status = response.status();
+            let code = response.json::<Value>().await.map(|b| b["code"].clone()).unwrap_or_default();
+            if status != StatusCode::FORBIDDEN || code != "insufficient_scope" {
+                wrong.push(format!("{scope} token: {key} answered {status} {code}"));
+            }
+        }
+        if let Some(needed) = needed {
+            scoped += 1;
+            let (_, token) = tokens.iter().find(|(s, _)| *s == needed).unwrap();
+            let status = with_token(&ann, method.clone(), &path, token, body_for(&key)).await.status();
+            if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN || status.is_server_error() {
+                wrong.push(format!("{needed} token: {key} answered {status}"));
+            }
+        }
+    }
+    assert!(scoped >= 30, "the document names a scope for the resource operations ({scoped})");
     assert!(wrong.is_empty(), "unexpected answers:\n{}", wrong.join("\n"));
 }

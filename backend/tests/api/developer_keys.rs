@@ -88,7 +88,7 @@ async fn a_bad_key_gets_401_with_a_challenge_and_no_detail() {
 }
 
 fn keydesk_key_of_other_server() -> String {
-    shared::v1::format_developer_key(&[7; 32])
+    shared::key_format::DEVELOPER_KEY.format(&[7; 32])
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod mtls;
 mod peers;
 mod stripe_peer;
 
+mod access_tokens;
 mod account_takeover;
 mod accounts;
 mod admin_cli;

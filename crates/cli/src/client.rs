@@ -1,7 +1,7 @@
 //! A typed, blocking client over the shared `v1` DTOs.
 
 use serde::de::DeserializeOwned;
-use shared::v1::check_developer_key_format;
+use shared::key_format::{ACCESS_TOKEN, DEVELOPER_KEY};
 use shared::ErrorBody;
 
 pub struct Client {
@@ -11,9 +11,11 @@ pub struct Client {
 }
 
 impl Client {
-    /// Checks the key's checksum first, so a mistyped key is reported without a request.
+    /// Checks the key's checksum first, so a mistyped key is reported without a request. A personal
+    /// access token (`kdt_…`) works as well as the developer key, within its scopes.
     pub fn new(base: &str, key: &str) -> Result<Client, String> {
-        check_developer_key_format(key.trim()).map_err(|e| e.message().to_string())?;
+        let format = if key.trim().starts_with(ACCESS_TOKEN.prefix) { ACCESS_TOKEN } else { DEVELOPER_KEY };
+        format.check(key.trim()).map_err(|e| e.message())?;
         let http = reqwest::blocking::Client::builder()
             .user_agent(concat!("keydesk-cli/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -23,6 +25,11 @@ impl Client {
 
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, String> {
         let response = self.send(self.http.get(self.url(path)))?;
+        response.json().map_err(|e| format!("the server's answer could not be read: {e}"))
+    }
+
+    pub fn post<B: serde::Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, String> {
+        let response = self.send(self.http.post(self.url(path)).json(body))?;
         response.json().map_err(|e| format!("the server's answer could not be read: {e}"))
     }
 

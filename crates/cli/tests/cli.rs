@@ -60,7 +60,7 @@ async fn me_prints_the_key_owner_as_json() {
 async fn a_rejected_key_exits_non_zero_with_the_server_s_message() {
     let server = start().await;
     key_for(&server, "ann@example.com").await;
-    let foreign = shared::v1::format_developer_key(&[9; 32]);
+    let foreign = shared::key_format::DEVELOPER_KEY.format(&[9; 32]);
     let output = cli(&server, &foreign, &["me"]).await;
     assert!(!output.status.success());
     assert!(
@@ -94,4 +94,56 @@ async fn api_credentials_can_be_listed_and_revoked() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let output = cli(&server, &key, &["api-credentials", "list"]).await;
     assert_eq!(serde_json::from_slice::<Value>(&output.stdout).unwrap(), json!([]));
+}
+
+#[tokio::test]
+async fn tokens_are_created_listed_used_and_revoked_by_a_script() {
+    let server = start().await;
+    let key = key_for(&server, "ann@example.com").await;
+    let output = cli(
+        &server,
+        &key,
+        &["tokens", "create", "--name", "Nightly", "--scope", "profile:read", "--scope", "certificates:write"],
+    )
+    .await;
+    assert!(!output.status.success(), "an expiry is required by default");
+    let args = ["tokens", "create", "--name", "Nightly", "--scope", "profile:read", "--expires-in-days", "30"];
+    let output = cli(&server, &key, &[&args[..], &["--network", "127.0.0.0/8"]].concat()).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let token = created["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("kdt_"));
+    assert_eq!(created["scopes"], json!({"profile": "read"}));
+
+    // The token works in KEYDESK_KEY, within its scopes.
+    let me = cli(&server, &token, &["me"]).await;
+    assert!(me.status.success(), "{}", String::from_utf8_lossy(&me.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&me.stdout).unwrap()["email"], "ann@example.com");
+    let refused = cli(&server, &token, &["tokens", "list"]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("403"), "{}", String::from_utf8_lossy(&refused.stderr));
+
+    let listed = cli(&server, &key, &["tokens", "list"]).await;
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["name"], "Nightly");
+    assert!(!listed.to_string().contains(&token));
+    let id = listed[0]["id"].as_str().unwrap();
+    let revoked = cli(&server, &key, &["tokens", "revoke", id]).await;
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    assert!(!cli(&server, &token, &["me"]).await.status.success());
+
+    let bad =
+        cli(&server, &key, &["tokens", "create", "--name", "X", "--scope", "keys:write", "--expires-in-days", "1"])
+            .await;
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("resource one of"));
+}
+
+#[tokio::test]
+async fn a_mistyped_token_is_caught_before_any_request() {
+    let server = start().await;
+    let token = shared::key_format::ACCESS_TOKEN.format(&[9; 32]);
+    let output = cli(&server, &token[..token.len() - 2], &["me"]).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("access token is mistyped"));
 }

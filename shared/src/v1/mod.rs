@@ -1,6 +1,7 @@
 //! The stable `/api/v1` wire types. They only grow by addition: new fields
 //! are optional with serde defaults, so older clients keep working.
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod api_credentials;
 pub mod applications;
@@ -19,6 +20,7 @@ pub mod session;
 pub mod two_factor;
 pub mod users;
 
+pub use access_tokens::*;
 pub use accounts::*;
 pub use api_credentials::*;
 pub use applications::*;

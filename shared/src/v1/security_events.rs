@@ -47,6 +47,11 @@ event_kinds! {
     DeveloperKeyShown => "developer_key_shown", "Developer key shown";
     ApiCredentialsIssued => "api_credentials_issued", "API credentials issued";
     ApiCredentialsRevoked => "api_credentials_revoked", "API credentials revoked";
+    AccessTokenCreated => "access_token_created", "Access token created";
+    AccessTokenNewAddress => "access_token_new_address", "Access token used from a new address";
+    AccessTokenExpired => "access_token_expired", "Access token expired";
+    AccessTokenRevoked => "access_token_revoked", "Access token revoked";
+    TokenPolicyChanged => "token_policy_changed", "Access token policy changed";
     CertificateAdded => "certificate_added", "Certificate added";
     CertificateDeleted => "certificate_deleted", "Certificate deleted";
     TokenAdded => "token_added", "OAuth token added";

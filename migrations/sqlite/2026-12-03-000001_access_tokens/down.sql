@@ -1,0 +1,2 @@
+DROP TABLE token_policies;
+DROP TABLE access_tokens;
