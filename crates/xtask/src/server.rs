@@ -123,6 +123,18 @@ pub fn developer_key(url: &str) -> anyhow::Result<String> {
     json_string(&generated, "key").context("no key in the answer")
 }
 
+/// Creates a personal access token scoped `profile:read` with the developer key and returns it.
+pub fn access_token(url: &str, key: &str) -> anyhow::Result<String> {
+    let created = output(
+        Command::new("curl")
+            .args(["-sf", "-H", "content-type: application/json", "-H", &format!("Authorization: Bearer {key}")])
+            .args(["-d", r#"{"name":"bench","scopes":{"profile":"read"},"expires_in_days":30}"#])
+            .arg(format!("{url}/api/v1/me/tokens")),
+    )
+    .context("creating an access token failed")?;
+    json_string(&created, "token").context("no token in the answer")
+}
+
 /// Creates a JS library with the developer key and returns its id.
 pub fn js_library(url: &str, key: &str) -> anyhow::Result<String> {
     let created = output(
