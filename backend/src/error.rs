@@ -3,7 +3,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use shared::{ErrorBody, FieldErrors};
+use shared::{ErrorBody, ErrorCode, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -15,7 +15,7 @@ pub enum ApiError {
     Validation { message: String, fields: FieldErrors },
     /// 422 with its own code: one field is unusable in a way a client may want to tell apart.
     #[error("{message}")]
-    Rejected { code: &'static str, field: &'static str, message: String },
+    Rejected { code: ErrorCode, field: &'static str, message: String },
     /// 401: no valid credentials.
     #[error("{0}")]
     Unauthorized(String),
@@ -31,7 +31,7 @@ pub enum ApiError {
     InsufficientScope(Option<shared::v1::Scope>),
     /// 403: signed in, but not allowed.
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// 404, also for other accounts' objects.
     #[error("{0}")]
     NotFound(String),
@@ -39,7 +39,7 @@ pub enum ApiError {
     MethodNotAllowed,
     /// 409
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     #[error("The request body is too large.")]
     PayloadTooLarge,
     /// 408: the body did not arrive within the client deadline.
@@ -52,7 +52,7 @@ pub enum ApiError {
     DeliveryFailed(String),
     /// 502: a remote server named in the request could not be reached, or answered unusably.
     #[error("{message}")]
-    Upstream { code: &'static str, message: String },
+    Upstream { code: ErrorCode, message: String },
     /// 429, with `Retry-After`.
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
@@ -76,27 +76,27 @@ impl ApiError {
         ApiError::validation(FieldErrors::from([(field.to_string(), vec![problem.into()])]))
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Validation { .. } => "validation_failed",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::BadCredentials(_) => "invalid_credentials",
-            ApiError::TokenExpired(_) => "token_expired",
-            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Validation { .. } => ErrorCode::ValidationFailed,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::BadCredentials(_) => ErrorCode::InvalidCredentials,
+            ApiError::TokenExpired(_) => ErrorCode::TokenExpired,
+            ApiError::InsufficientScope(_) => ErrorCode::InsufficientScope,
             ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Rejected { code, .. }
-            | ApiError::Upstream { code, .. } => code,
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::RequestTimeout => "request_timeout",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::ServerBusy { .. } => "server_busy",
-            ApiError::DeliveryFailed(_) => "delivery_failed",
-            ApiError::Unexpected(_) => "internal_error",
+            | ApiError::Upstream { code, .. } => *code,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::RequestTimeout => ErrorCode::RequestTimeout,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::ServerBusy { .. } => ErrorCode::ServerBusy,
+            ApiError::DeliveryFailed(_) => ErrorCode::DeliveryFailed,
+            ApiError::Unexpected(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -167,7 +167,7 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(ErrorBody { error, code: self.code().to_string(), fields })
+        response.json(ErrorBody { error, code: self.code(), fields })
     }
 }
 

@@ -163,3 +163,21 @@ pub fn docs() -> SwaggerUi {
     let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", document)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_lists_every_error_code() {
+        let document = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let listed = &document["components"]["schemas"]["ErrorCode"]["enum"];
+        for code in shared::ErrorCode::ALL {
+            assert!(listed.as_array().unwrap().iter().any(|c| c == code.as_str()), "{code} in {listed}");
+        }
+        assert_eq!(
+            document["components"]["schemas"]["ErrorBody"]["properties"]["code"]["$ref"],
+            "#/components/schemas/ErrorCode"
+        );
+    }
+}

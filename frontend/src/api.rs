@@ -29,7 +29,7 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     pub fn local(message: &str) -> Self {
-        ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: "network_error".into(), fields: None } }
+        ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: shared::ErrorCode::NetworkError, fields: None } }
     }
 
     /// A problem found before anything was sent, shown under its field.
@@ -47,7 +47,7 @@ impl ApiFailure {
         }
         Some(ApiFailure {
             status: 0,
-            body: ErrorBody { error: first, code: "validation_failed".into(), fields: Some(fields) },
+            body: ErrorBody { error: first, code: shared::ErrorCode::ValidationFailed, fields: Some(fields) },
         })
     }
 

@@ -10,5 +10,5 @@ pub mod secret;
 pub mod v1;
 pub mod validate;
 
-pub use error::{ErrorBody, FieldErrors};
+pub use error::{ErrorBody, ErrorCode, FieldErrors};
 pub use secret::Secret;

@@ -18,6 +18,7 @@ use actix_web::{web, HttpMessage, HttpRequest};
 use chrono::NaiveDateTime;
 use shared::key_format::ACCESS_TOKEN;
 use shared::v1::{parse_network, Scope, SecurityEventKind, TokenScopes};
+use shared::ErrorCode;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -164,7 +165,7 @@ fn check(caller: &TokenCaller, needed: Scope, now: NaiveDateTime, ip: &str) -> R
     }
     if !caller.allows(ip) {
         return Err(ApiError::Forbidden {
-            code: "network_not_allowed",
+            code: ErrorCode::NetworkNotAllowed,
             message: format!("This access token may not be used from {ip}: it is limited to its allowed networks."),
         });
     }

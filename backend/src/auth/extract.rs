@@ -18,6 +18,7 @@ use base64::Engine;
 use chrono::{NaiveDateTime, Utc};
 use futures_util::future::LocalBoxFuture;
 use shared::key_format::{ACCESS_TOKEN, DEVELOPER_KEY};
+use shared::ErrorCode;
 use std::sync::Arc;
 
 /// How the caller proved who they are.
@@ -82,7 +83,7 @@ impl FromRequest for AdminUser {
             match caller.user.role() {
                 shared::v1::Role::Admin => Ok(AdminUser(caller)),
                 shared::v1::Role::Standard => Err(ApiError::Forbidden {
-                    code: "admin_required",
+                    code: ErrorCode::AdminRequired,
                     message: "Only account admins can do this.".into(),
                 }),
             }
@@ -117,7 +118,7 @@ async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<Curr
         let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !constant_time_eq(sent, &session.csrf_token) {
             return Err(ApiError::Forbidden {
-                code: "csrf_token_invalid",
+                code: ErrorCode::CsrfTokenInvalid,
                 message:
                     "The X-CSRF-Token header is missing or does not match this session. Reload the page and try again."
                         .into(),

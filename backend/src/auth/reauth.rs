@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::{Duration, Utc};
+use shared::ErrorCode;
 
 /// A password check older than this must be repeated.
 pub const REAUTHENTICATE_AFTER: Duration = Duration::minutes(15);
@@ -67,7 +68,7 @@ pub async fn require_recent_password(
     }
     let Some(password) = password.filter(|p| !p.is_empty()) else {
         return Err(ApiError::Forbidden {
-            code: "reauthentication_required",
+            code: ErrorCode::ReauthenticationRequired,
             message: "Enter your password to continue: your last sign-in was more than 15 minutes ago.".into(),
         });
     };

@@ -7,6 +7,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::sign::CertifiedKey;
 use rustls_pemfile::Item;
 use sha2::{Digest, Sha256};
+use shared::ErrorCode;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 pub const PEM_MAX_BYTES: usize = 64 * 1024;
@@ -45,22 +46,22 @@ pub enum PemProblem {
 
 impl PemProblem {
     /// The machine code for the error body.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PemProblem::TooLarge => "pem_too_large",
-            PemProblem::Der => "pem_is_der",
-            PemProblem::NotPem => "pem_not_pem",
-            PemProblem::Unreadable(_) => "pem_unreadable",
-            PemProblem::NoCertificate => "pem_no_certificate",
-            PemProblem::NoPrivateKey => "pem_no_private_key",
-            PemProblem::EncryptedKey => "pem_encrypted_key",
-            PemProblem::SeveralKeys => "pem_several_keys",
-            PemProblem::BadCertificate(_) => "certificate_unreadable",
-            PemProblem::UnsupportedKey => "private_key_unsupported",
-            PemProblem::KeyMismatch => "private_key_mismatch",
-            PemProblem::NotYetValid(_) => "certificate_not_yet_valid",
-            PemProblem::Expired(_) => "certificate_expired",
-            PemProblem::NotForClientAuth => "certificate_not_for_client_auth",
+            PemProblem::TooLarge => ErrorCode::PemTooLarge,
+            PemProblem::Der => ErrorCode::PemIsDer,
+            PemProblem::NotPem => ErrorCode::PemNotPem,
+            PemProblem::Unreadable(_) => ErrorCode::PemUnreadable,
+            PemProblem::NoCertificate => ErrorCode::PemNoCertificate,
+            PemProblem::NoPrivateKey => ErrorCode::PemNoPrivateKey,
+            PemProblem::EncryptedKey => ErrorCode::PemEncryptedKey,
+            PemProblem::SeveralKeys => ErrorCode::PemSeveralKeys,
+            PemProblem::BadCertificate(_) => ErrorCode::CertificateUnreadable,
+            PemProblem::UnsupportedKey => ErrorCode::PrivateKeyUnsupported,
+            PemProblem::KeyMismatch => ErrorCode::PrivateKeyMismatch,
+            PemProblem::NotYetValid(_) => ErrorCode::CertificateNotYetValid,
+            PemProblem::Expired(_) => ErrorCode::CertificateExpired,
+            PemProblem::NotForClientAuth => ErrorCode::CertificateNotForClientAuth,
         }
     }
 }

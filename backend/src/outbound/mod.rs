@@ -12,6 +12,7 @@ pub use address::AddressPolicy;
 use crate::config::OutboundSettings;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Identity, RequestBuilder, StatusCode, Url};
+use shared::ErrorCode;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -39,16 +40,16 @@ pub enum OutboundError {
 }
 
 impl OutboundError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            OutboundError::BadUrl(_) => "bad_url",
-            OutboundError::Dns(_) => "dns_failed",
-            OutboundError::InternalAddress { .. } => "internal_address",
-            OutboundError::Connect(_) => "connect_failed",
-            OutboundError::Tls(_) => "tls_handshake_failed",
-            OutboundError::Timeout(_) => "timeout",
-            OutboundError::TooLarge => "answer_too_large",
-            OutboundError::Other(_) => "request_failed",
+            OutboundError::BadUrl(_) => ErrorCode::BadUrl,
+            OutboundError::Dns(_) => ErrorCode::DnsFailed,
+            OutboundError::InternalAddress { .. } => ErrorCode::InternalAddress,
+            OutboundError::Connect(_) => ErrorCode::ConnectFailed,
+            OutboundError::Tls(_) => ErrorCode::TlsHandshakeFailed,
+            OutboundError::Timeout(_) => ErrorCode::Timeout,
+            OutboundError::TooLarge => ErrorCode::AnswerTooLarge,
+            OutboundError::Other(_) => ErrorCode::RequestFailed,
         }
     }
 }

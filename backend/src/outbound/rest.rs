@@ -6,6 +6,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Client, Method, RequestBuilder, Url};
 use serde_json::Value;
 use shared::v1::{RestMethod, RestRequest, ReturnType};
+use shared::ErrorCode;
 
 /// Checks the headers, so a bad one is a 422 before anything is sent.
 pub fn parse_headers(request: &RestRequest) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
@@ -59,10 +60,10 @@ pub enum BodyError {
 }
 
 impl BodyError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            BodyError::NotOfReturnType(_) => "answer_not_of_return_type",
-            BodyError::TooDeep => "answer_too_deeply_nested",
+            BodyError::NotOfReturnType(_) => ErrorCode::AnswerNotOfReturnType,
+            BodyError::TooDeep => ErrorCode::AnswerTooDeeplyNested,
         }
     }
 }

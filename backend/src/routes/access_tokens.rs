@@ -21,6 +21,7 @@ use shared::v1::{
     TOKENS_PER_USER_MAX, TOKEN_NAME_MAX_CHARS,
 };
 use shared::validate::parse_name;
+use shared::ErrorCode;
 use shared::{ErrorBody, Secret};
 use uuid::Uuid;
 
@@ -110,7 +111,7 @@ pub async fn create(
         conn.transaction(|conn| {
             if access_tokens::count_for_user(conn, &user_id)? >= TOKENS_PER_USER_MAX as i64 {
                 return Err(ApiError::Conflict {
-                    code: "too_many_tokens",
+                    code: ErrorCode::TooManyTokens,
                     message: format!(
                         "You have {TOKENS_PER_USER_MAX} access tokens, the most one user may hold. Revoke one first."
                     ),

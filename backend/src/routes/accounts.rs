@@ -15,6 +15,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use shared::v1::{Role, SignInResponse, SignUpRequest};
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUpRequest,
@@ -32,7 +33,7 @@ pub async fn sign_up(
 ) -> ApiResult<HttpResponse> {
     if !state.settings.allow_signup {
         return Err(ApiError::Forbidden {
-            code: "signup_disabled",
+            code: ErrorCode::SignupDisabled,
             message: "Sign-up is turned off on this server. Ask an administrator for an account.".into(),
         });
     }
@@ -104,7 +105,7 @@ fn insert_claiming(
 /// 409 for an email some user already has (in any account).
 pub fn email_taken() -> ApiError {
     ApiError::Conflict {
-        code: "email_taken",
+        code: ErrorCode::EmailTaken,
         message: "A user with this email address already exists. Sign in, or use another address.".into(),
     }
 }

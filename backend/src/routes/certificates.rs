@@ -19,6 +19,7 @@ use shared::v1::{
     SecurityEventKind,
 };
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 
 /// A JSON body holds the PEM text escaped, so it may be somewhat larger than the file.
@@ -154,7 +155,7 @@ pub async fn create(
     let row = db::run(&state.pool, move |conn| match certificates::insert(conn, &row) {
         Ok(()) => Ok(row),
         Err(e) if is_unique_violation(&e) => Err(ApiError::Conflict {
-            code: "certificate_domain_taken",
+            code: ErrorCode::CertificateDomainTaken,
             message: format!("This account already has a certificate for {}. Delete it first.", row.domain),
         }),
         Err(e) => Err(e.into()),

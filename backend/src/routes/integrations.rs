@@ -14,6 +14,7 @@ use chrono::Utc;
 use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType, SecurityEventKind};
 use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
+use shared::ErrorCode;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -89,7 +90,7 @@ fn parse(body: IntegrationRequest, kept: Option<&BTreeMap<String, String>>) -> A
 fn name_taken(e: diesel::result::Error) -> ApiError {
     match is_unique_violation(&e) {
         true => ApiError::Conflict {
-            code: "integration_name_taken",
+            code: ErrorCode::IntegrationNameTaken,
             message: "This account already has an integration with that name.".into(),
         },
         false => e.into(),

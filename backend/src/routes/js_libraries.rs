@@ -14,6 +14,7 @@ use serde::Deserialize;
 use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse, SecurityEventKind};
 use shared::validate::{parse_description, parse_name, DESCRIPTION_MAX_CHARS, JS_CODE_MAX_CHARS, NAME_MAX_CHARS};
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 
 /// Room for a library at every field's limit however JSON spells it: a character may take 12 bytes
@@ -49,7 +50,7 @@ fn not_found() -> ApiError {
 fn name_taken(e: diesel::result::Error) -> ApiError {
     match is_unique_violation(&e) {
         true => ApiError::Conflict {
-            code: "library_name_taken",
+            code: ErrorCode::LibraryNameTaken,
             message: "This account already has a JS library with that name.".into(),
         },
         false => e.into(),
@@ -193,7 +194,7 @@ pub async fn delete(
                 .collect();
             if !deployed.is_empty() && !detach {
                 return Err(ApiError::Conflict {
-                    code: "library_in_use",
+                    code: ErrorCode::LibraryInUse,
                     message: format!(
                         "Deployed applications use this library: {}. Detach it from them to delete it.",
                         deployed.join(", ")

@@ -18,6 +18,7 @@ use shared::v1::{
 };
 use shared::validate::parse_description;
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 
 const STATE_LIFETIME_MINUTES: i64 = 10;
@@ -109,12 +110,12 @@ async fn start_authorization(
     token_id: Option<String>,
 ) -> ApiResult<AuthorizeResponse> {
     let session = caller.session().ok_or_else(|| ApiError::Forbidden {
-        code: "browser_session_required",
+        code: ErrorCode::BrowserSessionRequired,
         message: "Stripe's authorization happens in the browser: add or re-authorize tokens from the dashboard.".into(),
     })?;
     let value = random_token();
     let authorize_url = state.stripe.authorize_url(token_type, &value, &redirect_uri(state)).map_err(|e| {
-        ApiError::Rejected { code: "stripe_not_configured", field: "token_type", message: e.to_string() }
+        ApiError::Rejected { code: ErrorCode::StripeNotConfigured, field: "token_type", message: e.to_string() }
     })?;
     let now = Utc::now().naive_utc();
     let row = OAuthStateRow {
@@ -355,7 +356,7 @@ pub async fn delete(
     if !query.local_only {
         let token_type = TokenType::parse(&row.token_type).unwrap_or(TokenType::Test);
         state.stripe.deauthorize(token_type, &row.stripe_user_id).await.map_err(|e| ApiError::Upstream {
-            code: "deauthorization_failed",
+            code: ErrorCode::DeauthorizationFailed,
             message: format!(
                 "Stripe could not deauthorize the token, so it was kept: {e} You can still remove it here only (local_only=true)."
             ),

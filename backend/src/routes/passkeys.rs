@@ -26,6 +26,7 @@ use shared::v1::{
 };
 use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, DiscoverableKey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
@@ -135,7 +136,7 @@ pub async fn finish_registration(
     .await?;
     if !added {
         return Err(ApiError::Conflict {
-            code: "passkey_exists",
+            code: ErrorCode::PasskeyExists,
             message: "This passkey is registered already.".into(),
         });
     }

@@ -23,6 +23,7 @@ use shared::v1::{
     StartTwoFactorRequest, TwoFactorMethod, VerifyCodeRequest,
 };
 use shared::ErrorBody;
+use shared::ErrorCode;
 
 fn setup_id(user_id: &str) -> String {
     format!("{PURPOSE_SETUP}:{user_id}")
@@ -169,7 +170,7 @@ pub async fn new_recovery_code_set(
     db::run(&state.pool, move |conn| {
         if tf::find(conn, &user_id)?.is_none() {
             return Err(ApiError::Conflict {
-                code: "two_factor_off",
+                code: ErrorCode::TwoFactorOff,
                 message: "Two-factor authentication is off, so there are no access codes to renew.".into(),
             });
         }
@@ -195,7 +196,7 @@ pub async fn send_confirmation_code(
     let user_id = caller.user.id.clone();
     let method_row =
         db::run(&state.pool, move |conn| Ok(tf::find(conn, &user_id)?)).await?.ok_or_else(|| ApiError::Conflict {
-            code: "two_factor_off",
+            code: ErrorCode::TwoFactorOff,
             message: "Two-factor authentication is off, so no code is needed.".into(),
         })?;
     let method = TwoFactorMethod::parse(&method_row.method)

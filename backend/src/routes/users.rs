@@ -20,6 +20,7 @@ use chrono::{Duration, Utc};
 use diesel::Connection;
 use shared::v1::{AccountInfo, AccountUser, NewUserRequest, Role, SecurityEventKind, SetPasswordRequest, UserUpdate};
 use shared::ErrorBody;
+use shared::ErrorCode;
 use uuid::Uuid;
 
 const INVITE_LIFETIME_DAYS: i64 = 7;
@@ -48,12 +49,12 @@ fn not_found() -> ApiError {
 }
 
 fn email_taken() -> ApiError {
-    ApiError::Conflict { code: "email_taken", message: "A user with this email already exists.".into() }
+    ApiError::Conflict { code: ErrorCode::EmailTaken, message: "A user with this email already exists.".into() }
 }
 
 fn last_admin() -> ApiError {
     ApiError::Conflict {
-        code: "last_admin",
+        code: ErrorCode::LastAdmin,
         message: "This is the account's last active admin: make another user an admin first.".into(),
     }
 }

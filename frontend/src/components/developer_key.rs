@@ -50,7 +50,7 @@ pub fn DeveloperKey() -> impl IntoView {
                         notices.show("Your new developer key is ready. Select Show Key to see it.");
                     }
                 }
-                Err(f) if f.body.code == "reauthentication_required" => {
+                Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
                     waiting_step.set_value(step);
                     reauth_open.set(true);
                 }

@@ -37,7 +37,7 @@ pub fn Passkeys() -> impl IntoView {
             notices.show(format!("The passkey \"{}\" is added: it can sign you in without a password.", passkey.name));
             passkeys.reload();
         }
-        Err(f) if f.body.code == "reauthentication_required" => {
+        Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
             dialog_error.set(None);
             reauth_open.set(true);
         }

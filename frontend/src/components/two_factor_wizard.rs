@@ -73,7 +73,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                     authenticator.set(sent.authenticator);
                     step.set(Step::Code);
                 }
-                Err(f) if f.body.code == "reauthentication_required" => {
+                Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
                     needs_password.set(true);
                     failure.set(Some(f));
                 }

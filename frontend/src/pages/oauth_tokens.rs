@@ -32,7 +32,7 @@ pub fn OAuthTokensPage() -> impl IntoView {
         spawn_local(async move {
             match api::delete_oauth_token(token.id, local_only).await {
                 Ok(()) => notices.show("The token is deleted."),
-                Err(f) if f.body.code == "deauthorization_failed" => {
+                Err(f) if f.body.code == shared::ErrorCode::DeauthorizationFailed => {
                     deauthorize_problem.set(f.message());
                     confirm_local.set(true);
                 }
