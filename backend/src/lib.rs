@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod change_feed;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -1,13 +1,15 @@
-//! Short-lived memory of the reads scripts repeat (who a developer key belongs to, the
-//! `/api/v1/me` view), so a script polling with its key does not touch the database on
-//! every request.
+//! Short-lived memory of the reads scripts and dashboards repeat (who a developer key, access
+//! token or session belongs to, the `/api/v1/me` view), so a script polling with its key does
+//! not touch the database on every request.
 //!
 //! Every write request voids all of it when it ends: a generation count, read before each
-//! load so that a load which raced a write is never kept. The count sits in a small file
-//! beside the SQLite database, mapped into memory, so every instance on that database (they
-//! are on one machine) sees another's write as soon as it is answered. On PostgreSQL the
-//! instances may be on several machines with nothing cheap to share, so nothing is kept.
-//! A write that bypasses the server (an operator's own SQL) shows within [`FRESH_FOR`].
+//! load so that a load which raced a write is never kept. On SQLite the count sits in a small
+//! file beside the database, mapped into memory, so every instance on that database (they are
+//! on one machine) sees another's write as soon as it is answered; a write that bypasses the
+//! server (an operator's own SQL) shows within [`FRESH_FOR`]. On PostgreSQL the instances may be
+//! on several machines: each keeps its own count, which the database's change notices also move
+//! ([`crate::change_feed`]), so another instance's write, or an operator's, is seen within
+//! milliseconds; while the notices cannot be heard, nothing is kept.
 
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -93,36 +95,60 @@ impl SharedCounter {
     }
 }
 
+/// Where the generation comes from.
+enum Generation {
+    /// SQLite: the counter in the file beside the database.
+    Shared(SharedCounter),
+    /// PostgreSQL: this instance's counter, moved by its writes and by every change notice.
+    Notified(Arc<crate::change_feed::ChangeFeed>),
+}
+
 /// The kinds of read kept, and the generation they share.
 pub struct RecentReads {
-    generation: Option<SharedCounter>,
+    generation: Generation,
     /// By the developer key's lookup hash: its row, its user and their account.
     pub key_callers: Recent<String, Arc<crate::auth::extract::KeyCaller>>,
     /// By the access token's lookup hash: its row, read into types, with its user and account.
     pub token_callers: Recent<String, Arc<crate::auth::access_tokens::TokenCaller>>,
+    /// By the session cookie's hash: the session with its user and account.
+    pub session_callers: Recent<String, Arc<crate::auth::extract::SessionCaller>>,
     /// By user id: the answer's JSON.
     pub me: Recent<String, web::Bytes>,
 }
 
 impl RecentReads {
-    /// Keeps reads for an SQLite database (the counter file beside it); for PostgreSQL, none.
+    /// Keeps reads for an SQLite database (the counter file beside it), or for PostgreSQL (its
+    /// change notices, heard on a connection of their own).
     pub fn for_database(location: &str) -> anyhow::Result<Self> {
         let generation = match crate::db::pool::is_postgres(location) {
-            true => None,
-            false => Some(SharedCounter::open(std::path::Path::new(&format!("{location}.generation")))?),
+            true => Generation::Notified(crate::change_feed::ChangeFeed::start(location)),
+            false => Generation::Shared(SharedCounter::open(std::path::Path::new(&format!("{location}.generation")))?),
         };
-        Ok(RecentReads { generation, key_callers: Recent::new(), token_callers: Recent::new(), me: Recent::new() })
+        Ok(RecentReads {
+            generation,
+            key_callers: Recent::new(),
+            token_callers: Recent::new(),
+            session_callers: Recent::new(),
+            me: Recent::new(),
+        })
     }
 
     /// Read before a load; give it to `put` with what was loaded. `None`: keep nothing.
     pub fn generation(&self) -> Option<u64> {
-        self.generation.as_ref().map(|g| g.counter().load(Ordering::Acquire))
+        match &self.generation {
+            Generation::Shared(counter) => Some(counter.counter().load(Ordering::Acquire)),
+            Generation::Notified(feed) => feed.generation(),
+        }
     }
 
-    /// Voids everything kept so far, in every instance on this database.
+    /// Voids everything kept so far: in every instance on this SQLite file; on PostgreSQL in this
+    /// one (the others hear of the write from the database).
     pub fn forget_all(&self) {
-        if let Some(g) = &self.generation {
-            g.counter().fetch_add(1, Ordering::AcqRel);
+        match &self.generation {
+            Generation::Shared(counter) => {
+                counter.counter().fetch_add(1, Ordering::AcqRel);
+            }
+            Generation::Notified(feed) => feed.bump(),
         }
     }
 }
@@ -185,7 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_kept_on_postgresql() {
+    fn nothing_is_kept_on_postgresql_while_its_notices_cannot_be_heard() {
         let reads = RecentReads::for_database("postgres://keydesk@127.0.0.1/keydesk").unwrap();
         assert_eq!(reads.generation(), None);
         reads.me.put("u1".to_string(), sample(), reads.generation());

@@ -95,6 +95,13 @@ fn bad_credentials() -> ApiError {
     ApiError::BadCredentials("The credentials in the Authorization header are not valid.".into())
 }
 
+/// A session with its user and account, as one lookup found it.
+pub struct SessionCaller {
+    pub session: SessionRow,
+    pub user: UserRow,
+    pub account: AccountRow,
+}
+
 async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<CurrentUser, ApiError> {
     let token = req
         .cookie(SESSION_COOKIE)
@@ -102,18 +109,36 @@ async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<Curr
         .ok_or_else(|| ApiError::Unauthorized("Sign in to continue.".into()))?;
     let id = token_hash(&token);
     let now = Utc::now().naive_utc();
-    let found = db::run(&state.pool, move |conn| {
-        let found = sessions::find_active(conn, &id, now, now - IDLE_TIMEOUT)?;
-        if let Some((session, _, _)) = &found {
-            if now - session.last_seen_at > TOUCH_INTERVAL {
-                sessions::touch(conn, &session.id, now)?;
-            }
+    let generation = state.recent.generation();
+    // A remembered session goes the long way once its last-seen time is due to be written.
+    let remembered = state
+        .recent
+        .session_callers
+        .get(&id, generation)
+        .filter(|c| now - c.session.last_seen_at <= TOUCH_INTERVAL && c.session.expires_at > now);
+    let caller = match remembered {
+        Some(caller) => caller,
+        None => {
+            let key = id.clone();
+            let found = db::run(&state.pool, move |conn| {
+                let Some((mut session, user, account)) = sessions::find_active(conn, &key, now, now - IDLE_TIMEOUT)?
+                else {
+                    return Ok(None);
+                };
+                if now - session.last_seen_at > TOUCH_INTERVAL {
+                    sessions::touch(conn, &session.id, now)?;
+                    session.last_seen_at = now;
+                }
+                Ok(Some(Arc::new(SessionCaller { session, user, account })))
+            })
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("Your session has ended. Please sign in again.".into()))?;
+            state.recent.session_callers.put(id, found.clone(), generation);
+            found
         }
-        Ok(found)
-    })
-    .await?;
-    let (session, user, account) =
-        found.ok_or_else(|| ApiError::Unauthorized("Your session has ended. Please sign in again.".into()))?;
+    };
+    let SessionCaller { session, user, account } = &*caller;
+    let (session, user, account) = (session.clone(), user.clone(), account.clone());
     if !req.method().is_safe() {
         let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !constant_time_eq(sent, &session.csrf_token) {

@@ -14,6 +14,23 @@ async fn two_instances() -> (TestApp, TestApp) {
     (first, second)
 }
 
+/// What `ask` answers once another instance's write has reached this one: at once on SQLite (the
+/// instances share a counter file); on PostgreSQL, where the database's change notice travels to
+/// the other instance, the first answer that differs from the one before the write, within a second.
+async fn settled<F: std::future::Future<Output = StatusCode>>(ask: impl Fn() -> F) -> StatusCode {
+    let first = ask().await;
+    if !crate::helpers::using_postgres() {
+        return first;
+    }
+    let start = std::time::Instant::now();
+    let mut answer = first;
+    while answer == StatusCode::OK && start.elapsed() < std::time::Duration::from_secs(1) {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        answer = ask().await;
+    }
+    answer
+}
+
 #[tokio::test]
 async fn a_session_made_on_one_instance_works_on_the_other() {
     let (first, second) = two_instances().await;
@@ -70,7 +87,7 @@ async fn a_developer_key_regenerated_through_one_instance_is_refused_by_the_othe
     };
     assert_eq!(me_on_second(old.clone()).await, StatusCode::OK);
     let new: Value = first.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
-    assert_eq!(me_on_second(old).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(settled(|| me_on_second(old.clone())).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me_on_second(new["key"].as_str().unwrap().to_string()).await, StatusCode::OK);
 }
 
@@ -171,5 +188,129 @@ async fn a_session_ended_on_one_instance_is_refused_by_the_other_at_once() {
     let listed: Vec<Value> = first.get("/api/v1/me/sessions").await.json().await.unwrap();
     let theirs = listed.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
     assert_eq!(first.delete(&format!("/api/v1/me/sessions/{theirs}")).await.status(), StatusCode::NO_CONTENT);
-    assert_eq!(on_second().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(settled(|| async { on_second().await.unwrap().status() }).await, StatusCode::UNAUTHORIZED);
+}
+
+/// Issue 18's test: instance B, under load from a polling script, refuses within a second what
+/// instance A revoked (a regenerated key, a deactivated user, an ended session), and reads back
+/// the names A changed, while it remembers reads between changes.
+#[tokio::test]
+async fn changes_on_one_instance_reach_the_other_within_a_second_under_load() {
+    let (a, b) = two_instances().await;
+    let ann = a.signed_up("ann@example.com").await;
+    let account_id = ann["account"]["id"].as_str().unwrap().to_string();
+    let output = crate::admin_cli::keydesk(&a)
+        .args(["admin", "create-user", "--email", "sam@example.com", "--name", "Sam", "--account-id", &account_id])
+        .args(["--role", "standard"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let sam = a.other_browser();
+    let sam_id = sam.sign_in("sam@example.com", PASSWORD).await.json::<Value>().await.unwrap()["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sams_key: Value = sam.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    let sams_key = sams_key["key"].as_str().unwrap().to_string();
+    let key: Value = a.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+
+    // The load: eight scripts polling B with Ann's key until the test ends.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, key, stop) = (b.url("/api/v1/me"), key.clone(), stop.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = client.get(&url).bearer_auth(&key).send().await;
+                }
+            })
+        })
+        .collect();
+    let on_b = |credential: String| {
+        let url = b.url("/api/v1/me");
+        async move { reqwest::Client::new().get(url).bearer_auth(credential).send().await.unwrap() }
+    };
+    let within_a_second = |credential: String, expected: StatusCode| {
+        let on_b = &on_b;
+        async move {
+            let start = std::time::Instant::now();
+            loop {
+                let status = on_b(credential.clone()).await.status();
+                if status == expected {
+                    return start.elapsed();
+                }
+                assert!(start.elapsed() < std::time::Duration::from_secs(1), "still {status} after a second");
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        }
+    };
+
+    // A name changed on A reads back from B.
+    assert_eq!(on_b(key.clone()).await.json::<Value>().await.unwrap()["name"], "Ann Example");
+    assert_eq!(a.patch("/api/v1/me", json!({"name": "Ann Changed"})).await.status(), StatusCode::OK);
+    let start = std::time::Instant::now();
+    while on_b(key.clone()).await.json::<Value>().await.unwrap()["name"] != "Ann Changed" {
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "the old name after a second");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+
+    // A regenerated key.
+    assert_eq!(on_b(key.clone()).await.status(), StatusCode::OK);
+    let new_key: Value = a.post("/api/v1/me/developer-key", json!({})).await.json().await.unwrap();
+    within_a_second(key.clone(), StatusCode::UNAUTHORIZED).await;
+    within_a_second(new_key["key"].as_str().unwrap().to_string(), StatusCode::OK).await;
+
+    // A deactivated user.
+    assert_eq!(on_b(sams_key.clone()).await.status(), StatusCode::OK);
+    assert_eq!(a.patch(&format!("/api/v1/users/{sam_id}"), json!({"active": false})).await.status(), StatusCode::OK);
+    within_a_second(sams_key, StatusCode::UNAUTHORIZED).await;
+
+    // An ended session.
+    let laptop = a.other_browser();
+    assert_eq!(laptop.sign_in("ann@example.com", PASSWORD).await.status(), StatusCode::OK);
+    let laptop_on_b = || laptop.client.get(b.url("/api/v1/me")).send();
+    assert_eq!(laptop_on_b().await.unwrap().status(), StatusCode::OK);
+    let listed: Vec<Value> = a.get("/api/v1/me/sessions").await.json().await.unwrap();
+    let theirs = listed.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(a.delete(&format!("/api/v1/me/sessions/{theirs}")).await.status(), StatusCode::NO_CONTENT);
+    let start = std::time::Instant::now();
+    while laptop_on_b().await.unwrap().status() != StatusCode::UNAUTHORIZED {
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "the ended session still works after a second");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in load {
+        task.await.unwrap();
+    }
+}
+
+/// What one instance keeps, a write through another voids: on SQLite through the shared counter
+/// file, on PostgreSQL through the database's change notice, heard on the listener's connection.
+/// Between writes the read is kept, on both.
+#[tokio::test]
+async fn a_kept_read_lasts_until_a_write_anywhere() {
+    let app = spawn_app_with(|_| {}).await;
+    app.signed_up("ann@example.com").await;
+    let reads = keydesk::recent::RecentReads::for_database(&app.database).unwrap();
+    let start = std::time::Instant::now();
+    while reads.generation().is_none() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(3), "the change listener never connected");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let kept = actix_web::web::Bytes::from_static(b"{}");
+    reads.me.put("ann".to_string(), kept, reads.generation());
+    // A read elsewhere changes nothing.
+    assert_eq!(app.get("/api/v1/me").await.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(reads.me.get(&"ann".to_string(), reads.generation()).is_some(), "kept between writes");
+
+    assert_eq!(app.patch("/api/v1/me", json!({"name": "Ann Changed"})).await.status(), StatusCode::OK);
+    let start = std::time::Instant::now();
+    while reads.me.get(&"ann".to_string(), reads.generation()).is_some() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "still kept a second after the write");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }

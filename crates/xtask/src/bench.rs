@@ -81,6 +81,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
     measures.push(memory("server memory, idle (SQLite, after sign-up)", &server, "< 60 MB", 60.0));
     let key_figure = developer_key_get(&server, &key, "SQLite", &reference, &scratch, &mut rows)?;
     access_token_get(&server, &key, "SQLite", key_figure, &scratch, &mut rows)?;
+    session_get(&server, "SQLite", &reference, &scratch, &mut rows)?;
     sign_in(&server, &key, &sign_in_ceiling, &scratch, &mut rows)?;
     api_auth(&server, &key, &reference, &scratch, &mut rows)?;
     writes(&server, &key, "SQLite", &reference, &scratch, &mut rows)?;
@@ -96,6 +97,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
             let key = server::developer_key(&server.url)?;
             let key_figure = developer_key_get(&server, &key, "PostgreSQL", &reference, &scratch, &mut rows)?;
             access_token_get(&server, &key, "PostgreSQL", key_figure, &scratch, &mut rows)?;
+            session_get(&server, "PostgreSQL", &reference, &scratch, &mut rows)?;
             writes(&server, &key, "PostgreSQL", &reference, &scratch, &mut rows)?;
         }
         Err(why) => println!("    PostgreSQL scenarios skipped: {why}"),
@@ -137,11 +139,11 @@ fn developer_key_get(
 ) -> anyhow::Result<f64> {
     let load = median_of_runs(|| me_with_key(server, key), scratch)?;
     let figure = load.requests_per_sec;
-    // The goal is SQLite's, where reads are remembered; PostgreSQL's figure is for comparison
-    // (instances there may be on several machines, so each request asks the database).
+    let ratio = load.requests_per_sec / reference.1;
+    // On PostgreSQL the same reads are remembered, forgotten on the database's change notices (issue 18).
     let (goal, met) = match database {
-        "SQLite" => ("≥ 60%, p99 < 5 ms", Some(load.requests_per_sec / reference.1 >= 0.6 && load.p99_ms < 5.0)),
-        _ => ("", None),
+        "SQLite" => ("≥ 60%, p99 < 5 ms", Some(ratio >= 0.6 && load.p99_ms < 5.0)),
+        _ => ("≥ 50%, p99 < 10 ms", Some(ratio >= 0.5 && load.p99_ms < 10.0)),
     };
     rows.push(Row {
         scenario: format!("developer-key GET /api/v1/me ({database})"),
@@ -172,6 +174,30 @@ fn access_token_get(
         reference: (format!("the developer-key GET ({database})"), key_figure),
         goal: "≥ 90%",
         met: Some(met),
+    });
+    Ok(())
+}
+
+/// The same GET as a browser sends it, with the session cookie.
+fn session_get(
+    server: &Server,
+    database: &str,
+    reference: &(String, f64),
+    scratch: &TempDir,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let cookie = server::session_cookie(&server.url, "bench-browser@example.com")?;
+    let load = median_of_runs(|| Wrk::get(&format!("{}/api/v1/me", server.url)).header("Cookie", &cookie), scratch)?;
+    let (goal, met) = match database {
+        "PostgreSQL" => ("≥ 40%", Some(load.requests_per_sec / reference.1 >= 0.4)),
+        _ => ("", None),
+    };
+    rows.push(Row {
+        scenario: format!("session-cookie GET /api/v1/me ({database})"),
+        load,
+        reference: reference.clone(),
+        goal,
+        met,
     });
     Ok(())
 }
@@ -281,18 +307,26 @@ fn writes(
     let id = server::js_library(&server.url, key)?;
     let path = format!("/api/v1/js-libraries/{id}");
     let update = library_requests("PUT", &path, "'bench-updated'", &auth);
-    for (what, script) in [("create a JS library", create), ("update one JS library", update)] {
+    for (what, script, before) in
+        [("create a JS library", create, PG_CREATE_BEFORE), ("update one JS library", update, PG_UPDATE_BEFORE)]
+    {
         let load = Wrk::get(&format!("{}/api/v1/js-libraries", server.url)).request_fn(&script).run(&scratch.0)?;
-        rows.push(Row {
-            scenario: format!("{what} ({database})"),
-            load,
-            reference: reference.clone(),
-            goal: "",
-            met: None,
-        });
+        // PostgreSQL's goal (issue 18) is twice the figure before that work, on this machine class.
+        let (reference, goal, met) = match database {
+            "PostgreSQL" => {
+                let met = load.requests_per_sec >= 2.0 * before && load.p99_ms < 50.0;
+                (("before issue 18 (BENCHMARKS.md, 2026-12-01)".to_string(), before), "≥ 200%, p99 < 50 ms", Some(met))
+            }
+            _ => (reference.clone(), "", None),
+        };
+        rows.push(Row { scenario: format!("{what} ({database})"), load, reference, goal, met });
     }
     Ok(())
 }
+
+/// JS library writes per second on PostgreSQL before issue 18 (BENCHMARKS.md of 2026-12-01, 2 cores).
+const PG_CREATE_BEFORE: f64 = 1549.1;
+const PG_UPDATE_BEFORE: f64 = 1221.2;
 
 /// A Lua `request()` that sends `method path` with a JS library whose name is the Lua
 /// expression `name` and whose code differs on every request (`n` counts them).

@@ -106,6 +106,21 @@ pub fn sign_up(url: &str, email: &str, jar: &str) -> anyhow::Result<String> {
     .with_context(|| format!("signing up {email} failed (is curl installed?)"))
 }
 
+/// Signs up `email` and returns its session cookie as a `Cookie` header value.
+pub fn session_cookie(url: &str, email: &str) -> anyhow::Result<String> {
+    let jar = TempDir::new("jar");
+    let jar_file = jar.0.join("cookies");
+    sign_up(url, email, &jar_file.to_string_lossy())?;
+    let cookies = std::fs::read_to_string(&jar_file).context("curl kept no cookies")?;
+    // Netscape cookie file: domain, subdomains, path, secure, expiry, name, value (tab-separated).
+    cookies
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .find(|fields| fields.len() == 7 && fields[5] == "keydesk_session")
+        .map(|fields| format!("keydesk_session={}", fields[6]))
+        .context("no keydesk_session cookie after signing up")
+}
+
 /// Signs up [`EMAIL`] and generates a developer key (curl keeps the session cookie).
 pub fn developer_key(url: &str) -> anyhow::Result<String> {
     let jar = TempDir::new("jar");
