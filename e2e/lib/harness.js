@@ -189,3 +189,26 @@ export function totp(secretBase32, atMs = Date.now()) {
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(value).padStart(6, '0');
 }
+
+/**
+ * An admin (on the Account tab) adds a user, who follows the emailed link on `page` (a fresh
+ * browser), chooses `password` and signs in; returns the user's email.
+ */
+export async function inviteAndSignIn(admin, page, server, { first, last, email, password }) {
+  await admin.getByRole('button', { name: 'Add User' }).click();
+  const adding = admin.getByRole('dialog', { name: 'Add User' });
+  await adding.getByLabel('First name').fill(first);
+  await adding.getByLabel('Last name').fill(last);
+  await adding.getByLabel('Email').fill(email);
+  await adding.getByRole('button', { name: 'Add User' }).click();
+  await admin.getByTestId('users').getByRole('row', { name: new RegExp(`${first} ${last}`) }).waitFor();
+  const mail = (await waitForMail(server.dataDir, email, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  await page.goto(mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0]);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm new password').fill(password);
+  await page.getByRole('button', { name: 'Set Password' }).click();
+  await page.getByText('Your password is set.').waitFor();
+  await signIn(page, server.url, email, password);
+  await page.waitForURL('**/account');
+  return email;
+}

@@ -2,7 +2,7 @@
 // Revoke signs one out, "Sign out everywhere else" the rest; an admin signs a user out everywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, serverAndBrowser, signIn, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
+import { PASSWORD, inviteAndSignIn, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -51,25 +51,11 @@ test('a session is revoked from another browser, then every other one ends at on
 test('an admin signs a user out everywhere from the Users table', async () => {
   const admin = await browserAs();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin.sessions') });
-  await admin.getByRole('button', { name: 'Add User' }).click();
-  const dialog = admin.getByRole('dialog', { name: 'Add User' });
-  const email = uniqueEmail('nina.sessions');
-  await dialog.getByLabel('First name').fill('Nina');
-  await dialog.getByLabel('Last name').fill('Newbie');
-  await dialog.getByLabel('Email').fill(email);
-  await dialog.getByRole('button', { name: 'Add User' }).click();
-  const row = admin.getByTestId('users').getByRole('row', { name: /Nina Newbie/ });
-  await row.waitFor();
-
-  const mail = (await waitForMail(env.server.dataDir, email, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
   const nina = await browserAs();
-  await nina.goto(mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0]);
-  await nina.getByLabel('New password', { exact: true }).fill('Nina-passw0rd!');
-  await nina.getByLabel('Confirm new password').fill('Nina-passw0rd!');
-  await nina.getByRole('button', { name: 'Set Password' }).click();
-  await nina.getByText('Your password is set.').waitFor();
-  await signIn(nina, env.server.url, email, 'Nina-passw0rd!');
-  await nina.waitForURL('**/account');
+  await inviteAndSignIn(admin, nina, env.server, {
+    first: 'Nina', last: 'Newbie', email: uniqueEmail('nina.sessions'), password: 'Nina-passw0rd!',
+  });
+  const row = admin.getByTestId('users').getByRole('row', { name: /Nina Newbie/ });
 
   await row.getByRole('button', { name: 'Sign out everywhere' }).click();
   await admin.getByRole('dialog', { name: 'Sign this user out everywhere?' }).getByRole('button', { name: 'Sign out everywhere' }).click();

@@ -5,18 +5,19 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::v1::{
-    AccountInfo, AccountUser, ApiCredentialResponse, ApplicationRequest, ApplicationResponse, AuthorizeResponse,
-    CertificateResponse, CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest, CodeSentResponse,
-    DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse, IntegrationRequest,
-    IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest, OAuthTokenRequest,
-    OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation, PasswordResetRequest,
-    ReauthenticateRequest, RecoveryCodesResponse, SecurityEventPage, SessionInfo, SetPasswordRequest, SignInRequest,
-    SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest, UpdateMeRequest, UserUpdate,
-    VerifyCodeRequest, VerifyEmailRequest,
+    AccessToken, AccountInfo, AccountUser, ApiCredentialResponse, ApplicationRequest, ApplicationResponse,
+    AuthorizeResponse, CertificateResponse, CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest,
+    CodeSentResponse, DeploymentRequest, DeploymentResponse, DeploymentUpdate, DeveloperKeyResponse, DeviceResponse,
+    IntegrationRequest, IntegrationResponse, JsLibraryRequest, JsLibraryResponse, MeResponse, NewUserRequest,
+    OAuthTokenRequest, OAuthTokenResponse, OAuthTokenUpdate, OAuthTokenUpdateResponse, PasswordConfirmation,
+    PasswordResetRequest, ReauthenticateRequest, RecoveryCodesResponse, SecurityEventPage, SessionInfo,
+    SetPasswordRequest, SignInRequest, SignInResponse, SignUpRequest, StartTwoFactorRequest, TwoFactorSignInRequest,
+    UpdateMeRequest, UserUpdate, VerifyCodeRequest, VerifyEmailRequest,
 };
 use shared::v1::{
     ChallengeRequest, NewPasskeyRequest, PasskeyCeremony, PasskeyResponse, PasskeySignInRequest, RenamePasskeyRequest,
 };
+use shared::v1::{CreateAccessTokenRequest, TokenPolicy};
 use shared::ErrorBody;
 use wasm_bindgen::JsCast;
 
@@ -29,7 +30,10 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     pub fn local(message: &str) -> Self {
-        ApiFailure { status: 0, body: ErrorBody { error: message.into(), code: shared::ErrorCode::NetworkError, fields: None } }
+        ApiFailure {
+            status: 0,
+            body: ErrorBody { error: message.into(), code: shared::ErrorCode::NetworkError, fields: None },
+        }
     }
 
     /// A problem found before anything was sent, shown under its field.
@@ -45,10 +49,21 @@ impl ApiFailure {
         for (field, problem) in problems {
             fields.entry(field.to_string()).or_default().push(problem);
         }
-        Some(ApiFailure {
+        Some(ApiFailure::validation(first, fields))
+    }
+
+    /// What a shared rule found before anything was sent (the same verdicts the server would give),
+    /// each under its field; `None` when there are none.
+    pub fn for_problems(fields: shared::FieldErrors) -> Option<Self> {
+        let first = fields.values().flatten().next()?.clone();
+        Some(ApiFailure::validation(first, fields))
+    }
+
+    fn validation(first: String, fields: shared::FieldErrors) -> Self {
+        ApiFailure {
             status: 0,
             body: ErrorBody { error: first, code: shared::ErrorCode::ValidationFailed, fields: Some(fields) },
-        })
+        }
     }
 
     /// The problems with one field, joined, if the server named it.
@@ -180,6 +195,40 @@ pub async fn list_api_credentials() -> Result<Vec<ApiCredentialResponse>, ApiFai
 
 pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
     send(Verb::Delete, &format!("/api/v1/me/api-credentials/{id}"), NO_BODY).await
+}
+
+/// The caller's personal access tokens, or (admins, `account_wide`) everyone's in the account.
+pub async fn list_access_tokens(account_wide: bool) -> Result<Vec<AccessToken>, ApiFailure> {
+    let path = if account_wide { "/api/v1/tokens" } else { "/api/v1/me/tokens" };
+    send(Verb::Get, path, NO_BODY).await
+}
+
+/// What the dashboard reads of the `201` [`shared::v1::CreatedAccessToken`]: the token and its name.
+/// (Reading its flattened record goes through serde's buffered `flatten`, about 12 KB of wasm.)
+#[derive(Clone, serde::Deserialize)]
+pub struct NewAccessToken {
+    pub token: shared::Secret,
+    pub name: String,
+}
+
+/// Creates a token; the request carries the password when the server asked for a fresh check
+/// (403 `reauthentication_required`).
+pub async fn create_access_token(request: CreateAccessTokenRequest) -> Result<NewAccessToken, ApiFailure> {
+    send(Verb::Post, "/api/v1/me/tokens", Some(&request)).await
+}
+
+/// Revokes one of the caller's tokens, or (admins, `account_wide`) anyone's in the account.
+pub async fn revoke_access_token(account_wide: bool, id: String) -> Result<(), ApiFailure> {
+    let base = if account_wide { "/api/v1/tokens" } else { "/api/v1/me/tokens" };
+    send(Verb::Delete, &format!("{base}/{id}"), NO_BODY).await
+}
+
+pub async fn get_token_policy() -> Result<TokenPolicy, ApiFailure> {
+    send(Verb::Get, "/api/v1/account/token-policy", NO_BODY).await
+}
+
+pub async fn save_token_policy(policy: TokenPolicy) -> Result<TokenPolicy, ApiFailure> {
+    send(Verb::Put, "/api/v1/account/token-policy", Some(&policy)).await
 }
 
 pub async fn sign_in_second_step(request: TwoFactorSignInRequest) -> Result<SignInResponse, ApiFailure> {

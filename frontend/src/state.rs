@@ -117,6 +117,11 @@ pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// The browser's clock. (chrono's own clock reads `SystemTime`, which wasm32-unknown-unknown lacks.)
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
 thread_local! {
     /// Counts the changes the API accepted; see [`data_changed`].
     static CHANGES: std::cell::Cell<Option<RwSignal<u32>>> = const { std::cell::Cell::new(None) };

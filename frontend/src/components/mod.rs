@@ -1,10 +1,13 @@
 //! Reusable pieces of the dashboard.
 
+pub mod access_tokens;
+pub mod account_access_tokens;
 pub mod account_info;
 pub mod account_shell;
 pub mod account_users;
 pub mod api_credentials;
 pub mod code_editor;
+pub mod copy_button;
 pub mod data_table;
 pub mod developer_key;
 pub mod devices;

@@ -1,18 +1,12 @@
 //! One-time access codes, shown once, with Copy and Download.
 
+use crate::components::copy_button::CopyButton;
 use leptos::prelude::*;
 
 #[component]
 pub fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
     let text = codes.join("\n");
     let download = format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(&format!("{text}\n")));
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&text);
-            copied.set(true);
-        }
-    };
     view! {
         <div class="recovery-codes">
             <p class="warning" role="alert">
@@ -23,9 +17,7 @@ pub fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ol>
             <div class="key-row">
-                <button type="button" class="button secondary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
+                <CopyButton text/>
                 <a class="button secondary" href=download download="keydesk-access-codes.txt">"Download"</a>
             </div>
         </div>

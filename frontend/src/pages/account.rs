@@ -1,5 +1,7 @@
 //! `/account`: My Account, Account tab.
 
+use crate::components::access_tokens::AccessTokens;
+use crate::components::account_access_tokens::AccountAccessTokens;
 use crate::components::account_info::AccountInformation;
 use crate::components::account_shell::AccountShell;
 use crate::components::account_users::AccountUsers;
@@ -24,10 +26,11 @@ pub fn AccountPage() -> impl IntoView {
             <Sessions/>
             <Devices/>
             <ResetPassword/>
+            <AccessTokens/>
             <ApiCredentials/>
             <AccountInformation is_admin/>
             <SecurityLog account_wide=false/>
-            {is_admin.then(|| view! { <AccountUsers/> <SecurityLog account_wide=true/> })}
+            {is_admin.then(|| view! { <AccountUsers/> <AccountAccessTokens/> <SecurityLog account_wide=true/> })}
         </AccountShell>
     }
 }
