@@ -22,9 +22,9 @@ pub enum StripeError {
 /// What the token endpoint grants.
 #[derive(Debug, Deserialize)]
 pub struct Grant {
-    pub access_token: String,
+    pub access_token: shared::Secret,
     #[serde(default)]
-    pub refresh_token: String,
+    pub refresh_token: shared::Secret,
     pub stripe_user_id: String,
     pub livemode: bool,
     #[serde(default)]

@@ -182,11 +182,17 @@ pub async fn change_password(request: ChangePasswordRequest) -> Result<(), ApiFa
 
 /// Generates or regenerates; `password` when the server asks for a fresh check.
 pub async fn generate_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/developer-key", Some(&ReauthenticateRequest { password })).await
+    send(Verb::Post, "/api/v1/me/developer-key", Some(&ReauthenticateRequest { password: password.map(Into::into) }))
+        .await
 }
 
 pub async fn reveal_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/developer-key/reveal", Some(&ReauthenticateRequest { password })).await
+    send(
+        Verb::Post,
+        "/api/v1/me/developer-key/reveal",
+        Some(&ReauthenticateRequest { password: password.map(Into::into) }),
+    )
+    .await
 }
 
 pub async fn list_api_credentials() -> Result<Vec<ApiCredentialResponse>, ApiFailure> {
@@ -269,7 +275,7 @@ pub async fn list_passkeys() -> Result<Vec<PasskeyResponse>, ApiFailure> {
 /// Makes a passkey in the browser and registers it as `name`; `password` when the server asks for
 /// a fresh check (403 `reauthentication_required`).
 pub async fn add_passkey(name: String, password: Option<String>) -> Result<PasskeyResponse, ApiFailure> {
-    let check = ReauthenticateRequest { password };
+    let check = ReauthenticateRequest { password: password.map(Into::into) };
     let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/me/passkeys/registration", Some(&check)).await?;
     let credential = webauthn::create_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
     let request = NewPasskeyRequest { ceremony: ceremony.ceremony, name, credential };
@@ -281,7 +287,12 @@ pub async fn rename_passkey(id: String, name: String) -> Result<PasskeyResponse,
 }
 
 pub async fn delete_passkey(id: String, password: Option<String>) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/me/passkeys/{id}"), Some(&ReauthenticateRequest { password })).await
+    send(
+        Verb::Delete,
+        &format!("/api/v1/me/passkeys/{id}"),
+        Some(&ReauthenticateRequest { password: password.map(Into::into) }),
+    )
+    .await
 }
 
 pub async fn start_two_factor(request: StartTwoFactorRequest) -> Result<CodeSentResponse, ApiFailure> {
@@ -293,11 +304,16 @@ pub async fn verify_two_factor(code: String) -> Result<RecoveryCodesResponse, Ap
 }
 
 pub async fn deactivate_two_factor(password: String, two_factor_code: Option<String>) -> Result<(), ApiFailure> {
-    send(Verb::Delete, "/api/v1/me/two-factor", Some(&PasswordConfirmation { password, two_factor_code })).await
+    send(
+        Verb::Delete,
+        "/api/v1/me/two-factor",
+        Some(&PasswordConfirmation { password: password.into(), two_factor_code: two_factor_code.map(Into::into) }),
+    )
+    .await
 }
 
 pub async fn new_recovery_codes(password: String) -> Result<RecoveryCodesResponse, ApiFailure> {
-    let body = PasswordConfirmation { password, two_factor_code: None };
+    let body = PasswordConfirmation { password: password.into(), two_factor_code: None };
     send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&body)).await
 }
 
@@ -468,7 +484,7 @@ pub async fn set_password(request: SetPasswordRequest) -> Result<(), ApiFailure>
 
 /// Uses the link a sign-up was emailed.
 pub async fn verify_email(token: String) -> Result<(), ApiFailure> {
-    send(Verb::Post, "/api/v1/email-verification", Some(&VerifyEmailRequest { token })).await
+    send(Verb::Post, "/api/v1/email-verification", Some(&VerifyEmailRequest { token: token.into() })).await
 }
 
 /// Asks for the verification link again.

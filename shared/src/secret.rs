@@ -38,6 +38,33 @@ impl From<String> for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::v1::*;
+
+    #[test]
+    fn no_request_or_answer_prints_the_secrets_it_carries() {
+        let s = || Secret::new("hunter2-secret");
+        let printed = [
+            format!("{:?}", SignInRequest { email: "a@example.com".into(), password: s() }),
+            format!("{:?}", SetPasswordRequest { token: s(), new_password: s(), new_password_confirmation: s() }),
+            format!(
+                "{:?}",
+                ChangePasswordRequest {
+                    current_password: s(),
+                    new_password: s(),
+                    new_password_confirmation: s(),
+                    end_other_sessions: true
+                }
+            ),
+            format!("{:?}", ApiAuthResponse { login: "l".into(), password: s() }),
+            format!("{:?}", TwoFactorSignInRequest { challenge: s(), code: Some(s()), recovery_code: Some(s()) }),
+            format!("{:?}", AuthenticatorSetup { secret: s(), otpauth_uri: s(), qr_svg: s() }),
+            format!("{:?}", RecoveryCodesResponse { recovery_codes: vec![s(), s()] }),
+            format!("{:?}", VerifyEmailRequest { token: s() }),
+        ];
+        for text in printed {
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+    }
 
     #[test]
     fn debug_hides_it_and_json_carries_it_plainly() {

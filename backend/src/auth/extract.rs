@@ -141,7 +141,7 @@ async fn from_session_cookie(state: &AppState, req: &HttpRequest) -> Result<Curr
     let (session, user, account) = (session.clone(), user.clone(), account.clone());
     if !req.method().is_safe() {
         let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !constant_time_eq(sent, &session.csrf_token) {
+        if !constant_time_eq(sent, session.csrf_token.expose()) {
             return Err(ApiError::Forbidden {
                 code: ErrorCode::CsrfTokenInvalid,
                 message:

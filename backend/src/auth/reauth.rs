@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::{Duration, Utc};
-use shared::ErrorCode;
+use shared::{ErrorCode, Secret};
 
 /// A password check older than this must be repeated.
 pub const REAUTHENTICATE_AFTER: Duration = Duration::minutes(15);
@@ -22,7 +22,7 @@ pub async fn password_is_right(
     state: &AppState,
     req: &HttpRequest,
     user: &UserRow,
-    password: String,
+    password: Secret,
 ) -> Result<bool, ApiError> {
     let now = Utc::now().naive_utc();
     let (email, ip, device) = (user.email_normalized.clone(), client_ip(req), caller_device_id(req, &user.id));
@@ -32,7 +32,7 @@ pub async fn password_is_right(
         throttle::reserve(conn, &keys, now).map(|()| keys)
     })
     .await?;
-    let verdict = state.hashing.verify(password, user.password_hash.clone()).await;
+    let verdict = state.hashing.verify(password.into_inner(), user.password_hash.clone()).await;
     if throttle::unless_busy(&state.pool, &keys, verdict).await? == Verdict::Wrong {
         return Ok(false);
     }
@@ -45,7 +45,7 @@ pub async fn confirm_password(
     state: &AppState,
     req: &HttpRequest,
     user: &UserRow,
-    password: String,
+    password: Secret,
     field: &'static str,
 ) -> Result<(), ApiError> {
     match password_is_right(state, req, user, password).await? {
@@ -60,13 +60,13 @@ pub async fn require_recent_password(
     state: &AppState,
     req: &HttpRequest,
     caller: &CurrentUser,
-    password: Option<String>,
+    password: Option<Secret>,
 ) -> Result<(), ApiError> {
     let now = Utc::now().naive_utc();
     if caller.session().is_some_and(|s| now - s.password_checked_at < REAUTHENTICATE_AFTER) {
         return Ok(());
     }
-    let Some(password) = password.filter(|p| !p.is_empty()) else {
+    let Some(password) = password.filter(|p| !p.expose().is_empty()) else {
         return Err(ApiError::Forbidden {
             code: ErrorCode::ReauthenticationRequired,
             message: "Enter your password to continue: your last sign-in was more than 15 minutes ago.".into(),

@@ -141,8 +141,9 @@ pub async fn require_for_change(
     state: &AppState,
     req: &HttpRequest,
     user: &UserRow,
-    entered: Option<String>,
+    entered: Option<shared::Secret>,
 ) -> Result<(), ApiError> {
+    let entered = entered.map(shared::Secret::into_inner);
     let user_id = user.id.clone();
     let Some(method) = db::run(&state.pool, move |conn| Ok(two_factor::find(conn, &user_id)?)).await? else {
         return Ok(());

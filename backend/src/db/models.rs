@@ -91,7 +91,8 @@ pub struct NewUser {
 pub struct SessionRow {
     pub id: String,
     pub user_id: String,
-    pub csrf_token: String,
+    #[diesel(deserialize_as = String)]
+    pub csrf_token: shared::Secret,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,

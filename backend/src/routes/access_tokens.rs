@@ -81,7 +81,7 @@ pub async fn create(
     // A token outlives the browser session that makes it, so the person proves they are there; a
     // developer key already holds more than any token it can make.
     if caller.session().is_some() {
-        require_recent_password(&state, &req, &caller, body.password.take().map(Secret::into_inner)).await?;
+        require_recent_password(&state, &req, &caller, body.password.take()).await?;
     }
     let account_id = caller.account.id.clone();
     let policy = policy_of(db::run(&state.pool, move |conn| Ok(access_tokens::policy(conn, &account_id)?)).await?);

@@ -41,7 +41,7 @@ pub async fn sign_up(
     let account_name = check.take("account_name", AccountName::parse(&body.account_name));
     let name = check.take("name", PersonName::parse(&body.name));
     let email = check.take("email", Email::parse(&body.email));
-    let password = check.take("password", NewPassword::parse(&body.password, None, &body.email));
+    let password = check.take("password", NewPassword::parse(body.password.expose(), None, &body.email));
     let (Some(account_name), Some(name), Some(email), Some(password)) = (account_name, name, email, password) else {
         return Err(check.into_error());
     };

@@ -165,7 +165,7 @@ pub async fn authenticate(
             notices::send(&state, &req, &user.email, Notice::ApiCredentialsFromNewAddress { tool });
         }
     }
-    Ok(HttpResponse::Ok().json(ApiAuthResponse { login, password: secret }))
+    Ok(HttpResponse::Ok().json(ApiAuthResponse { login, password: secret.into() }))
 }
 
 /// The account password, throttled like sign-in; an unknown login costs a dummy hash.

@@ -61,7 +61,7 @@ pub async fn generate(
         Ok(developer_keys::find_for_user(conn, &user_id)?)
     })
     .await?;
-    let response = DeveloperKeyResponse { key, state: developer_key_state(stored.as_ref()) };
+    let response = DeveloperKeyResponse { key: key.into(), state: developer_key_state(stored.as_ref()) };
     let detail = format!("key {}", response.state.hint.clone().unwrap_or_default());
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyGenerated, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyGenerated);
@@ -91,5 +91,5 @@ pub async fn reveal(
     let detail = format!("key {}", row.hint);
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyShown);
-    Ok(web::Json(DeveloperKeyResponse { key, state: developer_key_state(Some(&row)) }))
+    Ok(web::Json(DeveloperKeyResponse { key: key.into(), state: developer_key_state(Some(&row)) }))
 }

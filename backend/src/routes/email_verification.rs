@@ -18,7 +18,7 @@ use shared::ErrorBody;
         (status = 422, description = "The link is not valid (any more), or another user verified the address first", body = ErrorBody)))]
 pub async fn verify(state: web::Data<AppState>, body: web::Json<VerifyEmailRequest>) -> ApiResult<HttpResponse> {
     let (token, now) = (body.into_inner().token, Utc::now().naive_utc());
-    match db::run(&state.pool, move |conn| email_verification::verify(conn, &token, now)).await? {
+    match db::run(&state.pool, move |conn| email_verification::verify(conn, token.expose(), now)).await? {
         Verified::Done => Ok(HttpResponse::NoContent().finish()),
         Verified::BadLink => Err(ApiError::field(
             "token",

@@ -138,8 +138,10 @@ pub async fn change_password(
     let session_id = current.session().map(|s| s.id.clone()).unwrap_or_default();
     let user = current.user;
     let mut check = FieldCheck::default();
-    let new_password =
-        check.take("new_password", NewPassword::parse(&body.new_password, Some(&body.current_password), &user.email));
+    let new_password = check.take(
+        "new_password",
+        NewPassword::parse(body.new_password.expose(), Some(body.current_password.expose()), &user.email),
+    );
     if body.new_password != body.new_password_confirmation {
         check.note("new_password_confirmation", "The two new passwords do not match");
     }

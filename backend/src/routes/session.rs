@@ -37,7 +37,7 @@ pub async fn sign_in(
     body: web::Json<SignInRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut check = FieldCheck::default();
-    let password = check.take("password", Password::parse(&body.password));
+    let password = check.take("password", Password::parse(body.password.expose()));
     if body.email.trim().is_empty() {
         check.note("email", "Enter your email address");
     } else if let Err(problem) = shared::validate::check_email_length(&body.email) {
@@ -136,12 +136,18 @@ pub async fn second_step(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let (field, entered) = match (body.code, body.recovery_code) {
-        (Some(code), _) if !code.trim().is_empty() => ("code", Entered::Code(code.trim().to_string())),
-        (_, Some(recovery)) if !recovery.trim().is_empty() => ("recovery_code", Entered::AccessCode(recovery)),
+        (Some(code), _) if !code.expose().trim().is_empty() => {
+            ("code", Entered::Code(code.expose().trim().to_string()))
+        }
+        (_, Some(recovery)) if !recovery.expose().trim().is_empty() => {
+            ("recovery_code", Entered::AccessCode(recovery.into_inner()))
+        }
         _ => return Err(ApiError::field("code", "Enter the code we sent, or one of your one-time access codes")),
     };
     let used_access_code = matches!(entered, Entered::AccessCode(_));
-    let row = match second_factor::check(&state, &req, token_hash(&body.challenge), PURPOSE_SIGN_IN, entered).await? {
+    let row = match second_factor::check(&state, &req, token_hash(body.challenge.expose()), PURPOSE_SIGN_IN, entered)
+        .await?
+    {
         Outcome::Right { row, .. } => row,
         Outcome::Wrong => return Err(ApiError::field(field, "The code is incorrect")),
         Outcome::Void => return Err(ApiError::Unauthorized(SIGN_IN_OVER.into())),

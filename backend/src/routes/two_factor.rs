@@ -50,8 +50,11 @@ pub async fn start(
         TwoFactorMethod::Totp => {
             let secret = totp::new_secret();
             let uri = totp::otpauth_uri(&caller.user.email, &secret);
-            let setup =
-                AuthenticatorSetup { secret: totp::to_base32(&secret), qr_svg: totp::qr_svg(&uri)?, otpauth_uri: uri };
+            let setup = AuthenticatorSetup {
+                secret: totp::to_base32(&secret).into(),
+                qr_svg: totp::qr_svg(&uri)?.into(),
+                otpauth_uri: uri.into(),
+            };
             (Ok(state.secrets.seal(&secret, totp::sealed_at(&caller.user.id))?), Some(setup))
         }
     };
@@ -126,7 +129,7 @@ pub async fn verify(
     audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
     let notice = if was_on { Notice::TwoFactorChanged } else { Notice::TwoFactorOn };
     notices::send(&state, &request, &caller.user.email, notice);
-    Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
+    Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes.into_iter().map(Into::into).collect() }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/two-factor", tag = "two-factor", request_body = PasswordConfirmation,
@@ -180,7 +183,7 @@ pub async fn new_recovery_code_set(
     let detail = "new one-time access codes";
     audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
     notices::send(&state, &request, &caller.user.email, Notice::AccessCodesRenewed);
-    Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes }))
+    Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes.into_iter().map(Into::into).collect() }))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/two-factor/confirmation-code", tag = "two-factor",

@@ -309,7 +309,7 @@ pub async fn set_password(
     if body.new_password != body.new_password_confirmation {
         return Err(ApiError::field("new_password_confirmation", "The two passwords do not match"));
     }
-    let hash = token_hash(&body.token);
+    let hash = token_hash(body.token.expose());
     let now = Utc::now().naive_utc();
     // The link is spent by this request whatever follows: a leaked link is good for one try.
     let user = db::run(&state.pool, move |conn| {
@@ -318,7 +318,7 @@ pub async fn set_password(
     })
     .await?
     .ok_or_else(|| ApiError::field("token", "This link is not valid any more. Ask your admin for a new one"))?;
-    let new_password = NewPassword::parse(&body.new_password, None, &user.email).map_err(|problems| {
+    let new_password = NewPassword::parse(body.new_password.expose(), None, &user.email).map_err(|problems| {
         ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
     })?;
     let hashed = state.hashing.hash(new_password.expose().to_string()).await?;

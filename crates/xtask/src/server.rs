@@ -61,7 +61,8 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // A folder, or a single file (a cookie jar).
+        let _ = std::fs::remove_dir_all(&self.0).or_else(|_| std::fs::remove_file(&self.0));
     }
 }
 
@@ -108,10 +109,9 @@ pub fn sign_up(url: &str, email: &str, jar: &str) -> anyhow::Result<String> {
 
 /// Signs up `email` and returns its session cookie as a `Cookie` header value.
 pub fn session_cookie(url: &str, email: &str) -> anyhow::Result<String> {
-    let jar = TempDir::new("jar");
-    let jar_file = jar.0.join("cookies");
-    sign_up(url, email, &jar_file.to_string_lossy())?;
-    let cookies = std::fs::read_to_string(&jar_file).context("curl kept no cookies")?;
+    let jar = TempDir::new("browser-jar");
+    sign_up(url, email, &jar.0.to_string_lossy())?;
+    let cookies = std::fs::read_to_string(&jar.0).context("curl kept no cookies")?;
     // Netscape cookie file: domain, subdomains, path, secure, expiry, name, value (tab-separated).
     cookies
         .lines()

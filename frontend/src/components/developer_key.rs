@@ -44,7 +44,7 @@ pub fn DeveloperKey() -> impl IntoView {
                     reauth_error.set(None);
                     state.set(Some(response.state));
                     if step == Step::Reveal {
-                        shown.set(Some(response.key));
+                        shown.set(Some(response.key.into_inner()));
                     } else {
                         shown.set(None);
                         notices.show("Your new developer key is ready. Select Show Key to see it.");

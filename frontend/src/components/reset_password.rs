@@ -85,9 +85,9 @@ pub fn ResetPassword() -> impl IntoView {
             return;
         }
         change.dispatch(ChangePasswordRequest {
-            current_password: current.get(),
-            new_password: new.get(),
-            new_password_confirmation: confirmation.get(),
+            current_password: current.get().into(),
+            new_password: new.get().into(),
+            new_password_confirmation: confirmation.get().into(),
             end_other_sessions: end_others.get(),
         });
     };

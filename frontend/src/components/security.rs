@@ -9,6 +9,7 @@ use crate::state::{Notices, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{TwoFactorMethod, TwoFactorState};
+use shared::Secret;
 
 #[component]
 pub fn Security() -> impl IntoView {
@@ -57,7 +58,7 @@ pub fn Security() -> impl IntoView {
                 Ok(codes) => {
                     renew_open.set(false);
                     dialog_error.set(None);
-                    new_codes.set(Some(codes.recovery_codes));
+                    new_codes.set(Some(codes.recovery_codes.into_iter().map(Secret::into_inner).collect()));
                     refresh();
                 }
                 Err(f) => dialog_error.set(Some(password_error(f))),

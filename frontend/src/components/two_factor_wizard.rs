@@ -9,6 +9,7 @@ use crate::components::second_factor_field::{self, SecondFactorField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{AuthenticatorSetup, StartTwoFactorRequest, TwoFactorMethod};
+use shared::Secret;
 
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -63,8 +64,8 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
         let request = StartTwoFactorRequest {
             method: method.get_untracked(),
             destination: destination.get_untracked(),
-            password: needs_password.get_untracked().then(|| password.get_untracked()),
-            two_factor_code: second_factor_field::entered(current_code),
+            password: needs_password.get_untracked().then(|| password.get_untracked().into()),
+            two_factor_code: second_factor_field::entered(current_code).map(Into::into),
         };
         spawn_local(async move {
             match api::start_two_factor(request).await {
@@ -88,7 +89,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
         let entered = code.get_untracked();
         spawn_local(async move {
             match api::verify_two_factor(entered).await {
-                Ok(codes) => step.set(Step::Codes(codes.recovery_codes)),
+                Ok(codes) => step.set(Step::Codes(codes.recovery_codes.into_iter().map(Secret::into_inner).collect())),
                 Err(f) => failure.set(Some(f)),
             }
             busy.set(false);
@@ -159,8 +160,8 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                 {move || match authenticator.get() {
                     Some(app) => view! {
                         <p>"Scan this QR code with your authenticator app, or enter the key by hand. Then enter the 6-digit code the app shows."</p>
-                        <div class="qr" inner_html=app.qr_svg.clone()></div>
-                        <p class="meta">"Key: " <code data-testid="totp-secret">{app.secret.clone()}</code></p>
+                        <div class="qr" inner_html=app.qr_svg.expose().to_string()></div>
+                        <p class="meta">"Key: " <code data-testid="totp-secret">{app.secret.expose().to_string()}</code></p>
                     }
                     .into_any(),
                     None => view! { <p>{format!("Enter the verification code we sent to {}.", hint.get())}</p> }.into_any(),

@@ -65,8 +65,11 @@ pub fn UserInformation() -> impl IntoView {
         save.dispatch(UpdateMeRequest {
             name: Some(name.get()),
             email: Some(email.get()),
-            current_password: changes_email.then(|| password.get()),
-            two_factor_code: changes_email.then(|| second_factor_field::entered(two_factor_code)).flatten(),
+            current_password: changes_email.then(|| password.get().into()),
+            two_factor_code: changes_email
+                .then(|| second_factor_field::entered(two_factor_code))
+                .flatten()
+                .map(Into::into),
         });
     };
 

@@ -19,9 +19,9 @@ pub fn SetPasswordPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = SetPasswordRequest {
-            token: token.clone(),
-            new_password: new.get(),
-            new_password_confirmation: confirmation.get(),
+            token: token.clone().into(),
+            new_password: new.get().into(),
+            new_password_confirmation: confirmation.get().into(),
         };
         spawn_local(async move {
             match api::set_password(request).await {

@@ -77,7 +77,7 @@ pub fn SignInPage() -> impl IntoView {
     let submit_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
-        sign_in.dispatch(SignInRequest { email: email.get(), password: password.get() });
+        sign_in.dispatch(SignInRequest { email: email.get(), password: password.get().into() });
     };
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -85,9 +85,9 @@ pub fn SignInPage() -> impl IntoView {
         failure.set(None);
         let (code_value, access) = (code.get(), use_access_code.get());
         second.dispatch(TwoFactorSignInRequest {
-            challenge: c.token,
-            code: (!access).then(|| code_value.clone()),
-            recovery_code: access.then_some(code_value),
+            challenge: c.token.into(),
+            code: (!access).then(|| code_value.clone().into()),
+            recovery_code: access.then_some(code_value.into()),
         });
     };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));

@@ -62,7 +62,7 @@ pub fn SignUpPage() -> impl IntoView {
             account_name: account_name.get(),
             name: name.get(),
             email: email.get(),
-            password: password.get(),
+            password: password.get().into(),
         });
     };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));

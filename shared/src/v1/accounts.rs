@@ -3,24 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/accounts`
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignUpRequest {
     pub account_name: String,
     pub name: String,
     pub email: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for SignUpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignUpRequest")
-            .field("account_name", &self.account_name)
-            .field("name", &self.name)
-            .field("email", &self.email)
-            .field("password", &"***")
-            .finish()
-    }
+    pub password: crate::Secret,
 }
 
 /// A user's role within their account.
@@ -61,14 +50,8 @@ pub struct AccountSummary {
 }
 
 /// `POST /api/v1/email-verification`: the token from the link a new sign-up was emailed.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyEmailRequest {
-    pub token: String,
-}
-
-impl std::fmt::Debug for VerifyEmailRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("VerifyEmailRequest { *** }")
-    }
+    pub token: crate::Secret,
 }

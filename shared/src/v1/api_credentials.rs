@@ -21,15 +21,9 @@ pub struct ApiCredentialResponse {
 }
 
 /// `POST /api/auth` success body, exactly as the original service.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiAuthResponse {
     pub login: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for ApiAuthResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiAuthResponse").field("login", &self.login).field("password", &"***").finish()
-    }
+    pub password: crate::Secret,
 }

@@ -28,30 +28,18 @@ impl DeveloperKeyState {
 
 /// `POST /api/v1/me/developer-key` and `.../reveal`: the password is needed when the
 /// session's last password check is over 15 minutes old.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReauthenticateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-}
-
-impl std::fmt::Debug for ReauthenticateRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReauthenticateRequest").field("password", &self.password.as_ref().map(|_| "***")).finish()
-    }
+    pub password: Option<crate::Secret>,
 }
 
 /// The key itself, with its state: the answer to generating or revealing it.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeveloperKeyResponse {
-    pub key: String,
+    pub key: crate::Secret,
     #[serde(flatten)]
     pub state: DeveloperKeyState,
-}
-
-impl std::fmt::Debug for DeveloperKeyResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeveloperKeyResponse").field("key", &"***").field("state", &self.state).finish()
-    }
 }

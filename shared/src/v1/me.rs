@@ -31,7 +31,7 @@ fn verified() -> bool {
 }
 
 /// `PATCH /api/v1/me`: absent fields stay as they are.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,31 +40,20 @@ pub struct UpdateMeRequest {
     pub email: Option<String>,
     /// Required when the email changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_password: Option<String>,
+    pub current_password: Option<crate::Secret>,
     /// Required when the email changes and two-factor authentication is on: a code from the app,
     /// one sent by `POST /api/v1/me/two-factor/confirmation-code`, or a one-time access code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_code: Option<String>,
-}
-
-impl std::fmt::Debug for UpdateMeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateMeRequest")
-            .field("name", &self.name)
-            .field("email", &self.email)
-            .field("current_password", &self.current_password.as_ref().map(|_| "***"))
-            .field("two_factor_code", &self.two_factor_code.as_ref().map(|_| "***"))
-            .finish()
-    }
+    pub two_factor_code: Option<crate::Secret>,
 }
 
 /// `PUT /api/v1/me/password`
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
-    pub current_password: String,
-    pub new_password: String,
-    pub new_password_confirmation: String,
+    pub current_password: crate::Secret,
+    pub new_password: crate::Secret,
+    pub new_password_confirmation: crate::Secret,
     /// End the user's other sessions and revoke their API credentials (the default).
     #[serde(default = "yes")]
     pub end_other_sessions: bool,
@@ -72,10 +61,4 @@ pub struct ChangePasswordRequest {
 
 fn yes() -> bool {
     true
-}
-
-impl std::fmt::Debug for ChangePasswordRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChangePasswordRequest { *** }")
-    }
 }

@@ -4,17 +4,11 @@ use crate::v1::MeResponse;
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/session`
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignInRequest {
     pub email: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for SignInRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignInRequest").field("email", &self.email).field("password", &"***").finish()
-    }
+    pub password: crate::Secret,
 }
 
 /// The answer to a sign-in or sign-up that created a session.

@@ -54,7 +54,7 @@ impl TwoFactorState {
 }
 
 /// `POST /api/v1/me/two-factor`: start activation (or an update): a code is sent.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartTwoFactorRequest {
     pub method: TwoFactorMethod,
@@ -63,17 +63,11 @@ pub struct StartTwoFactorRequest {
     pub destination: String,
     /// Needed when the last password check is over 15 minutes old.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::Secret>,
     /// Needed when two-factor authentication is already on (a change of method): a current code
     /// or a one-time access code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_code: Option<String>,
-}
-
-impl std::fmt::Debug for StartTwoFactorRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StartTwoFactorRequest").field("method", &self.method).finish_non_exhaustive()
-    }
+    pub two_factor_code: Option<crate::Secret>,
 }
 
 /// The answer to starting: where the code went.
@@ -90,21 +84,15 @@ pub struct CodeSentResponse {
 }
 
 /// The shared secret for an authenticator app, as a QR code and as text.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthenticatorSetup {
     /// Base32, for typing into the app by hand.
-    pub secret: String,
+    pub secret: crate::Secret,
     /// `otpauth://totp/...`
-    pub otpauth_uri: String,
+    pub otpauth_uri: crate::Secret,
     /// The URI as a QR code, an SVG document.
-    pub qr_svg: String,
-}
-
-impl std::fmt::Debug for AuthenticatorSetup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuthenticatorSetup { *** }")
-    }
+    pub qr_svg: crate::Secret,
 }
 
 /// `POST /api/v1/me/two-factor/verify`
@@ -115,49 +103,31 @@ pub struct VerifyCodeRequest {
 }
 
 /// One-time access codes, shown once.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryCodesResponse {
-    pub recovery_codes: Vec<String>,
-}
-
-impl std::fmt::Debug for RecoveryCodesResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RecoveryCodesResponse({} codes)", self.recovery_codes.len())
-    }
+    pub recovery_codes: Vec<crate::Secret>,
 }
 
 /// `DELETE /api/v1/me/two-factor` and new recovery codes: the password confirms.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
-    pub password: String,
+    pub password: crate::Secret,
     /// Needed to turn two-factor authentication off: a current code or a one-time access code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_code: Option<String>,
-}
-
-impl std::fmt::Debug for PasswordConfirmation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PasswordConfirmation { *** }")
-    }
+    pub two_factor_code: Option<crate::Secret>,
 }
 
 /// `POST /api/v1/session/two-factor`: the second step of a sign-in.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TwoFactorSignInRequest {
-    pub challenge: String,
+    pub challenge: crate::Secret,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery_code: Option<String>,
-}
-
-impl std::fmt::Debug for TwoFactorSignInRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TwoFactorSignInRequest { *** }")
-    }
+    pub recovery_code: Option<crate::Secret>,
 }
 
 /// A mobile number in E.164 form: `+`, a country code not starting with 0, 8 to 15 digits in all.

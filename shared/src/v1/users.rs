@@ -67,9 +67,9 @@ pub struct UserUpdate {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetPasswordRequest {
-    pub token: String,
-    pub new_password: String,
-    pub new_password_confirmation: String,
+    pub token: crate::Secret,
+    pub new_password: crate::Secret,
+    pub new_password_confirmation: crate::Secret,
 }
 
 /// `GET /api/v1/account`, `PUT /api/v1/account` (admins).
