@@ -116,7 +116,7 @@ fn create_user(
         email: email.as_str().into(),
         email_normalized: email.normalized().into(),
         password_hash: hash,
-        role: role.as_str().into(),
+        role,
         is_active: 1,
         created_at: now,
         updated_at: now,
@@ -136,7 +136,7 @@ fn create_user(
             let account =
                 NewAccount { id: Uuid::new_v4().to_string(), name: account_name.as_str().into(), created_at: now };
             user.account_id = account.id.clone();
-            user.role = Role::Admin.as_str().into();
+            user.role = Role::Admin;
             accounts::insert_with_first_user(&mut conn, account, user)
         }
         (None, None) => bail!("give --account-name for a new account or --account-id for an existing one"),

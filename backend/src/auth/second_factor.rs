@@ -118,7 +118,7 @@ async fn matches_code(
     code: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Option<i64>>, ApiError> {
-    if TwoFactorMethod::parse(&row.method) != Some(TwoFactorMethod::Totp) {
+    if row.method != TwoFactorMethod::Totp {
         return Ok(constant_time_eq(&code_hash(state, &row.id, code), &row.code_hash).then_some(None));
     }
     let Ok(secret) = state.secrets.open(&row.destination, totp::sealed_at(&row.user_id)) else { return Ok(None) };
@@ -149,8 +149,8 @@ pub async fn require_for_change(
         return Ok(());
     };
     let Some(entered) = entered.filter(|e| !e.trim().is_empty()) else {
-        let how = match TwoFactorMethod::parse(&method.method) {
-            Some(TwoFactorMethod::Totp) => "enter a code from your authenticator app",
+        let how = match method.method {
+            TwoFactorMethod::Totp => "enter a code from your authenticator app",
             _ => "send yourself a code and enter it",
         };
         return Err(ApiError::field(
@@ -160,8 +160,7 @@ pub async fn require_for_change(
     };
     let id = confirmation_id(&user.id);
     let now = Utc::now().naive_utc();
-    let kind = TwoFactorMethod::parse(&method.method)
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method.method)))?;
+    let kind = method.method;
     // An app's code or an access code needs no code sent: give them a challenge to count against.
     let challenge = Challenge {
         id: id.clone(),

@@ -41,7 +41,7 @@ pub fn issue(user_id: &str, req: &HttpRequest, now: NaiveDateTime, method: share
         password_checked_at: now,
         ip: client_ip(req),
         user_agent: user_agent(req),
-        auth_method: method.as_str().to_string(),
+        auth_method: method,
     };
     IssuedSession { token, csrf_token, row }
 }

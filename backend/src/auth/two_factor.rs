@@ -127,7 +127,7 @@ impl Challenge<'_> {
             id: self.id.clone(),
             user_id: self.user_id.to_string(),
             purpose: self.purpose.to_string(),
-            method: self.method.as_str().to_string(),
+            method: self.method,
             destination: self.destination.to_string(),
             code_hash: String::new(),
             attempts: 0,
@@ -160,7 +160,7 @@ pub async fn store_and_send(
     db::run(&state.pool, move |conn| {
         if let Some(earlier) = two_factor_codes::live_for(conn, &row.user_id, &row.purpose, now)?.filter(|_| sends) {
             let wait = earlier.sent_at + RESEND_AFTER - now;
-            if wait > Duration::zero() && earlier.method != TwoFactorMethod::Totp.as_str() {
+            if wait > Duration::zero() && earlier.method != TwoFactorMethod::Totp {
                 return Err(ApiError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });
             }
         }

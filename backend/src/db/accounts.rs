@@ -9,7 +9,7 @@ use diesel::prelude::*;
 pub fn insert_with_first_user(conn: &mut DbConnection, account: NewAccount, user: NewUser) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::insert_into(accounts::table).values(&account).execute(conn)?;
-        diesel::insert_into(users::table).values(&user).execute(conn)?;
+        diesel::insert_into(users::table).values(user.clone()).execute(conn)?;
         Ok(())
     })
 }

@@ -9,7 +9,8 @@ use crate::db::schema::{
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::v1::{
-    AccountSummary, ApiCredentialResponse, DeveloperKeyState, MeResponse, Role, TwoFactorMethod, TwoFactorState,
+    AccountSummary, ApiCredentialResponse, AuthMethod, DeveloperKeyState, MeResponse, Role, TokenType, TwoFactorMethod,
+    TwoFactorState,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -44,7 +45,8 @@ pub struct UserRow {
     pub email: String,
     pub email_normalized: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub is_active: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -62,9 +64,8 @@ impl std::fmt::Debug for UserRow {
 }
 
 impl UserRow {
-    /// Unknown roles read as the weaker one.
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Standard)
+        self.role
     }
 }
 
@@ -77,7 +78,8 @@ pub struct NewUser {
     pub email: String,
     pub email_normalized: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
     pub is_active: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -100,10 +102,11 @@ pub struct SessionRow {
     pub ip: String,
     pub user_agent: String,
     /// `password`, `password_and_second_factor` or `passkey` ([`shared::v1::AuthMethod`]).
-    pub auth_method: String,
+    #[diesel(deserialize_as = String)]
+    pub auth_method: AuthMethod,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = sessions)]
 pub struct NewSession {
     pub id: String,
@@ -116,7 +119,8 @@ pub struct NewSession {
     pub ip: String,
     pub user_agent: String,
     /// `password`, `password_and_second_factor` or `passkey` ([`shared::v1::AuthMethod`]).
-    pub auth_method: String,
+    #[diesel(serialize_as = String)]
+    pub auth_method: AuthMethod,
 }
 
 #[derive(Clone, Queryable, Selectable)]
@@ -207,7 +211,7 @@ pub fn api_credential_response(row: ApiCredentialRow, lifetime: chrono::Duration
 
 /// The two-factor state as the API shows it, destination masked.
 pub fn two_factor_state(row: Option<&TwoFactorRow>, recovery_codes_remaining: i64) -> TwoFactorState {
-    match row.and_then(|r| TwoFactorMethod::parse(&r.method).map(|m| (r, m))) {
+    match row.map(|r| (r, r.method)) {
         None => TwoFactorState::off(),
         Some((row, method)) => TwoFactorState {
             enabled: true,
@@ -242,7 +246,9 @@ pub fn me_response(
 #[diesel(table_name = two_factor)]
 pub struct TwoFactorRow {
     pub user_id: String,
-    pub method: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub method: TwoFactorMethod,
     pub destination: String,
     pub enabled_at: NaiveDateTime,
     /// The last authenticator-app time step accepted; a code of that step or earlier is refused.
@@ -255,7 +261,9 @@ pub struct TwoFactorCodeRow {
     pub id: String,
     pub user_id: String,
     pub purpose: String,
-    pub method: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub method: TwoFactorMethod,
     pub destination: String,
     pub code_hash: String,
     pub attempts: i32,
@@ -332,7 +340,9 @@ pub struct OAuthTokenRow {
     pub id: String,
     pub account_id: String,
     pub provider: String,
-    pub token_type: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub token_type: TokenType,
     pub description: String,
     pub stripe_user_id: String,
     pub livemode: bool,
@@ -350,7 +360,9 @@ pub struct OAuthStateRow {
     pub state_hash: String,
     pub session_id: String,
     pub account_id: String,
-    pub token_type: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub token_type: TokenType,
     pub description: String,
     pub token_id: Option<String>,
     pub expires_at: NaiveDateTime,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 /// Stores a new state, clearing the expired ones on the way.
 pub fn insert(conn: &mut DbConnection, row: &OAuthStateRow, now: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(states::table.filter(states::expires_at.lt(now))).execute(conn)?;
-    diesel::insert_into(states::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(states::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
 /// Takes the state out: whoever deletes the row first is the one use it has.

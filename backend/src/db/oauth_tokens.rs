@@ -45,7 +45,7 @@ pub fn find(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<
 }
 
 pub fn insert(conn: &mut DbConnection, row: &OAuthTokenRow) -> QueryResult<()> {
-    diesel::insert_into(tokens::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(tokens::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
 pub fn set_description(conn: &mut DbConnection, id: &str, description: &str, now: NaiveDateTime) -> QueryResult<()> {
@@ -59,7 +59,7 @@ pub fn set_description(conn: &mut DbConnection, id: &str, description: &str, now
 pub fn replace_grant(conn: &mut DbConnection, fresh: &OAuthTokenRow) -> QueryResult<()> {
     diesel::update(tokens::table.find(&fresh.id))
         .set((
-            tokens::token_type.eq(&fresh.token_type),
+            tokens::token_type.eq(fresh.token_type.as_str()),
             tokens::description.eq(&fresh.description),
             tokens::stripe_user_id.eq(&fresh.stripe_user_id),
             tokens::livemode.eq(fresh.livemode),

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut DbConnection, session: &NewSession) -> QueryResult<()> {
-    diesel::insert_into(sessions::table).values(session).execute(conn).map(|_| ())
+    diesel::insert_into(sessions::table).values(session.clone()).execute(conn).map(|_| ())
 }
 
 /// The session with its active user and account, unless it has expired.

@@ -14,7 +14,7 @@ pub fn find(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<TwoFac
 pub fn enable(conn: &mut DbConnection, row: &TwoFactorRow, code_hashes: &[String]) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::delete(two_factor::table.find(&row.user_id)).execute(conn)?;
-        diesel::insert_into(two_factor::table).values(row).execute(conn)?;
+        diesel::insert_into(two_factor::table).values(row.clone()).execute(conn)?;
         replace_recovery_codes(conn, &row.user_id, code_hashes)
     })
 }

@@ -13,7 +13,7 @@ pub fn replace(conn: &mut DbConnection, row: &TwoFactorCodeRow) -> QueryResult<(
         diesel::delete(codes::table.filter(codes::user_id.eq(&row.user_id)).filter(codes::purpose.eq(&row.purpose)))
             .execute(conn)?;
         diesel::delete(codes::table.find(&row.id)).execute(conn)?;
-        diesel::insert_into(codes::table).values(row).execute(conn).map(|_| ())
+        diesel::insert_into(codes::table).values(row.clone()).execute(conn).map(|_| ())
     })
 }
 

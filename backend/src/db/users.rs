@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut DbConnection, user: &NewUser) -> QueryResult<()> {
-    diesel::insert_into(users::table).values(user).execute(conn).map(|_| ())
+    diesel::insert_into(users::table).values(user.clone()).execute(conn).map(|_| ())
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email_normalized: &str) -> QueryResult<Option<UserRow>> {
@@ -92,7 +92,7 @@ pub fn save_admin_fields(conn: &mut DbConnection, user: &UserRow) -> QueryResult
             users::name.eq(&user.name),
             users::email.eq(&user.email),
             users::email_normalized.eq(&user.email_normalized),
-            users::role.eq(&user.role),
+            users::role.eq(user.role.as_str()),
             users::can_create.eq(user.can_create),
             users::can_share.eq(user.can_share),
             users::is_active.eq(user.is_active),

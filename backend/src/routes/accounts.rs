@@ -58,7 +58,7 @@ pub async fn sign_up(
         email: email.as_str().into(),
         email_normalized: email.normalized().into(),
         password_hash,
-        role: Role::Admin.as_str().into(),
+        role: Role::Admin,
         is_active: 1,
         created_at: now,
         updated_at: now,

@@ -53,7 +53,7 @@ fn token_response(
         })
         .collect();
     OAuthTokenResponse {
-        token_type: TokenType::parse(&row.token_type).unwrap_or(TokenType::Test),
+        token_type: row.token_type,
         id: row.id,
         provider: row.provider,
         description: row.description,
@@ -122,7 +122,7 @@ async fn start_authorization(
         state_hash: token_hash(&value),
         session_id: session.id.clone(),
         account_id: caller.account.id.clone(),
-        token_type: token_type.as_str().into(),
+        token_type,
         description,
         token_id,
         expires_at: now + Duration::minutes(STATE_LIFETIME_MINUTES),
@@ -239,7 +239,7 @@ async fn store_grant(
     pending: OAuthStateRow,
     code: &str,
 ) -> Result<String, String> {
-    let token_type = TokenType::parse(&pending.token_type).unwrap_or(TokenType::Test);
+    let token_type = pending.token_type;
     let grant = state.stripe.exchange(token_type, code).await.map_err(|e| format!("No token was added. {e}"))?;
     if grant.livemode != (token_type == TokenType::Live) {
         // Not kept, so not left connected either.
@@ -260,7 +260,7 @@ async fn store_grant(
         id: id.clone(),
         account_id: pending.account_id,
         provider: "stripe".into(),
-        token_type: token_type.as_str().into(),
+        token_type,
         description: pending.description,
         stripe_user_id: grant.stripe_user_id,
         livemode: grant.livemode,
@@ -272,7 +272,7 @@ async fn store_grant(
         updated_at: now,
     };
     let replacing = pending.token_id.is_some();
-    let detail = format!("{} ({}, {})", row.description, row.token_type, row.stripe_user_id);
+    let detail = format!("{} ({}, {})", row.description, row.token_type.as_str(), row.stripe_user_id);
     db::run(&state.pool, move |conn| match replacing {
         true => Ok(oauth_tokens::replace_grant(conn, &row)?),
         false => Ok(oauth_tokens::insert(conn, &row)?),
@@ -303,7 +303,7 @@ pub async fn update(
     let row = db::run(&state.pool, move |conn| Ok(oauth_tokens::find(conn, &lookup_account, &lookup_id)?))
         .await?
         .ok_or_else(not_found)?;
-    let new_type = body.token_type.filter(|t| t.as_str() != row.token_type);
+    let new_type = body.token_type.filter(|t| *t != row.token_type);
     let authorize_url = match new_type {
         Some(token_type) => {
             let description = description.clone().unwrap_or_else(|| row.description.clone());
@@ -354,7 +354,7 @@ pub async fn delete(
         .await?
         .ok_or_else(not_found)?;
     if !query.local_only {
-        let token_type = TokenType::parse(&row.token_type).unwrap_or(TokenType::Test);
+        let token_type = row.token_type;
         state.stripe.deauthorize(token_type, &row.stripe_user_id).await.map_err(|e| ApiError::Upstream {
             code: ErrorCode::DeauthorizationFailed,
             message: format!(

@@ -102,8 +102,7 @@ async fn challenge(
     passkey: bool,
     now: NaiveDateTime,
 ) -> ApiResult<HttpResponse> {
-    let method = TwoFactorMethod::parse(&method_row.method)
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
+    let method = method_row.method;
     let token = random_token();
     let challenge = Challenge {
         id: token_hash(&token),
@@ -175,7 +174,7 @@ pub async fn resend(
 ) -> ApiResult<web::Json<CodeSentResponse>> {
     let row = live_sign_in(&state, &body.challenge).await?;
     let now = Utc::now().naive_utc();
-    let method = TwoFactorMethod::parse(&row.method).filter(|m| *m != TwoFactorMethod::Totp).ok_or_else(|| {
+    let method = Some(row.method).filter(|m| *m != TwoFactorMethod::Totp).ok_or_else(|| {
         ApiError::field("challenge", "Your codes come from your authenticator app: open it for the current one")
     })?;
     // The same challenge with a new code: the 60-second resend limit applies as to every code.

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::user_agents;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use shared::v1::{AuthMethod, SecurityEventKind, SessionInfo};
+use shared::v1::{SecurityEventKind, SessionInfo};
 use shared::ErrorBody;
 
 /// A session's public id: derived from its stored id (the hash of its token), so neither the token
@@ -28,7 +28,7 @@ fn info(session: SessionRow, current: Option<&str>) -> SessionInfo {
         created_at: session.created_at.and_utc(),
         last_active_at: session.last_seen_at.and_utc(),
         browser: user_agents::describe(&session.user_agent),
-        auth_method: AuthMethod::parse(&session.auth_method).unwrap_or(AuthMethod::Password),
+        auth_method: session.auth_method,
         ip: session.ip,
         user_agent: session.user_agent,
     }

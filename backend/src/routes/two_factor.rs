@@ -107,7 +107,7 @@ pub async fn verify(
     let hashes: Vec<String> = codes.iter().map(|c| access_code_hash(&state, c)).collect();
     let row = TwoFactorRow {
         user_id: pending.user_id.clone(),
-        method: pending.method.clone(),
+        method: pending.method,
         destination: pending.destination.clone(),
         enabled_at: now,
         last_totp_step: totp_step,
@@ -125,7 +125,7 @@ pub async fn verify(
         })
     })
     .await?;
-    let detail = format!("turned on or updated: {}", pending.method);
+    let detail = format!("turned on or updated: {}", pending.method.as_str());
     audit::record(&state, &request, &caller.user, SecurityEventKind::TwoFactorChanged, detail).await;
     let notice = if was_on { Notice::TwoFactorChanged } else { Notice::TwoFactorOn };
     notices::send(&state, &request, &caller.user.email, notice);
@@ -202,8 +202,7 @@ pub async fn send_confirmation_code(
             code: ErrorCode::TwoFactorOff,
             message: "Two-factor authentication is off, so no code is needed.".into(),
         })?;
-    let method = TwoFactorMethod::parse(&method_row.method)
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unknown two-factor method {}", method_row.method)))?;
+    let method = method_row.method;
     let now = Utc::now().naive_utc();
     let challenge = Challenge {
         id: confirmation_id(&caller.user.id),

@@ -141,7 +141,7 @@ pub async fn create(
         email: email.as_str().into(),
         email_normalized: email.normalized().into(),
         password_hash: NO_PASSWORD.into(),
-        role: if body.admin { Role::Admin } else { Role::Standard }.as_str().into(),
+        role: if body.admin { Role::Admin } else { Role::Standard },
         is_active: 1,
         created_at: now,
         updated_at: now,
@@ -167,7 +167,7 @@ pub async fn create(
     })
     .await?;
     send_password_link(&state, &created, PasswordLink::Invite).await?;
-    let detail = format!("{} ({})", created.email, created.role);
+    let detail = format!("{} ({})", created.email, created.role.as_str());
     audit::record(&state, &request, &caller_user, SecurityEventKind::UserAdded, detail).await;
     tracing::info!(user = %user_id, "user invited");
     Ok(HttpResponse::Created().json(account_user(created, false)))
@@ -210,7 +210,7 @@ pub async fn update(
                 user.email_normalized = email.normalized().into();
             }
             if let Some(admin) = body.admin {
-                user.role = if admin { Role::Admin } else { Role::Standard }.as_str().into();
+                user.role = if admin { Role::Admin } else { Role::Standard };
             }
             user.can_create = body.can_create.unwrap_or(user.can_create);
             user.can_share = body.can_share.unwrap_or(user.can_share);

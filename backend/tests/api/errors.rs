@@ -74,3 +74,20 @@ async fn an_overlong_password_is_refused_before_any_hashing() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!error_body(response).await.field("password").is_empty());
 }
+
+/// A word in the database that names no role (a bad manual edit, a newer version's value) is an
+/// error where it is read, never quietly taken for the weaker role or the test mode.
+#[tokio::test]
+async fn a_stored_word_the_server_does_not_know_is_an_error_not_a_default() {
+    let app = crate::helpers::spawn_app().await;
+    let user = app.signed_up("ann@example.com").await;
+    use diesel::prelude::*;
+    use keydesk::db::schema::users::dsl as u;
+    diesel::update(u::users.filter(u::id.eq(user["id"].as_str().unwrap())))
+        .set(u::role.eq("superuser"))
+        .execute(&mut app.db())
+        .unwrap();
+    let response = app.other_browser().sign_in("ann@example.com", crate::helpers::PASSWORD).await;
+    assert_eq!(response.status(), reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(crate::helpers::error_body(response).await.code, "internal_error");
+}
