@@ -47,7 +47,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                     <td class="wrap">{c.issuer.clone()}</td>
                                     <td>{format_time(c.not_before)}</td>
                                     <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
-                                    <td class="fingerprint"><code>{c.fingerprint_sha256.clone()}</code></td>
+                                    <td class="fingerprint"><code title=c.fingerprint_sha256.clone()>{c.fingerprint_sha256.clone()}</code></td>
                                     <td>{added}</td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
