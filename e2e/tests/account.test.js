@@ -180,6 +180,24 @@ test('the page shows its header before the app has started', async () => {
   await context.close();
 });
 
+test('a signed-out visit logs no errors in the console, and a signed-in one still finds its session', async () => {
+  const page = await freshPage();
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  for (const path of ['/', '/sign-in', '/sign-up', '/account']) {
+    await page.goto(`${env.server.url}${path}`);
+    await page.getByRole('button', { name: /^(sign in|create account)$/i }).first().waitFor();
+  }
+  assert.deepEqual(errors, [], 'no red lines on a normal signed-out load');
+  await signUp(page, env.server.url, { email: uniqueEmail('console') });
+  await page.reload();
+  await page.waitForURL('**/account');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('Enter on an unfinished sign-up form says what is missing', async () => {
   const page = await freshPage();
   await page.goto(`${env.server.url}/sign-up`);

@@ -77,6 +77,11 @@ impl ApiFailure {
     }
 }
 
+/// Whether the browser holds a session's cookies (the CSRF one is readable; the session's is not).
+pub fn has_session() -> bool {
+    csrf_token().is_some()
+}
+
 /// The CSRF token the server set at sign-in (double-submit cookie).
 fn csrf_token() -> Option<String> {
     let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;

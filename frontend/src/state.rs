@@ -26,8 +26,14 @@ impl Session {
         expect_context::<Session>()
     }
 
-    /// Asks the server whether the browser's session cookie is still good.
+    /// Asks the server whether the browser's session cookie is still good. With no CSRF cookie
+    /// (which the server sets and clears with the session's) there is nothing to ask: a signed-out
+    /// visit sends no request that would only answer 401 and log an error in the console.
     pub fn load(self) {
+        if !api::has_session() {
+            self.loaded.set(true);
+            return;
+        }
         spawn_local(async move {
             self.user.set(api::get_me().await.ok());
             self.loaded.set(true);
