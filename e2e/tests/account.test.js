@@ -198,6 +198,19 @@ test('a signed-out visit logs no errors in the console, and a signed-in one stil
   await page.context().close();
 });
 
+test('password forms name the user for password managers', async () => {
+  const page = await freshPage();
+  const email = uniqueEmail('managers');
+  await signUp(page, env.server.url, { email });
+  await page.getByLabel('Current password').waitFor();
+  const form = page.locator('form', { has: page.getByLabel('Current password') });
+  const username = form.locator('input[autocomplete="username"]');
+  assert.equal(await username.inputValue(), email);
+  assert.equal(await form.getByLabel('Current password').getAttribute('autocomplete'), 'current-password');
+  assert.equal(await form.getByLabel('New password', { exact: true }).getAttribute('autocomplete'), 'new-password');
+  await page.context().close();
+});
+
 test('Enter on an unfinished sign-up form says what is missing', async () => {
   const page = await freshPage();
   await page.goto(`${env.server.url}/sign-up`);

@@ -73,10 +73,10 @@ pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> A
 }
 
 /// Why a user is mailed a link to choose a password.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum PasswordLink {
-    /// An admin added them.
-    Invite,
+    /// An admin added them: the account's name, and the admin's name and email.
+    Invite { account: String, admin: String },
     /// An admin asked for a reset.
     AdminReset,
     /// They asked for one themselves ("Forgot password?").
@@ -87,7 +87,7 @@ pub enum PasswordLink {
 pub async fn send_password_link(state: &AppState, user: &UserRow, why: PasswordLink) -> ApiResult<()> {
     let token = random_token();
     let (purpose, lifetime) = match why {
-        PasswordLink::Invite => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
+        PasswordLink::Invite { .. } => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
         PasswordLink::AdminReset | PasswordLink::SelfReset => ("reset", Duration::hours(RESET_LIFETIME_HOURS)),
     };
     let (user_id, hash, expires_at) = (user.id.clone(), token_hash(&token), Utc::now().naive_utc() + lifetime);
@@ -95,9 +95,9 @@ pub async fn send_password_link(state: &AppState, user: &UserRow, why: PasswordL
     let link = format!("{}/set-password?token={token}", public_base(state));
     let name = &user.name;
     let (subject, body) = match why {
-        PasswordLink::Invite => (
+        PasswordLink::Invite { account, admin } => (
             "You have been invited to Keydesk",
-            format!("Hello {name},\n\nAn admin added you to their Keydesk account. Choose your password here (the link works once, for 7 days):\n\n{link}\n"),
+            format!("Hello {name},\n\n{admin} added you to the Keydesk account \"{account}\". Choose your password here (the link works once, for 7 days):\n\n{link}\n\nIf you did not expect this, you can ignore this email.\n"),
         ),
         PasswordLink::AdminReset => (
             "Reset your Keydesk password",
@@ -133,6 +133,10 @@ pub async fn create(
     let email = check.take("email", Email::parse(&body.email));
     let (Some(first), Some(last), Some(email)) = (first, last, email) else { return Err(check.into_error()) };
     let now = Utc::now().naive_utc();
+    let invite = PasswordLink::Invite {
+        account: caller.account.name.clone(),
+        admin: format!("{} ({})", caller.user.name, caller.user.email),
+    };
     let caller_user = caller.user;
     let user = NewUser {
         id: Uuid::new_v4().to_string(),
@@ -166,7 +170,7 @@ pub async fn create(
         })
     })
     .await?;
-    send_password_link(&state, &created, PasswordLink::Invite).await?;
+    send_password_link(&state, &created, invite).await?;
     let detail = format!("{} ({})", created.email, created.role.as_str());
     audit::record(&state, &request, &caller_user, SecurityEventKind::UserAdded, detail).await;
     tracing::info!(user = %user_id, "user invited");

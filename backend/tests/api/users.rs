@@ -147,3 +147,13 @@ async fn admins_edit_the_account_s_company_details_and_everyone_reads_them() {
     assert_eq!(sam.put("/api/v1/account", details).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(sam.get("/api/v1/users").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_invitation_names_the_account_and_the_admin_who_sent_it() {
+    let (app, smtp) = admin_with_mail().await;
+    add_sam(&app, false).await;
+    let mail = smtp.wait_for_matching("sam@example.com", "set-password", 1).await;
+    let text = mail.data.replace("=\r\n", "").replace("=\n", "");
+    assert!(text.contains("Ann Example (ann@example.com) added you"), "{text}");
+    assert!(text.contains("Keydesk account \"Acme\""), "{text}");
+}

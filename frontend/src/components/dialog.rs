@@ -1,7 +1,7 @@
 //! Modal dialogs: the frame every one is shown in, a yes/no confirmation, and a password prompt for
 //! sensitive steps.
 
-use crate::components::field::Field;
+use crate::components::field::{Field, UsernameHint};
 use crate::components::second_factor_field::SecondFactorField;
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -127,6 +127,7 @@ pub fn PasswordDialog(
                 <form class="modal" on:submit=submit>
                     <h2 id="reauth-title">{title}</h2>
                     <p>{message}</p>
+                    <UsernameHint/>
                     <Field id="reauth-password" label="Password" value=password error=error kind="password"
                         autocomplete="current-password" required=true/>
                     {second_factor.map(|(code, code_error)| view! {

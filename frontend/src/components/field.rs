@@ -47,3 +47,12 @@ pub fn Field(
         </div>
     }
 }
+
+/// The signed-in user's email as a hidden username beside a password field, so password managers
+/// know whose password is asked for (and save a changed one under the right name).
+#[component]
+pub fn UsernameHint() -> impl IntoView {
+    let session = crate::state::Session::get();
+    let email = move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    view! { <input type="email" name="username" autocomplete="username" hidden readonly prop:value=email/> }
+}

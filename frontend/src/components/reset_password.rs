@@ -1,7 +1,7 @@
 //! Reset Password: a new password under the policy, typed twice.
 
 use crate::api::{self, ApiFailure};
-use crate::components::field::Field;
+use crate::components::field::{Field, UsernameHint};
 use crate::components::password_rules::PasswordRules;
 use crate::state::{CommonList, Notices, Session};
 use leptos::prelude::*;
@@ -96,6 +96,7 @@ pub fn ResetPassword() -> impl IntoView {
         <section class="card" aria-labelledby="reset-password-title">
             <h2 id="reset-password-title">"Reset Password"</h2>
             <form on:submit=on_submit novalidate>
+                <UsernameHint/>
                 <Field id="current-password" label="Current password" value=current error=server_error("current_password")
                     kind="password" autocomplete="current-password" required=true/>
                 <Field id="new-password" label="New password" value=new error=new_error

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::dialog::ModalFrame;
-use crate::components::field::Field;
+use crate::components::field::{Field, UsernameHint};
 use crate::components::recovery_codes::RecoveryCodes;
 use crate::components::second_factor_field::{self, SecondFactorField};
 use leptos::prelude::*;
@@ -121,6 +121,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
             </fieldset>
             <SecondFactorField id="two-factor-current-code" value=current_code error=field_error("two_factor_code")/>
             <Show when=move || needs_password.get()>
+                <UsernameHint/>
                 <Field id="two-factor-app-password" label="Your password" value=password error=field_error("password")
                     kind="password" autocomplete="current-password" required=true/>
             </Show>
@@ -143,6 +144,7 @@ pub fn TwoFactorWizard(open: RwSignal<bool>, on_done: Callback<()>) -> impl Into
                 <form on:submit=move |ev| { ev.prevent_default(); send_code(); } novalidate>
                     <Field id="two-factor-destination" label=label value=destination error=field_error("destination") kind=kind required=true/>
                     <Show when=move || needs_password.get()>
+                        <UsernameHint/>
                         <Field id="two-factor-password" label="Your password" value=password error=field_error("password")
                             kind="password" autocomplete="current-password" required=true/>
                     </Show>
