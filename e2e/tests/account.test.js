@@ -211,6 +211,19 @@ test('password forms name the user for password managers', async () => {
   await page.context().close();
 });
 
+test('times show in the browser\'s time zone, with UTC on hover', async () => {
+  const context = await env.browser.newContext({ timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  await signUp(page, env.server.url, { email: uniqueEmail('tokyo') });
+  const time = page.locator('main time').first();
+  await time.waitFor();
+  const [shown, utc] = [await time.innerText(), await time.getAttribute('title')];
+  assert.match(utc, /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  const inTokyo = new Date(Date.parse(utc.replace(' UTC', ':00Z').replace(' ', 'T')) + 9 * 3600 * 1000);
+  assert.equal(shown, inTokyo.toISOString().slice(0, 16).replace('T', ' '), 'UTC+9, no daylight saving');
+  await context.close();
+});
+
 test('Enter on an unfinished sign-up form says what is missing', async () => {
   const page = await freshPage();
   await page.goto(`${env.server.url}/sign-up`);

@@ -118,9 +118,28 @@ impl CommonList {
     }
 }
 
-/// Times as the dashboard shows them: `2026-11-23 14:05 UTC`.
+/// Times as the dashboard shows them: `2026-11-23 15:05`, in the browser's time zone.
 pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    local_time(at)
+}
+
+/// The time in UTC, for the hover text beside a local time.
+pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// In the browser's time zone (the browser knows it; chrono in wasm does not).
+#[cfg(target_arch = "wasm32")]
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
+    let (month, day) = (d.get_month() + 1, d.get_date());
+    format!("{:04}-{month:02}-{day:02} {:02}:{:02}", d.get_full_year(), d.get_hours(), d.get_minutes())
+}
+
+/// Native builds (the unit tests) have no browser: UTC.
+#[cfg(not(target_arch = "wasm32"))]
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    utc_time(at)
 }
 
 /// The browser's clock. (chrono's own clock reads `SystemTime`, which wasm32-unknown-unknown lacks.)

@@ -4,7 +4,8 @@ use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{AccountUser, NewUserRequest, UserUpdate};
@@ -88,7 +89,7 @@ pub fn AccountUsers() -> impl IntoView {
                                     (true, true) => "Invited",
                                     (true, false) => "Active",
                                 }}</td>
-                                <td>{u.last_sign_in_at.map(format_time).unwrap_or_else(|| "Never".into())}</td>
+                                <td>{u.last_sign_in_at.map(|at| view! { <Time at/> }.into_any()).unwrap_or_else(|| "Never".into_any())}</td>
                                 <td class="actions">
                                     <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
                                     <button class="button secondary small" on:click=move |_| act(

@@ -3,7 +3,8 @@
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use shared::v1::ApiCredentialResponse;
 
@@ -33,8 +34,8 @@ pub fn ApiCredentials() -> impl IntoView {
                             <tr>
                                 <td>{c.tool.clone()}</td>
                                 <td><code>{format!("{}…", c.login_hint)}</code></td>
-                                <td>{format_time(c.created_at)}</td>
-                                <td>{format_time(c.last_used_at)}</td>
+                                <td><Time at=c.created_at/></td>
+                                <td><Time at=c.last_used_at/></td>
                                 <td>
                                     <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
                                 </td>

@@ -3,7 +3,8 @@
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use shared::v1::DeviceResponse;
 
@@ -39,7 +40,7 @@ pub fn Devices() -> impl IntoView {
                                     {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
                                 </td>
                                 <td>{d.ip.clone()}</td>
-                                <td>{format_time(d.last_seen_at)}</td>
+                                <td><Time at=d.last_seen_at/></td>
                                 <td>
                                     <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
                                 </td>

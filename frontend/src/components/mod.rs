@@ -24,6 +24,7 @@ pub mod security;
 pub mod security_log;
 pub mod sessions;
 pub mod tabs;
+pub mod time;
 pub mod two_factor_wizard;
 pub mod user_information;
 pub mod verify_email_banner;

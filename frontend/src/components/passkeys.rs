@@ -5,7 +5,8 @@ use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{ModalFrame, PasswordDialog};
 use crate::components::field::Field;
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::PasskeyResponse;
@@ -111,8 +112,8 @@ pub fn Passkeys() -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{p.name.clone()}</td>
-                                <td>{format_time(p.created_at)}</td>
-                                <td>{p.last_used_at.map(format_time).unwrap_or_else(|| "Never".into())}</td>
+                                <td><Time at=p.created_at/></td>
+                                <td>{p.last_used_at.map(|at| view! { <Time at/> }.into_any()).unwrap_or_else(|| "Never".into_any())}</td>
                                 <td class="actions">
                                     <button class="button secondary small" on:click=move |_| {
                                         open_naming(Naming::Rename(for_rename.id.clone()), for_rename.name.clone())

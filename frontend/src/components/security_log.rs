@@ -1,7 +1,7 @@
 //! The security log: a user's own events, or (admins) the whole account's, filtered by kind and user.
 
 use crate::api;
-use crate::state::format_time;
+use crate::components::time::Time;
 use leptos::prelude::*;
 use shared::v1::SecurityEventKind;
 
@@ -66,7 +66,7 @@ pub fn SecurityLog(
                                     <tbody>
                                         {p.events.into_iter().map(|e| view! {
                                             <tr>
-                                                <td>{format_time(e.at)}</td>
+                                                <td><Time at=e.at/></td>
                                                 <td>{e.kind.label()}</td>
                                                 {account_wide.then(|| view! { <td>{e.user_name.clone().unwrap_or_default()}</td> })}
                                                 <td class="wrap">{e.detail.clone()}</td>

@@ -4,7 +4,8 @@
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog};
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::SessionInfo;
@@ -49,8 +50,8 @@ pub fn Sessions() -> impl IntoView {
                                 </td>
                                 <td>{s.ip.clone()}</td>
                                 <td>{s.auth_method.label()}</td>
-                                <td>{format_time(s.created_at)}</td>
-                                <td>{format_time(s.last_active_at)}</td>
+                                <td><Time at=s.created_at/></td>
+                                <td><Time at=s.last_active_at/></td>
                                 <td>
                                     {(!s.current).then(|| view! {
                                         <AskButton label="Revoke" item=row.clone() target=target confirm=confirm_one/>

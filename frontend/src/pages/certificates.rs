@@ -5,6 +5,7 @@ use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
+use crate::components::time::Time;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,8 +46,8 @@ pub fn CertificatesPage() -> impl IntoView {
                                     <td>{c.domain.clone()}</td>
                                     <td class="wrap">{c.subject.clone()}</td>
                                     <td class="wrap">{c.issuer.clone()}</td>
-                                    <td>{format_time(c.not_before)}</td>
-                                    <td>{format_time(c.not_after)} " " <StatusBadge status=c.status/></td>
+                                    <td><Time at=c.not_before/></td>
+                                    <td><Time at=c.not_after/> " " <StatusBadge status=c.status/></td>
                                     <td class="fingerprint"><code title=c.fingerprint_sha256.clone()>{c.fingerprint_sha256.clone()}</code></td>
                                     <td>{added}</td>
                                     <td class="actions">

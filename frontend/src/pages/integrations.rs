@@ -6,7 +6,8 @@ use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
-use crate::state::{format_time, Notices, ReloadingList, Session};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{IntegrationRequest, IntegrationResponse, IntegrationType, Role};
@@ -51,7 +52,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                                     <td>{i.kind.label()}</td>
                                     <td class="wrap">{used_by}</td>
                                     <td>{i.created_by.clone().unwrap_or_default()}</td>
-                                    <td>{format_time(i.created_at)}</td>
+                                    <td><Time at=i.created_at/></td>
                                     <td class="actions">
                                         {is_admin.then(|| view! {
                                             <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>

@@ -6,7 +6,8 @@ use crate::components::code_editor::CodeEditor;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::v1::{JsLibraryRequest, JsLibraryResponse};
@@ -75,7 +76,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                                     <td>{library.name.clone()}</td>
                                     <td class="wrap">{library.description.clone()}</td>
                                     <td class="wrap">{deployed}</td>
-                                    <td>{format_time(library.updated_at)}</td>
+                                    <td><Time at=library.updated_at/></td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
                                         <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>

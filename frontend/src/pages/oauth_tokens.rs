@@ -6,7 +6,8 @@ use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
-use crate::state::{format_time, Notices, ReloadingList};
+use crate::components::time::Time;
+use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -68,7 +69,7 @@ pub fn OAuthTokensPage() -> impl IntoView {
                                     <td class="wrap">{t.description.clone()}</td>
                                     <td><code>{t.stripe_account_id.clone()}</code></td>
                                     <td class="wrap">{assigned}</td>
-                                    <td>{format_time(t.created_at)}</td>
+                                    <td><Time at=t.created_at/></td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
                                         <AskButton label="Delete" item=t.clone() target=deleting confirm=confirm_delete/>
