@@ -70,3 +70,36 @@ test('a library attached to a deployed application shows there, warns on delete,
   assert.equal(await card.getByRole('checkbox').count(), 0, 'the application no longer lists the library');
   await page.context().close();
 });
+
+test('Tab indents in the code editor, and closing it with unsaved changes asks first', async () => {
+  const page = await (await env.browser.newContext()).newPage();
+  await signUp(page, env.server.url, { email: uniqueEmail('js.editor') });
+  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await page.getByRole('button', { name: 'Add JS Library' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add JS Library' });
+  // Nothing typed: Cancel closes at once.
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Add JS Library' }).click();
+  const code = editor.getByLabel('Code');
+  await code.click();
+  await page.keyboard.type('function f() {');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('return 1;');
+  assert.equal(await code.inputValue(), 'function f() {\n  return 1;');
+  assert.equal(await code.evaluate((el) => el === document.activeElement), true, 'focus stayed in the editor');
+
+  // Escape with changes: the question comes; keeping the changes keeps the editor open.
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(200);
+  assert.deepEqual(asked, ['Discard your unsaved changes to this library?']);
+  assert.equal(await code.inputValue(), 'function f() {\n  return 1;');
+  page.once('dialog', (d) => d.accept());
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await page.context().close();
+});

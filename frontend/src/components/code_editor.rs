@@ -26,10 +26,28 @@ pub fn CodeEditor(
                     maxlength=max_chars.to_string()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
+                    on:keydown=move |ev| indent_on_tab(&ev, value)
                     aria-describedby=format!("{count_id} {error_id}")></textarea>
             </div>
-            <p class="meta" id=count_id aria-live="polite">{move || format!("{} / {max_chars} characters", count())}</p>
+            <p class="meta" id=count_id aria-live="polite">
+                {move || format!("{} / {max_chars} characters. Tab indents; Shift+Tab leaves the editor.", count())}
+            </p>
             <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// Tab types two spaces where the cursor is, as in a code editor, instead of moving focus (which
+/// would leave the next key, often Space, to press Cancel). Shift+Tab still moves focus out.
+fn indent_on_tab(ev: &leptos::ev::KeyboardEvent, value: RwSignal<String>) {
+    use wasm_bindgen::JsCast;
+    if ev.key() != "Tab" || ev.shift_key() || ev.ctrl_key() || ev.alt_key() || ev.meta_key() {
+        return;
+    }
+    let Some(area) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
+    let (Ok(Some(start)), Ok(Some(end))) = (area.selection_start(), area.selection_end()) else { return };
+    ev.prevent_default();
+    if area.set_range_text_with_start_and_end_and_mode("  ", start, end, "end").is_ok() {
+        value.set(area.value());
     }
 }

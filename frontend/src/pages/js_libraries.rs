@@ -27,13 +27,25 @@ pub fn JsLibrariesPage() -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     let deleting = RwSignal::new(None::<JsLibraryResponse>);
 
+    // What the editor opened with, so closing it with changes asks first.
+    let opened_with = RwSignal::new((String::new(), String::new(), String::new()));
     let open_editor = move |library: Option<JsLibraryResponse>| {
         editing.set(library.as_ref().map(|l| l.id.clone()));
         name.set(library.as_ref().map(|l| l.name.clone()).unwrap_or_default());
         description.set(library.as_ref().map(|l| l.description.clone()).unwrap_or_default());
         code.set(library.map(|l| l.code).unwrap_or_default());
+        opened_with.set((name.get_untracked(), description.get_untracked(), code.get_untracked()));
         failure.set(None);
         editor_open.set(true);
+    };
+    let close_editor = move || {
+        let changed =
+            opened_with.get_untracked() != (name.get_untracked(), description.get_untracked(), code.get_untracked());
+        let discard =
+            !changed || window().confirm_with_message("Discard your unsaved changes to this library?").unwrap_or(false);
+        if discard {
+            editor_open.set(false);
+        }
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -88,7 +100,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                 }/>
             </section>
             <Show when=move || editor_open.get()>
-                <ModalFrame labelledby="library-editor-title" wide=true on_close=Callback::new(move |()| { editor_open.set(false); })>
+                <ModalFrame labelledby="library-editor-title" wide=true on_close=Callback::new(move |()| close_editor())>
                     <form class="modal wide" on:submit=save novalidate>
                         <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS Library" } else { "Add JS Library" }}</h2>
                         <Field id="library-name" label="Name" value=name error=field_error("name") required=true/>
@@ -96,7 +108,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                         <CodeEditor id="library-code" label="Code" value=code max_chars=JS_CODE_MAX_CHARS error=field_error("code")/>
                         <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
                         <div class="modal-actions">
-                            <button type="button" class="button secondary" on:click=move |_| editor_open.set(false)>"Cancel"</button>
+                            <button type="button" class="button secondary" on:click=move |_| close_editor()>"Cancel"</button>
                             <button type="submit" class="button primary" disabled=move || saving.get()>"Save Library"</button>
                         </div>
                     </form>
