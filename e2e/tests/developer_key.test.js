@@ -19,14 +19,21 @@ test('generate, show, hide and regenerate the developer key', async () => {
   await page.getByRole('button', { name: 'Generate Key' }).click();
   const dialog = page.getByRole('dialog', { name: 'Generate a developer key?' });
   await dialog.getByRole('button', { name: 'Generate key' }).click();
+  // Shown once, right after Generate, with Copy beside it.
+  await page.getByRole('button', { name: 'Hide Key' }).waitFor();
+  assert.equal(await keyField.getAttribute('data-shown'), 'true');
+  const firstKey = (await keyField.innerText()).trim();
+  assert.match(firstKey, /^kd_[1-9A-HJ-NP-Za-km-z]{40,}$/);
+  await page.getByRole('button', { name: 'Copy', exact: true }).waitFor();
+
+  await page.reload();
   await keyField.waitFor();
   assert.equal(await keyField.getAttribute('data-shown'), 'false', 'hidden by default');
   assert.match(await keyField.innerText(), /^•+ kd_…/);
-
+  assert.equal(await page.getByRole('button', { name: 'Copy', exact: true }).count(), 0);
   await page.getByRole('button', { name: 'Show Key' }).click();
   await page.getByRole('button', { name: 'Hide Key' }).waitFor();
-  const firstKey = (await keyField.innerText()).trim();
-  assert.match(firstKey, /^kd_[1-9A-HJ-NP-Za-km-z]{40,}$/);
+  assert.equal((await keyField.innerText()).trim(), firstKey);
   const me = await meWithKey(firstKey);
   assert.equal(me.status, 200);
   assert.equal((await me.json()).email, email);
@@ -43,8 +50,7 @@ test('generate, show, hide and regenerate the developer key', async () => {
 
   await page.getByRole('button', { name: 'Regenerate Key' }).click();
   await warning.getByRole('button', { name: 'Regenerate key' }).click();
-  await page.getByText('Your new developer key is ready.').waitFor();
-  await page.getByRole('button', { name: 'Show Key' }).click();
+  await page.getByText('Your new developer key is ready.', { exact: false }).waitFor();
   await page.getByRole('button', { name: 'Hide Key' }).waitFor();
   const secondKey = (await keyField.innerText()).trim();
   assert.notEqual(secondKey, firstKey);

@@ -2,6 +2,7 @@
 //! The key is hidden by default; showing or regenerating it may ask for the password again.
 
 use crate::api::{self, ApiFailure};
+use crate::components::copy_button::CopyButton;
 use crate::components::dialog::{ConfirmDialog, PasswordDialog};
 use crate::state::{format_time, Notices, Session};
 use leptos::prelude::*;
@@ -43,11 +44,10 @@ pub fn DeveloperKey() -> impl IntoView {
                     reauth_open.set(false);
                     reauth_error.set(None);
                     state.set(Some(response.state));
-                    if step == Step::Reveal {
-                        shown.set(Some(response.key.into_inner()));
-                    } else {
-                        shown.set(None);
-                        notices.show("Your new developer key is ready. Select Show Key to see it.");
+                    // A new key is shown once, at once, to be copied; after that it is hidden by default.
+                    shown.set(Some(response.key.into_inner()));
+                    if step == Step::Generate {
+                        notices.show("Your new developer key is ready. Copy it now; it is hidden when you leave.");
                     }
                 }
                 Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
@@ -87,6 +87,7 @@ pub fn DeveloperKey() -> impl IntoView {
                     >
                         <button class="button secondary" on:click=move |_| shown.set(None)>"Hide Key"</button>
                     </Show>
+                    {move || shown.get().map(|key| view! { <CopyButton text=key/> })}
                     <button class="button danger-outline" disabled=move || busy.get() on:click=move |_| confirm_regenerate.set(true)>
                         "Regenerate Key"
                     </button>
