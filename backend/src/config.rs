@@ -28,7 +28,7 @@ pub struct Settings {
     /// `KEYDESK_SHARED_LIMITS`: `database`, `off` or a `redis://` URL
     /// (`KEYDESK_SHARED_LIMITS_PREFIX` names its keys, default `keydesk`). Default: `database` on PostgreSQL
     /// (several instances may share it), `off` on SQLite (one instance).
-    pub shared_limits: crate::rate_limit::SharedLimits,
+    pub shared_limits: SharedLimits,
     pub outbound: OutboundSettings,
     pub stripe: StripeSettings,
     /// `KEYDESK_PUBLIC_URL`: how browsers reach Keydesk (e.g. `https://keydesk.example.com`), for
@@ -50,6 +50,27 @@ pub struct Settings {
     pub purge_interval: std::time::Duration,
     /// Access-token expiry reads this clock; tests move it.
     pub clock: crate::clock::Clock,
+}
+
+/// Where the counts that all instances share are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharedLimits {
+    /// This instance alone (governor only): the default on SQLite.
+    Off,
+    /// The `rate_limit_counters` table: the default on PostgreSQL.
+    Database,
+    /// A Redis server; `prefix` keeps this deployment's keys apart from others'.
+    Redis { url: String, prefix: String },
+}
+
+/// Password hashes that may wait or run at once per core, unless `KEYDESK_HASH_QUEUE` says otherwise:
+/// beyond this a queue only adds latency (each hash takes tens of milliseconds), so a flood is told
+/// to come back instead.
+pub const HASH_QUEUE_PER_CORE: usize = 32;
+
+/// [`HASH_QUEUE_PER_CORE`] for each core.
+pub fn default_hash_queue() -> usize {
+    HASH_QUEUE_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Stripe Connect OAuth. Live and test each need their client id and secret key.
@@ -214,21 +235,17 @@ impl Settings {
                 smtp_password: var("KEYDESK_SMTP_PASSWORD").map(SecretString::from),
             },
             shared_limits: match var("KEYDESK_SHARED_LIMITS").as_deref() {
-                Some("database") => crate::rate_limit::SharedLimits::Database,
-                Some("off") => crate::rate_limit::SharedLimits::Off,
-                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
-                    crate::rate_limit::SharedLimits::Redis {
-                        url: url.to_string(),
-                        prefix: var("KEYDESK_SHARED_LIMITS_PREFIX").unwrap_or_else(|| "keydesk".into()),
-                    }
-                }
+                Some("database") => SharedLimits::Database,
+                Some("off") => SharedLimits::Off,
+                Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => SharedLimits::Redis {
+                    url: url.to_string(),
+                    prefix: var("KEYDESK_SHARED_LIMITS_PREFIX").unwrap_or_else(|| "keydesk".into()),
+                },
                 Some(other) => {
                     anyhow::bail!("KEYDESK_SHARED_LIMITS must be database, off or a redis:// URL, not {other:?}")
                 }
-                None if var("DATABASE_URL").is_some_and(|u| crate::db::pool::is_postgres(&u)) => {
-                    crate::rate_limit::SharedLimits::Database
-                }
-                None => crate::rate_limit::SharedLimits::Off,
+                None if var("DATABASE_URL").is_some_and(|u| crate::db::pool::is_postgres(&u)) => SharedLimits::Database,
+                None => SharedLimits::Off,
             },
             trusted_proxies: var("KEYDESK_TRUSTED_PROXIES")
                 .map(|list| {
@@ -258,7 +275,7 @@ impl Settings {
                     .transpose()?
                     .unwrap_or(10),
             ),
-            hash_queue: number("KEYDESK_HASH_QUEUE")?.unwrap_or_else(crate::auth::password::HashQueue::default_limit),
+            hash_queue: number("KEYDESK_HASH_QUEUE")?.unwrap_or_else(default_hash_queue),
             signups_per_hour: number("KEYDESK_SIGNUPS_PER_HOUR")?.unwrap_or(DEFAULT_SIGNUPS_PER_HOUR),
             purge_interval: std::time::Duration::from_secs(
                 number("KEYDESK_PURGE_INTERVAL_SECS")?.unwrap_or(DEFAULT_PURGE_INTERVAL_SECS).max(1),
@@ -270,8 +287,8 @@ impl Settings {
     /// Settings for a server on a free loopback port with its data in `data_dir`.
     pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Self {
         let shared_limits = match database_url.as_deref() {
-            Some(url) if crate::db::pool::is_postgres(url) => crate::rate_limit::SharedLimits::Database,
-            _ => crate::rate_limit::SharedLimits::Off,
+            Some(url) if crate::db::pool::is_postgres(url) => SharedLimits::Database,
+            _ => SharedLimits::Off,
         };
         Settings {
             addr: "127.0.0.1:0".into(),
@@ -297,7 +314,7 @@ impl Settings {
             public_url: None,
             operator_token: None,
             client_timeout: std::time::Duration::from_secs(10),
-            hash_queue: crate::auth::password::HashQueue::default_limit(),
+            hash_queue: default_hash_queue(),
             signups_per_hour: DEFAULT_SIGNUPS_PER_HOUR,
             purge_interval: std::time::Duration::from_secs(DEFAULT_PURGE_INTERVAL_SECS),
             clock: Default::default(),

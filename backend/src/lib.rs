@@ -14,6 +14,8 @@ pub mod db;
 pub mod domain;
 pub mod email_verification;
 pub mod error;
+#[cfg(test)]
+mod layers;
 pub mod mail;
 pub mod notices;
 pub mod openapi;

@@ -33,16 +33,7 @@ const WINDOW: chrono::Duration = chrono::Duration::minutes(15);
 
 type Limiter = RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, DefaultClock, StateInformationMiddleware>;
 
-/// Where the counts that all instances share are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SharedLimits {
-    /// This instance alone (governor only): the default on SQLite.
-    Off,
-    /// The `rate_limit_counters` table: the default on PostgreSQL.
-    Database,
-    /// A Redis server; `prefix` keeps this deployment's keys apart from others'.
-    Redis { url: String, prefix: String },
-}
+pub use crate::config::SharedLimits;
 
 /// The shared store, connected.
 enum Shared {

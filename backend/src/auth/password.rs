@@ -61,9 +61,6 @@ static HASHERS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
     built.inspect_err(|e| tracing::error!(error = %e, "could not start the hashing threads")).ok()
 });
 
-/// How many hashes may wait or run at once per core, by default: beyond this a queue only adds
-/// latency (each hash takes tens of milliseconds), so a flood is told to come back instead.
-pub const QUEUE_PER_CORE: usize = 32;
 /// What a refused request is told to wait.
 const BUSY_RETRY_AFTER_SECS: u64 = 1;
 
@@ -87,11 +84,6 @@ impl Drop for Place {
 impl HashQueue {
     pub fn new(limit: usize) -> Self {
         HashQueue { in_flight: Default::default(), limit: limit.max(1) }
-    }
-
-    /// [`QUEUE_PER_CORE`] for each core.
-    pub fn default_limit() -> usize {
-        QUEUE_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
     }
 
     fn enter(&self) -> Result<Place, ApiError> {

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime, Utc};
 use rand::Rng;
-use shared::v1::{mask_email, mask_phone, TwoFactorMethod};
+use shared::v1::TwoFactorMethod;
 
 /// The answer when a sign-in's second step can no longer go on.
 pub const SIGN_IN_OVER: &str = "This sign-in has expired or had too many wrong codes. Please sign in again.";
@@ -84,13 +84,7 @@ pub fn normalize_recovery_code(code: &str) -> String {
     code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
-pub fn destination_hint(method: TwoFactorMethod, destination: &str) -> String {
-    match method {
-        TwoFactorMethod::Email => mask_email(destination),
-        TwoFactorMethod::Sms => mask_phone(destination),
-        TwoFactorMethod::Totp => "your authenticator app".into(),
-    }
-}
+pub use shared::v1::destination_hint;
 
 /// Sends `code` by the method; a failure is the user's to know about (502), never a 500.
 pub async fn deliver(state: &AppState, method: TwoFactorMethod, destination: &str, code: &str) -> Result<(), ApiError> {

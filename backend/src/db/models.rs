@@ -216,7 +216,7 @@ pub fn two_factor_state(row: Option<&TwoFactorRow>, recovery_codes_remaining: i6
         Some((row, method)) => TwoFactorState {
             enabled: true,
             method: Some(method),
-            destination_hint: Some(crate::auth::two_factor::destination_hint(method, &row.destination)),
+            destination_hint: Some(shared::v1::destination_hint(method, &row.destination)),
             recovery_codes_remaining: u32::try_from(recovery_codes_remaining).unwrap_or(0),
         },
     }

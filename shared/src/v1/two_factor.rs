@@ -147,6 +147,15 @@ pub fn parse_phone(raw: &str) -> Result<String, String> {
 }
 
 /// `a***@example.com`: enough to recognise, not to read off.
+/// Where a method's codes go, masked for the screen: `a•••@example.com`, `+1•••••••67`, the app.
+pub fn destination_hint(method: TwoFactorMethod, destination: &str) -> String {
+    match method {
+        TwoFactorMethod::Email => mask_email(destination),
+        TwoFactorMethod::Sms => mask_phone(destination),
+        TwoFactorMethod::Totp => "your authenticator app".into(),
+    }
+}
+
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
         Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
