@@ -276,3 +276,20 @@ pub async fn error_body(response: Response) -> shared::ErrorBody {
     let text = response.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not the contract's error shape ({e}): {text}"))
 }
+
+/// What `ask` answers once another instance's write has reached this one: at once on SQLite (the
+/// instances share a counter file); on PostgreSQL, where the database's change notice travels to
+/// the other instance, the first answer that differs from the one before the write, within a second.
+pub async fn settled<F: std::future::Future<Output = StatusCode>>(ask: impl Fn() -> F) -> StatusCode {
+    let first = ask().await;
+    if !using_postgres() {
+        return first;
+    }
+    let start = std::time::Instant::now();
+    let mut answer = first;
+    while answer == StatusCode::OK && start.elapsed() < std::time::Duration::from_secs(1) {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        answer = ask().await;
+    }
+    answer
+}

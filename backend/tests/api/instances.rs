@@ -2,7 +2,7 @@
 //! limits hold across instances, migrations run once, shutdown is graceful.
 //! On SQLite the instances share the database file; on PostgreSQL, the database.
 
-use crate::helpers::{spawn_app_with, spawn_instance_of, TestApp, PASSWORD};
+use crate::helpers::{settled, spawn_app_with, spawn_instance_of, TestApp, PASSWORD};
 use keydesk::rate_limit::SharedLimits;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -12,23 +12,6 @@ async fn two_instances() -> (TestApp, TestApp) {
     let first = spawn_app_with(|s| s.shared_limits = SharedLimits::Database).await;
     let second = spawn_instance_of(&first, |s| s.shared_limits = SharedLimits::Database).await;
     (first, second)
-}
-
-/// What `ask` answers once another instance's write has reached this one: at once on SQLite (the
-/// instances share a counter file); on PostgreSQL, where the database's change notice travels to
-/// the other instance, the first answer that differs from the one before the write, within a second.
-async fn settled<F: std::future::Future<Output = StatusCode>>(ask: impl Fn() -> F) -> StatusCode {
-    let first = ask().await;
-    if !crate::helpers::using_postgres() {
-        return first;
-    }
-    let start = std::time::Instant::now();
-    let mut answer = first;
-    while answer == StatusCode::OK && start.elapsed() < std::time::Duration::from_secs(1) {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        answer = ask().await;
-    }
-    answer
 }
 
 #[tokio::test]
