@@ -36,12 +36,7 @@ pub struct TokenCaller {
 
 impl TokenCaller {
     fn read(token: AccessTokenRow, user: UserRow, account: AccountRow) -> Result<Self, ApiError> {
-        let unreadable = |what: &str, e: serde_json::Error| {
-            ApiError::Unexpected(anyhow::Error::new(e).context(format!("access token {}: {what} unreadable", token.id)))
-        };
-        let scopes: TokenScopes = serde_json::from_str(&token.scopes).map_err(|e| unreadable("scopes", e))?;
-        let networks: Vec<String> =
-            serde_json::from_str(&token.allowed_networks).map_err(|e| unreadable("networks", e))?;
+        let (scopes, networks) = token.scopes_and_networks()?;
         let networks = networks
             .iter()
             .map(|n| parse_network(n).ok_or_else(|| anyhow::anyhow!("access token {}: network {n:?}", token.id)))

@@ -443,6 +443,17 @@ pub struct AccessTokenRow {
     pub expiry_recorded: bool,
 }
 
+impl AccessTokenRow {
+    /// The stored scopes and networks, read into types: the one place the JSON columns are parsed.
+    pub fn scopes_and_networks(&self) -> anyhow::Result<(shared::v1::TokenScopes, Vec<String>)> {
+        use anyhow::Context;
+        let scopes = serde_json::from_str(&self.scopes).with_context(|| format!("access token {}: scopes", self.id))?;
+        let networks = serde_json::from_str(&self.allowed_networks)
+            .with_context(|| format!("access token {}: networks", self.id))?;
+        Ok((scopes, networks))
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = access_tokens)]
 pub struct NewAccessToken {

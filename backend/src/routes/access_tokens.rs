@@ -17,8 +17,8 @@ use diesel::Connection;
 use rand::RngCore;
 use shared::key_format::{self, ACCESS_TOKEN};
 use shared::v1::{
-    AccessToken, CreateAccessTokenRequest, CreatedAccessToken, SecurityEventKind, TokenPolicy, TokenScopes,
-    TOKENS_PER_USER_MAX, TOKEN_NAME_MAX_CHARS,
+    AccessToken, CreateAccessTokenRequest, CreatedAccessToken, SecurityEventKind, TokenPolicy, TOKENS_PER_USER_MAX,
+    TOKEN_NAME_MAX_CHARS,
 };
 use shared::validate::parse_name;
 use shared::ErrorCode;
@@ -26,10 +26,7 @@ use shared::{ErrorBody, Secret};
 use uuid::Uuid;
 
 fn record(row: AccessTokenRow, user_email: String, now: NaiveDateTime) -> ApiResult<AccessToken> {
-    let scopes: TokenScopes =
-        serde_json::from_str(&row.scopes).with_context(|| format!("access token {}: scopes", row.id))?;
-    let allowed_networks: Vec<String> =
-        serde_json::from_str(&row.allowed_networks).with_context(|| format!("access token {}: networks", row.id))?;
+    let (scopes, allowed_networks) = row.scopes_and_networks()?;
     Ok(AccessToken {
         expired: row.expires_at.is_some_and(|at| at <= now),
         id: row.id,
