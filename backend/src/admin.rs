@@ -68,7 +68,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
 }
 
 fn set_stripe(location: &str, account: &str, enabled: bool) -> anyhow::Result<()> {
-    let mut conn = db::pool::connect(location)?.get()?;
+    let mut conn = db::pool::connect_sized(location, 1)?.get()?;
     let found = accounts::find_by_id_or_name(&mut conn, account)?;
     let target = match found.as_slice() {
         [one] => one,
@@ -107,7 +107,7 @@ fn create_user(
     let new_password = NewPassword::parse(password_text, None, email.as_str()).map_err(|p| problems("password", p))?;
     let Some(role) = Role::parse(role) else { bail!("role must be admin or standard") };
     let hash = password::hash(new_password.expose())?;
-    let mut conn = db::pool::connect(location)?.get()?;
+    let mut conn = db::pool::connect_sized(location, 1)?.get()?;
     let now = Utc::now().naive_utc();
     let mut user = NewUser {
         id: Uuid::new_v4().to_string(),

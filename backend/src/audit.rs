@@ -31,6 +31,22 @@ pub async fn record_for(
     kind: SecurityEventKind,
     detail: impl Into<String>,
 ) {
+    write(state, entry(request, (account_id, user_id), kind, detail.into())).await;
+}
+
+/// The event of [`record`], to be inserted by [`security_events::insert`] in the same transaction as the
+/// change it describes: one commit, and no change without its entry. Its `detail` is empty, to be set
+/// once known (a name the request still has to check).
+pub fn event(request: &HttpRequest, user: &UserRow, kind: SecurityEventKind) -> SecurityEventRow {
+    entry(request, (&user.account_id, &user.id), kind, String::new())
+}
+
+fn entry(
+    request: &HttpRequest,
+    (account_id, user_id): (&str, &str),
+    kind: SecurityEventKind,
+    detail: String,
+) -> SecurityEventRow {
     let user_agent = request
         .headers()
         .get(actix_web::http::header::USER_AGENT)
@@ -39,23 +55,22 @@ pub async fn record_for(
         .chars()
         .take(USER_AGENT_MAX_CHARS)
         .collect();
-    insert(state, (account_id, user_id), kind, detail.into(), client_ip(request), user_agent).await;
+    row((account_id, user_id), kind, detail, client_ip(request), user_agent)
 }
 
 /// [`record`] for what the server did on its own (a token expiring): no address, no browser.
 pub async fn record_unattended(state: &AppState, user: &UserRow, kind: SecurityEventKind, detail: String) {
-    insert(state, (&user.account_id, &user.id), kind, detail, String::new(), String::new()).await;
+    write(state, row((&user.account_id, &user.id), kind, detail, String::new(), String::new())).await;
 }
 
-async fn insert(
-    state: &AppState,
+fn row(
     (account_id, user_id): (&str, &str),
     kind: SecurityEventKind,
     detail: String,
     ip: String,
     user_agent: String,
-) {
-    let row = SecurityEventRow {
+) -> SecurityEventRow {
+    SecurityEventRow {
         id: Uuid::new_v4().to_string(),
         account_id: account_id.to_string(),
         user_id: Some(user_id.to_string()),
@@ -64,8 +79,12 @@ async fn insert(
         ip,
         user_agent,
         created_at: Utc::now().naive_utc(),
-    };
+    }
+}
+
+async fn write(state: &AppState, row: SecurityEventRow) {
+    let kind = row.kind.clone();
     if let Err(e) = db::run(&state.pool, move |conn| Ok(security_events::insert(conn, &row)?)).await {
-        tracing::error!(error = ?e, kind = kind.as_str(), "a security event could not be recorded");
+        tracing::error!(error = ?e, kind, "a security event could not be recorded");
     }
 }

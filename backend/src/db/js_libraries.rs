@@ -33,13 +33,15 @@ pub fn insert(conn: &mut DbConnection, row: &JsLibraryRow) -> QueryResult<()> {
     diesel::insert_into(libs::table).values(row).execute(conn).map(|_| ())
 }
 
+/// Changes the account's library `id`; the row as it now is, or `None` when the account has no such library.
 pub fn update(
     conn: &mut DbConnection,
+    account_id: &str,
     id: &str,
     (name, name_normalized, description, code): (&str, &str, &str, &str),
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(libs::table.find(id))
+) -> QueryResult<Option<JsLibraryRow>> {
+    let changed = diesel::update(libs::table.filter(libs::id.eq(id)).filter(libs::account_id.eq(account_id)))
         .set((
             libs::name.eq(name),
             libs::name_normalized.eq(name_normalized),
@@ -47,8 +49,12 @@ pub fn update(
             libs::code.eq(code),
             libs::updated_at.eq(now),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    // RETURNING is not available through the connection that serves both databases.
+    find(conn, account_id, id)
 }
 
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {

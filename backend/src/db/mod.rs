@@ -48,6 +48,24 @@ where
     .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
 }
 
+/// [`run`] after CPU work: `check` runs first on the same blocking thread, before a connection is
+/// taken, so a slow check (a parse) holds no connection and a request makes one hand-off, not two.
+pub async fn run_checked<C, T, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, ApiError>
+where
+    K: FnOnce() -> Result<C, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, C) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let checked = check()?;
+        let mut conn = pool.get()?;
+        work(&mut conn, checked)
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
+}
+
 /// True when `e` is a unique-constraint violation (for 409 answers).
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))

@@ -42,8 +42,19 @@ pub fn is_postgres(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// Opens the pool for a `postgres://` URL or an SQLite file path, and migrates.
+/// Connections a server's pool holds on PostgreSQL (SQLite's is smaller: one writer at a time).
+const SERVER_PG_CONNECTIONS: u32 = 16;
+const SERVER_SQLITE_CONNECTIONS: u32 = 8;
+
+/// Opens a server's pool for a `postgres://` URL or an SQLite file path, and migrates.
 pub fn connect(location: &str) -> anyhow::Result<DbPool> {
+    let size = if is_postgres(location) { SERVER_PG_CONNECTIONS } else { SERVER_SQLITE_CONNECTIONS };
+    connect_sized(location, size)
+}
+
+/// [`connect`] with a pool of `size` connections, all opened at once: a one-shot command needs one, not
+/// a server's worth of PostgreSQL's connection slots.
+pub fn connect_sized(location: &str, size: u32) -> anyhow::Result<DbPool> {
     let is_postgres = is_postgres(location);
     // Instances starting together: one opens and migrates, the others wait, then find nothing to do.
     // PostgreSQL takes an advisory lock (in `run_migrations`); SQLite, a lock file beside the
@@ -51,15 +62,15 @@ pub fn connect(location: &str) -> anyhow::Result<DbPool> {
     let _lock = if is_postgres { None } else { Some(lock_file(location)?) };
     // No `SELECT 1` before each checkout: a broken connection shows on its first real query,
     // is marked broken there and not reused, and the test doubled the queries of a cheap read.
-    let builder = Pool::builder().connection_timeout(Duration::from_secs(10)).test_on_check_out(false);
+    let builder = Pool::builder().max_size(size).connection_timeout(Duration::from_secs(10)).test_on_check_out(false);
     let builder = if is_postgres {
-        builder.max_size(16)
+        builder
     } else {
         // WAL lets readers run beside the writer; it is a property of the file, so it stays set.
         let mut first = <SqliteConnection as diesel::Connection>::establish(location)
             .with_context(|| format!("Failed to open the database ({location})"))?;
         first.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")?;
-        builder.max_size(8).connection_customizer(Box::new(SqlitePragmas))
+        builder.connection_customizer(Box::new(SqlitePragmas))
     };
     let pool = builder
         .build(ConnectionManager::<DbConnection>::new(location))
@@ -133,5 +144,23 @@ mod tests {
         let versions: BTreeSet<&str> = sqlite.iter().map(|n| n.split('_').next().unwrap()).collect();
         assert_eq!(versions.len(), sqlite.len(), "a version is used twice: {sqlite:?}");
         assert_eq!(sqlite, migrations("postgres"));
+    }
+
+    /// One schema, two dialects: a file may differ only if the SQLite one's first line says why
+    /// (a `-- ` comment), so a change made to one folder alone shows here.
+    #[test]
+    fn both_databases_migrate_with_the_same_text_unless_a_file_says_why() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+        for name in migrations("sqlite") {
+            for file in ["up.sql", "down.sql"] {
+                let read = |backend: &str| std::fs::read_to_string(root.join(backend).join(&name).join(file)).unwrap();
+                let (sqlite, postgres) = (read("sqlite"), read("postgres"));
+                let explained = sqlite.lines().next().is_some_and(|line| line.starts_with("-- ") && line.len() > 20);
+                assert!(
+                    sqlite == postgres || explained,
+                    "{name}/{file} differs between the folders without saying why"
+                );
+            }
+        }
     }
 }

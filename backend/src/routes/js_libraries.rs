@@ -3,7 +3,7 @@
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::db::models::JsLibraryRow;
-use crate::db::{self, applications, is_unique_violation, js_libraries, DbConnection};
+use crate::db::{self, applications, is_unique_violation, js_libraries, security_events};
 use crate::domain::{FieldCheck, JsCode};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -11,7 +11,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
-use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse, SecurityEventKind};
+use shared::v1::SecurityEventKind::{LibraryAdded, LibraryChanged, LibraryDeleted};
+use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse};
 use shared::validate::{parse_description, parse_name, DESCRIPTION_MAX_CHARS, JS_CODE_MAX_CHARS, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use shared::ErrorCode;
@@ -21,26 +22,23 @@ use uuid::Uuid;
 /// (an astral one as two `\uXXXX` escapes), plus 4 KiB for the keys and spacing.
 pub const BODY_MAX_BYTES: usize = (JS_CODE_MAX_CHARS + NAME_MAX_CHARS + DESCRIPTION_MAX_CHARS) * 12 + 4096;
 
-/// The checked fields of a request. Parsing the code is CPU work, so this runs on the blocking pool.
+/// The checked fields of a request. Parsing the code is CPU work: [`check`] runs on the blocking pool,
+/// before the write takes a connection ([`db::run_checked`]).
 struct Library {
     name: String,
     description: String,
     code: JsCode,
 }
 
-async fn parse(body: JsLibraryRequest) -> Result<Library, ApiError> {
-    web::block(move || {
-        let mut check = FieldCheck::default();
-        let name = check.take("name", parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| vec![e]));
-        let description = check.take("description", parse_description(&body.description).map_err(|e| vec![e]));
-        let code = check.take("code", JsCode::parse(&body.code));
-        match (name, description, code) {
-            (Some(name), Some(description), Some(code)) => Ok(Library { name, description, code }),
-            _ => Err(check.into_error()),
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Unexpected(e.into()))?
+fn check(body: JsLibraryRequest) -> Result<Library, ApiError> {
+    let mut check = FieldCheck::default();
+    let name = check.take("name", parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| vec![e]));
+    let description = check.take("description", parse_description(&body.description).map_err(|e| vec![e]));
+    let code = check.take("code", JsCode::parse(&body.code));
+    match (name, description, code) {
+        (Some(name), Some(description), Some(code)) => Ok(Library { name, description, code }),
+        _ => Err(check.into_error()),
+    }
 }
 
 fn not_found() -> ApiError {
@@ -57,15 +55,15 @@ fn name_taken(e: diesel::result::Error) -> ApiError {
     }
 }
 
-fn library_response(conn: &mut DbConnection, row: JsLibraryRow) -> Result<JsLibraryResponse, ApiError> {
-    let users = applications::using_library(conn, &row.id)?;
+/// The answer for `row`, used by `users` ((id, name, deployed) of each application).
+fn library_response(row: JsLibraryRow, users: Vec<(String, String, bool)>) -> JsLibraryResponse {
     let deployed_applications = users
         .iter()
         .filter(|(_, _, deployed)| *deployed)
         .map(|(id, name, _)| ApplicationRef { id: id.clone(), name: name.clone() })
         .collect();
     let used_by = users.into_iter().map(|(id, name, _)| ApplicationRef { id, name }).collect();
-    Ok(JsLibraryResponse {
+    JsLibraryResponse {
         id: row.id,
         name: row.name,
         description: row.description,
@@ -74,7 +72,7 @@ fn library_response(conn: &mut DbConnection, row: JsLibraryRow) -> Result<JsLibr
         used_by,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
-    })
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/js-libraries", tag = "js libraries",
@@ -83,7 +81,13 @@ fn library_response(conn: &mut DbConnection, row: JsLibraryRow) -> Result<JsLibr
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<JsLibraryResponse>>> {
     let account_id = caller.account.id;
     let list = db::run(&state.pool, move |conn| {
-        js_libraries::list(conn, &account_id)?.into_iter().map(|row| library_response(conn, row)).collect()
+        js_libraries::list(conn, &account_id)?
+            .into_iter()
+            .map(|row| {
+                let users = applications::using_library(conn, &row.id)?;
+                Ok(library_response(row, users))
+            })
+            .collect()
     })
     .await?;
     Ok(web::Json(list))
@@ -99,24 +103,34 @@ pub async fn create(
     caller: CurrentUser,
     body: web::Json<JsLibraryRequest>,
 ) -> ApiResult<HttpResponse> {
-    let library = parse(body.into_inner()).await?;
-    let now = Utc::now().naive_utc();
-    let row = JsLibraryRow {
-        id: Uuid::new_v4().to_string(),
-        account_id: caller.account.id.clone(),
-        name_normalized: library.name.to_lowercase(),
-        name: library.name,
-        description: library.description,
-        code: library.code.as_str().to_string(),
-        created_at: now,
-        updated_at: now,
-    };
-    let created = db::run(&state.pool, move |conn| {
-        js_libraries::insert(conn, &row).map_err(name_taken)?;
-        library_response(conn, row)
-    })
+    let body = body.into_inner();
+    let account_id = caller.account.id.clone();
+    let mut event = audit::event(&request, &caller.user, LibraryAdded);
+    let created = db::run_checked(
+        &state.pool,
+        move || check(body),
+        move |conn, library| {
+            let now = Utc::now().naive_utc();
+            let row = JsLibraryRow {
+                id: Uuid::new_v4().to_string(),
+                account_id,
+                name_normalized: library.name.to_lowercase(),
+                name: library.name,
+                description: library.description,
+                code: library.code.as_str().to_string(),
+                created_at: now,
+                updated_at: now,
+            };
+            event.detail = row.name.clone();
+            conn.transaction(|conn| {
+                js_libraries::insert(conn, &row).map_err(name_taken)?;
+                Ok::<_, ApiError>(security_events::insert(conn, &event)?)
+            })?;
+            // A new library is used by no application yet.
+            Ok(library_response(row, Vec::new()))
+        },
+    )
     .await?;
-    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryAdded, created.name.clone()).await;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -131,7 +145,8 @@ pub async fn get(
     let (account_id, id) = (caller.account.id, id.into_inner());
     let library = db::run(&state.pool, move |conn| {
         let row = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
-        library_response(conn, row)
+        let users = applications::using_library(conn, &row.id)?;
+        Ok(library_response(row, users))
     })
     .await?;
     Ok(web::Json(library))
@@ -149,19 +164,27 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<JsLibraryRequest>,
 ) -> ApiResult<web::Json<JsLibraryResponse>> {
-    let library = parse(body.into_inner()).await?;
-    let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let now = Utc::now().naive_utc();
-    let updated = db::run(&state.pool, move |conn| {
-        js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
-        let normalized = library.name.to_lowercase();
-        let fields = (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
-        js_libraries::update(conn, &id, fields, now).map_err(name_taken)?;
-        let row = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
-        library_response(conn, row)
-    })
+    let (body, account_id, id) = (body.into_inner(), caller.account.id.clone(), id.into_inner());
+    let mut event = audit::event(&request, &caller.user, LibraryChanged);
+    let updated = db::run_checked(
+        &state.pool,
+        move || check(body),
+        move |conn, library| {
+            let normalized = library.name.to_lowercase();
+            let fields =
+                (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
+            event.detail = library.name.clone();
+            conn.transaction(|conn| {
+                let row = js_libraries::update(conn, &account_id, &id, fields, Utc::now().naive_utc())
+                    .map_err(name_taken)?
+                    .ok_or_else(not_found)?;
+                security_events::insert(conn, &event)?;
+                let users = applications::using_library(conn, &row.id)?;
+                Ok(library_response(row, users))
+            })
+        },
+    )
     .await?;
-    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryChanged, updated.name.clone()).await;
     Ok(web::Json(updated))
 }
 
@@ -184,7 +207,8 @@ pub async fn delete(
     query: web::Query<DeleteQuery>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id, detach) = (caller.account.id.clone(), id.into_inner(), query.detach);
-    let name = db::run(&state.pool, move |conn| {
+    let mut event = audit::event(&request, &caller.user, LibraryDeleted);
+    db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let library = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let deployed: Vec<String> = applications::using_library(conn, &id)?
@@ -203,10 +227,10 @@ pub async fn delete(
             }
             applications::detach_library(conn, &id)?;
             js_libraries::delete(conn, &id)?;
-            Ok(library.name)
+            event.detail = library.name;
+            Ok(security_events::insert(conn, &event)?)
         })
     })
     .await?;
-    audit::record(&state, &request, &caller.user, SecurityEventKind::LibraryDeleted, name).await;
     Ok(HttpResponse::NoContent().finish())
 }

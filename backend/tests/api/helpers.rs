@@ -77,7 +77,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build(settings).await.expect("the app failed to start");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let pool = pool::connect(&database).unwrap();
+    // The test's own reads and writes; as many as `hostile` holds at once. PostgreSQL's 100 slots are shared
+    // by the tests running together, so not a server's worth.
+    let pool = pool::connect_sized(&database, 8).unwrap();
     TestApp { address, data_dir, database, pool, client: new_client(), csrf: Mutex::new(None), owns_database: true }
 }
 

@@ -90,7 +90,7 @@ async fn instances_starting_together_on_a_fresh_database_migrate_once() {
 
     diesel::table! { __diesel_schema_migrations (version) { version -> Text, } }
     let location = settings().database_location();
-    let mut conn = keydesk::db::pool::connect(&location).unwrap().get().unwrap();
+    let mut conn = keydesk::db::pool::connect_sized(&location, 1).unwrap().get().unwrap();
     let versions: Vec<String> =
         __diesel_schema_migrations::table.select(__diesel_schema_migrations::version).load(&mut conn).unwrap();
     let unique: std::collections::HashSet<_> = versions.iter().collect();

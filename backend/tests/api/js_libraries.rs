@@ -242,3 +242,39 @@ async fn a_deployment_s_label_and_variables_can_be_edited_and_bad_variable_names
     bob.signed_up("bob@example.com").await;
     assert_eq!(bob.put(&path, json!({"label": "Mine"})).await.status(), StatusCode::NOT_FOUND);
 }
+
+/// Each change is logged with the library's name, in the same transaction as the change; a refused
+/// change (a taken name, another's library, one already gone) leaves no entry.
+#[tokio::test]
+async fn every_library_change_and_no_refused_one_is_in_the_security_log() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let entries = || async {
+        let page: Value = app.get("/api/v1/security-events").await.json().await.unwrap();
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"].as_str().unwrap().starts_with("library_"))
+            .map(|e| format!("{} {}", e["kind"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let id = library_id(&app, "Greetings").await;
+    library_id(&app, "Taken").await;
+    let path = format!("/api/v1/js-libraries/{id}");
+    let rename = |name: &str| json!({"name": name, "description": "", "code": "var a;"});
+    assert_eq!(app.put(&path, rename("Taken")).await.status(), StatusCode::CONFLICT);
+    assert_eq!(app.put("/api/v1/js-libraries/no-such-id", rename("Other")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.put(&path, rename("Salutations")).await.status(), StatusCode::OK);
+    assert_eq!(app.delete(&path).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.delete(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        entries().await,
+        [
+            "library_deleted Salutations",
+            "library_changed Salutations",
+            "library_added Taken",
+            "library_added Greetings"
+        ]
+    );
+}
