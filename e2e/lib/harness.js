@@ -92,6 +92,26 @@ export async function signUp(page, baseUrl, { email, name = 'Ann Example', accou
   await page.waitForURL('**/account');
 }
 
+/** The My Account sidebar (on a phone, the menu button and the links it folds away). */
+export function settingsNav(page) {
+  return page.getByRole('navigation', { name: 'My Account' });
+}
+
+/**
+ * Goes to a My Account section by its sidebar link (`label`, exact), opening the phone's menu first
+ * when the links are folded into it, and waits for the section's URL.
+ */
+export async function openSection(page, label) {
+  const nav = settingsNav(page);
+  await nav.waitFor();
+  const menu = nav.locator('button.settings-menu');
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+  const link = nav.getByRole('link', { name: label, exact: true });
+  const href = await link.getAttribute('href');
+  await link.click();
+  await page.waitForURL((url) => url.pathname === href);
+}
+
 export async function signIn(page, baseUrl, email, password) {
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Email').fill(email);
@@ -191,8 +211,9 @@ export function totp(secretBase32, atMs = Date.now()) {
 }
 
 /**
- * An admin (on the Account tab) adds a user, who follows the emailed link on `page` (a fresh
- * browser), chooses `password` and signs in; returns the user's email.
+ * An admin (on the Users section: `openSection(admin, 'Users')` first) adds a user, who follows the
+ * emailed link on `page` (a fresh browser), chooses `password` and signs in (landing on Profile);
+ * returns the user's email.
  */
 export async function inviteAndSignIn(admin, page, server, { first, last, email, password }) {
   await admin.getByRole('button', { name: 'Add User' }).click();

@@ -3,7 +3,7 @@
 // sets the account's token policy and revokes a user's token from the account's list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, inviteAndSignIn, serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+import { PASSWORD, inviteAndSignIn, openSection, serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -35,7 +35,7 @@ test('a token is shown once, reads certificates but cannot write them, and stops
   const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('tokens') });
-  await page.getByRole('link', { name: 'Account', exact: true }).click();
+  await openSection(page, 'Developer key and tokens');
   await page.getByText('You have no access tokens.').waitFor();
 
   const dialog = await startToken(page, 'Deploy script', { Certificates: 'read' });
@@ -82,6 +82,8 @@ test('a token is shown once, reads certificates but cannot write them, and stops
 test('the form says what is wrong before sending, and an admin\'s policy and revocation reach a user\'s token', async () => {
   const admin = await (await env.browser.newContext()).newPage();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin.tokens') });
+  // The token policy and the account's tokens are beside the Users card.
+  await openSection(admin, 'Users');
   await admin.getByLabel('Longest lifetime (days)').fill('400');
   await admin.getByRole('button', { name: 'Save policy' }).click();
   await admin.getByText('Choose 1 to 366 days.').waitFor();
@@ -94,6 +96,7 @@ test('the form says what is wrong before sending, and an admin\'s policy and rev
   const email = await inviteAndSignIn(admin, nina, env.server, {
     first: 'Nina', last: 'Newbie', email: uniqueEmail('nina.tokens'), password: 'Nina-passw0rd!',
   });
+  await openSection(nina, 'Developer key and tokens');
   assert.equal(await nina.getByText('Access tokens in this account').count(), 0, 'the account\'s list is for admins');
 
   const dialog = await startToken(nina, 'Nightly export', {});
@@ -137,6 +140,7 @@ test('the form says what is wrong before sending, and an admin\'s policy and rev
 test('a session whose password check is old is asked for the password, and the token is then created', async () => {
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('reauth.tokens') });
+  await openSection(page, 'Developer key and tokens');
   // The session is fresh; the server's first answers stand in for one over 15 minutes old.
   const bodies = [];
   await page.route('**/api/v1/me/tokens', async (route) => {

@@ -1,9 +1,9 @@
-// The Account tab in a real browser: sign-up, sign-out, sign-in,
-// User Information, and Reset Password with its live requirement list.
+// My Account's Profile and Password and authentication sections in a real browser: sign-up, sign-out,
+// sign-in, User Information, and Reset Password with its live requirement list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  linkTokenIn, outboxMail, PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser, waitForMail,
+  linkTokenIn, openSection, outboxMail, PASSWORD, signIn, signOut, signUp, uniqueEmail, serverAndBrowser, waitForMail,
 } from '../lib/harness.js';
 
 const env = serverAndBrowser();
@@ -69,6 +69,7 @@ test('a user changes their name, and their email with the current password', asy
 test('the requirement list ticks as the password is typed, common passwords included', async () => {
   const page = await freshPage();
   await signUp(page, env.server.url, { email: uniqueEmail('lee') });
+  await openSection(page, 'Password and authentication');
   const rules = page.locator('section', { hasText: 'Reset Password' }).locator('.password-rules li');
   const met = async () => rules.evaluateAll((items) => items.map((li) => li.dataset.met === 'true'));
   // The common-password list arrives after the page: give the last line a moment to settle.
@@ -101,6 +102,7 @@ test('a changed password works at once and the old one no longer does', async ()
   const page = await freshPage();
   const email = uniqueEmail('max');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Password and authentication');
   const save = page.locator('section', { hasText: 'Reset Password' }).getByRole('button', { name: 'Save' });
 
   await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
@@ -202,6 +204,7 @@ test('password forms name the user for password managers', async () => {
   const page = await freshPage();
   const email = uniqueEmail('managers');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Password and authentication');
   await page.getByLabel('Current password').waitFor();
   const form = page.locator('form', { has: page.getByLabel('Current password') });
   const username = form.locator('input[autocomplete="username"]');
@@ -215,6 +218,8 @@ test('times show in the browser\'s time zone, with UTC on hover', async () => {
   const context = await env.browser.newContext({ timezoneId: 'Asia/Tokyo' });
   const page = await context.newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('tokyo') });
+  // The Sessions card's times (the first on the old single page).
+  await openSection(page, 'Password and authentication');
   const time = page.locator('main time').first();
   await time.waitFor();
   const [shown, utc] = [await time.innerText(), await time.getAttribute('title')];

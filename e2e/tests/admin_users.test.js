@@ -2,17 +2,19 @@
 // the security log shows it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, signIn, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
+import { openSection, serverAndBrowser, signIn, signUp, uniqueEmail, waitForMail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
 test('an admin adds a user who sets a password from the email and signs in; the security log shows it', async () => {
   const admin = await (await env.browser.newContext()).newPage();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
+  await openSection(admin, 'Account information');
   await admin.getByLabel('Company name').fill('Acme Voice Ltd');
   await admin.getByRole('button', { name: 'Save Account Information' }).click();
   await admin.getByText('The account information is saved.').waitFor();
 
+  await openSection(admin, 'Users');
   await admin.getByRole('button', { name: 'Add User' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Add User' });
   const email = uniqueEmail('newbie');
@@ -39,6 +41,7 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await newbie.waitForURL('**/account');
   assert.equal(await newbie.getByRole('button', { name: 'Add User' }).count(), 0, 'a standard user sees no admin options');
   await newbie.getByText('Acme Voice Ltd').waitFor();
+  await openSection(newbie, 'Security log');
   const ownLog = newbie.getByTestId('own-log');
   await ownLog.getByRole('cell', { name: 'Signed in' }).waitFor();
   assert.equal(await newbie.getByTestId('account-log').count(), 0, 'only admins see the account log');
@@ -47,6 +50,7 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await row.waitFor();
   assert.doesNotMatch(await row.innerText(), /Never/, 'the last sign-in shows');
   assert.match(await row.innerText(), /Active/, 'no longer invited');
+  await openSection(admin, 'Account security log');
   const log = admin.getByTestId('account-log');
   await log.getByRole('row', { name: /User added/ }).waitFor();
   // One page of events: no pager, only the count.
@@ -66,6 +70,7 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await log.getByLabel('Event').selectOption({ label: 'User added' });
   await log.getByRole('row', { name: /Signed in/ }).first().waitFor({ state: 'detached' });
   assert.equal(await log.getByRole('row', { name: /User added/ }).count(), 1, 'filtered to one kind');
+  await openSection(admin, 'Users');
   await row.getByRole('button', { name: 'Deactivate' }).click();
   const confirm = admin.getByRole('dialog', { name: 'Deactivate this user?' });
   assert.match(await confirm.innerText(), /Nina Newbie is signed out at once/);

@@ -2,7 +2,7 @@
 // requires the certificate, delete.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+import { openSection, serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
 import { makePki, startMtlsServer } from '../lib/pki.js';
 
 const pki = makePki();
@@ -17,7 +17,7 @@ const env = serverAndBrowser(extraEnv);
 test('a .pem uploaded through the file picker is listed, tested against its domain, and deleted', async () => {
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('certs') });
-  await page.getByRole('link', { name: 'Certificates' }).click();
+  await openSection(page, 'Certificates');
   await page.getByText('No certificates yet.').waitFor();
 
   await page.getByRole('button', { name: 'Add Certificate' }).click();

@@ -2,7 +2,7 @@
 // confirmations), and the shown key really authenticates API requests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signUp, uniqueEmail, serverAndBrowser } from '../lib/harness.js';
+import { openSection, signUp, uniqueEmail, serverAndBrowser } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -14,6 +14,7 @@ test('generate, show, hide and regenerate the developer key', async () => {
   const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('dev');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Developer key and tokens');
   const keyField = page.getByTestId('developer-key');
 
   await page.getByRole('button', { name: 'Generate Key' }).click();
@@ -67,6 +68,7 @@ test('API credentials from POST /api/auth are listed and can be revoked', async 
   const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('creds');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Developer key and tokens');
   const form = new URLSearchParams({ tool: 'insight', login: email, password: 'Sup3r-secret!' });
   const issued = await (await fetch(`${env.server.url}/api/auth`, { method: 'POST', body: form })).json();
   const basic = 'Basic ' + Buffer.from(`${issued.login}:${issued.password}`).toString('base64');

@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { PASSWORD, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
+import { PASSWORD, openSection, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
 test('an admin adds an integration and a standard user sees it without edit buttons', async () => {
   const admin = await (await env.browser.newContext()).newPage();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
-  await admin.getByRole('link', { name: 'Integrations' }).click();
+  await openSection(admin, 'Integrations');
   await admin.getByRole('button', { name: 'Add Integration' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Add Integration' });
   await dialog.getByLabel('Name').fill('Recordings');
@@ -27,15 +27,15 @@ test('an admin adds an integration and a standard user sees it without edit butt
   await row.waitFor();
   assert.match(await row.innerText(), /AWS S3/);
   assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 1);
-  await admin.getByRole('link', { name: 'Applications' }).click();
+  await openSection(admin, 'Applications');
   await admin.getByLabel('New application name').fill('Recorder');
   await admin.getByRole('button', { name: 'Create Application' }).click();
   const card = admin.getByTestId('application').filter({ hasText: 'Recorder' });
   await card.getByLabel('Recordings (AWS S3)').check();
   await admin.getByText("The application's settings are saved.").waitFor();
-  await admin.getByRole('link', { name: 'Integrations' }).click();
+  await openSection(admin, 'Integrations');
   await row.getByRole('cell', { name: 'Recorder' }).waitFor();
-  await admin.getByRole('link', { name: 'Account' }).click();
+  await openSection(admin, 'Account security log');
   await admin.getByTestId('account-log').getByRole('row', { name: /Integration added.*Recordings/ }).waitFor();
 
   const me = await admin.evaluate(async () => (await fetch('/api/v1/me')).json());
@@ -47,7 +47,7 @@ test('an admin adds an integration and a standard user sees it without edit butt
   const standard = await (await env.browser.newContext()).newPage();
   await signIn(standard, env.server.url, standardEmail, PASSWORD);
   await standard.waitForURL('**/account');
-  await standard.getByRole('link', { name: 'Integrations' }).click();
+  await openSection(standard, 'Integrations');
   const seen = standard.getByTestId('integrations').getByRole('row', { name: /Recordings/ });
   await seen.waitFor();
   assert.match(await seen.innerText(), /Ann Example/);

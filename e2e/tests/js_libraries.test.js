@@ -1,7 +1,7 @@
 // JS libraries and applications in a real browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+import { openSection, serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -9,7 +9,7 @@ test('a library attached to a deployed application shows there, warns on delete,
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('js') });
 
-  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await openSection(page, 'JS libraries');
   await page.getByRole('button', { name: 'Add JS Library' }).click();
   const editor = page.getByRole('dialog', { name: 'Add JS Library' });
   await editor.getByLabel('Name').fill('Greetings');
@@ -25,7 +25,7 @@ test('a library attached to a deployed application shows there, warns on delete,
   const row = page.getByTestId('js-libraries').getByRole('row', { name: /Greetings/ });
   await row.waitFor();
 
-  await page.getByRole('link', { name: 'Applications' }).click();
+  await openSection(page, 'Applications');
   await page.getByLabel('New application name').fill('Main IVR');
   await page.getByRole('button', { name: 'Create Application' }).click();
   const card = page.getByTestId('application').filter({ hasText: 'Main IVR' });
@@ -48,7 +48,7 @@ test('a library attached to a deployed application shows there, warns on delete,
   await card.getByRole('button', { name: 'Save Application' }).click();
   await card.getByText('Answers the main line').waitFor();
 
-  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await openSection(page, 'JS libraries');
   await row.getByText('Main IVR').waitFor();
   await row.getByRole('button', { name: 'Edit' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit JS Library' });
@@ -65,7 +65,7 @@ test('a library attached to a deployed application shows there, warns on delete,
   await row.getByRole('button', { name: 'Delete' }).click();
   await warning.getByRole('button', { name: 'Delete library' }).click();
   await page.getByText('No JS libraries yet.').waitFor();
-  await page.getByRole('link', { name: 'Applications' }).click();
+  await openSection(page, 'Applications');
   await card.waitFor();
   assert.equal(await card.getByRole('checkbox').count(), 0, 'the application no longer lists the library');
   await page.context().close();
@@ -74,7 +74,7 @@ test('a library attached to a deployed application shows there, warns on delete,
 test('Tab indents in the code editor, and closing it with unsaved changes asks first', async () => {
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('js.editor') });
-  await page.getByRole('link', { name: 'JS Libraries' }).click();
+  await openSection(page, 'JS libraries');
   await page.getByRole('button', { name: 'Add JS Library' }).click();
   const editor = page.getByRole('dialog', { name: 'Add JS Library' });
   // Nothing typed: Cancel closes at once.

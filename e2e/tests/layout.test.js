@@ -2,13 +2,14 @@
 // their own box, or stack as cards on a phone), and a row's actions stay in view.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
+import { PASSWORD, openSection, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
 import { makePki } from '../lib/pki.js';
 
 const pki = makePki();
 const env = serverAndBrowser({ KEYDESK_OUTBOUND_CA_FILE: pki.caFile });
-const SECTIONS = ['/account', '/account/certificates', '/account/js-libraries', '/account/applications',
-  '/account/integrations', '/account/oauth-tokens'];
+const SECTIONS = ['/account', '/account/authentication', '/account/keys', '/account/security-log', '/account/users',
+  '/account/organization', '/account/account-log', '/account/certificates', '/account/js-libraries',
+  '/account/applications', '/account/integrations', '/account/oauth-tokens'];
 
 async function widths(page, path) {
   await page.goto(env.server.url + path);
@@ -22,7 +23,7 @@ test('no section is wider than a desktop or a phone window, and row actions stay
   const desktop = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signUp(desktop, env.server.url, { email });
   // Long values: a certificate's fingerprint and names, a token, a second browser's user agent.
-  await desktop.getByRole('link', { name: 'Certificates' }).click();
+  await openSection(desktop, 'Certificates');
   await desktop.getByRole('button', { name: 'Add Certificate' }).click();
   const dialog = desktop.getByRole('dialog', { name: 'Add Certificate' });
   await dialog.getByLabel('Domain').fill('a-rather-long-partner-domain-name.integration.example.com');

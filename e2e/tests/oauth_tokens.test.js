@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serverAndBrowser, signUp, uniqueEmail } from '../lib/harness.js';
+import { openSection, serverAndBrowser, settingsNav, signUp, uniqueEmail } from '../lib/harness.js';
 import { STRIPE_ENV, startStripe } from '../lib/stripe.js';
 
 let stripe;
@@ -18,11 +18,13 @@ const env = serverAndBrowser(extraEnv);
 test('a test-mode token is added through Stripe, edited, assigned to a deployment and deleted', async () => {
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('stripe'), account: 'Stripe Co' });
-  assert.equal(await page.getByRole('link', { name: 'OAuth Tokens' }).count(), 0, 'hidden until Stripe is enabled');
+  await settingsNav(page).getByRole('link', { name: 'Profile', exact: true }).waitFor();
+  assert.equal(await settingsNav(page).getByRole('link', { name: 'OAuth tokens' }).count(), 0,
+    'hidden until Stripe is enabled');
   execFileSync(process.env.KEYDESK_BIN, ['admin', 'account', 'enable-stripe', 'Stripe Co'],
     { env: { ...process.env, KEYDESK_DATA_DIR: env.server.dataDir } });
   await page.reload();
-  await page.getByRole('link', { name: 'OAuth Tokens' }).click();
+  await openSection(page, 'OAuth tokens');
   await page.getByText('No OAuth tokens yet.').waitFor();
 
   await page.getByRole('button', { name: 'Add Token' }).click();
@@ -43,7 +45,7 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
   const edited = page.getByTestId('oauth-tokens').getByRole('row', { name: /Main payments line/ });
   await edited.waitFor();
 
-  await page.getByRole('link', { name: 'Applications' }).click();
+  await openSection(page, 'Applications');
   await page.getByLabel('New application name').fill('Pay IVR');
   await page.getByRole('button', { name: 'Create Application' }).click();
   const card = page.getByTestId('application').filter({ hasText: 'Pay IVR' });
@@ -55,7 +57,7 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
   await deployment.getByRole('button', { name: 'Save Deployment' }).click();
   await card.getByText('token: Main payments line').waitFor();
 
-  await page.getByRole('link', { name: 'OAuth Tokens' }).click();
+  await openSection(page, 'OAuth tokens');
   await edited.getByText('Pay IVR (Production)').waitFor();
   await edited.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('dialog', { name: 'Delete this token?' }).getByRole('button', { name: 'Delete token' }).click();

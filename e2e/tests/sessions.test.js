@@ -2,7 +2,9 @@
 // Revoke signs one out, "Sign out everywhere else" the rest; an admin signs a user out everywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, inviteAndSignIn, serverAndBrowser, signIn, signUp, uniqueEmail } from '../lib/harness.js';
+import {
+  PASSWORD, inviteAndSignIn, openSection, serverAndBrowser, signIn, signUp, uniqueEmail,
+} from '../lib/harness.js';
 
 const env = serverAndBrowser();
 
@@ -16,6 +18,7 @@ test('a session is revoked from another browser, then every other one ends at on
   const home = await browserAs();
   const email = uniqueEmail('sessions');
   await signUp(home, env.server.url, { email });
+  await openSection(home, 'Password and authentication');
   const firefox = await browserAs(FIREFOX);
   await signIn(firefox, env.server.url, email, PASSWORD);
   await firefox.waitForURL('**/account');
@@ -37,6 +40,7 @@ test('a session is revoked from another browser, then every other one ends at on
   await third.waitForURL('**/account');
   await signIn(firefox, env.server.url, email, PASSWORD);
   await firefox.waitForURL('**/account');
+  await openSection(firefox, 'Password and authentication');
   await firefox.getByRole('button', { name: 'Sign out everywhere else' }).click();
   await firefox.getByRole('dialog', { name: 'Sign out everywhere else?' }).getByRole('button', { name: 'Sign out everywhere else' }).click();
   await firefox.getByText('You are signed out everywhere else.').waitFor();
@@ -51,6 +55,7 @@ test('a session is revoked from another browser, then every other one ends at on
 test('an admin signs a user out everywhere from the Users table', async () => {
   const admin = await browserAs();
   await signUp(admin, env.server.url, { email: uniqueEmail('admin.sessions') });
+  await openSection(admin, 'Users');
   const nina = await browserAs();
   await inviteAndSignIn(admin, nina, env.server, {
     first: 'Nina', last: 'Newbie', email: uniqueEmail('nina.sessions'), password: 'Nina-passw0rd!',

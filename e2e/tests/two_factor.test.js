@@ -1,11 +1,13 @@
 // Two-factor authentication in a real browser, with mail read from the server's outbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeMail, outboxMail, PASSWORD, serverAndBrowser, signIn, signOut, signUp, totp, uniqueEmail, waitForCode } from '../lib/harness.js';
+import {
+  codeMail, openSection, outboxMail, PASSWORD, serverAndBrowser, signIn, signOut, signUp, totp, uniqueEmail, waitForCode,
+} from '../lib/harness.js';
 
 const env = serverAndBrowser();
 const NOTICE = 'Subject: New sign-in to your Keydesk account';
-/** The Security card: an admin's page also has the Users table, whose rows have their own Deactivate. */
+/** The Security card (in Password and authentication), scoped: its buttons' names are common words. */
 const security = (page) => page.getByRole('region', { name: 'Security', exact: true });
 
 /** Activates 2FA by email through the five steps; returns the one-time access codes. */
@@ -43,12 +45,15 @@ test('activate by email, sign out, and sign in with the emailed code', async () 
   const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('tfa');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Password and authentication');
   const codes = await activateByEmail(page, email);
   assert.equal(codes.length, 10);
   assert.match(await page.getByTestId('two-factor-status').innerText(), /t\*\*\*@example\.com/);
   // The other views that show it are current without a reload: the Users table and the security log.
+  await openSection(page, 'Users');
   await page.getByTestId('users').getByRole('row', { name: /Ann Example/ }).getByRole('cell', { name: 'On', exact: true })
     .waitFor();
+  await openSection(page, 'Security log');
   await page.getByTestId('own-log').getByRole('cell', { name: 'Two-factor authentication changed' }).first().waitFor();
 
   await signOut(page);
@@ -63,6 +68,7 @@ test('activate by email, sign out, and sign in with the emailed code', async () 
   await codeField.fill(await waitForCode(env.server.dataDir, email, before + 1));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL('**/account');
+  await openSection(page, 'Password and authentication');
   assert.match(await page.getByTestId('two-factor-status').innerText(), /is on/);
 
   // Back leaves the second step for the first.
@@ -78,6 +84,7 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('otc');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Password and authentication');
   const codes = await activateByEmail(page, email);
   await signOut(page);
 
@@ -89,6 +96,7 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   };
   await useAccessCode(codes[0]);
   await page.waitForURL('**/account');
+  await openSection(page, 'Password and authentication');
   await page.getByText('9 one-time access codes left.').waitFor();
   await signOut(page);
 
@@ -98,6 +106,7 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL('**/account');
 
+  await openSection(page, 'Password and authentication');
   await security(page).getByRole('button', { name: 'Deactivate', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Deactivate two-factor authentication?' });
   await dialog.getByLabel('Password').fill(PASSWORD);
@@ -121,6 +130,7 @@ test('the unrecognized-device email arrives for a new browser and not for a reme
   const first = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('dev.notice');
   await signUp(first, env.server.url, { email });
+  await openSection(first, 'Password and authentication');
   await activateByEmail(first, email);
   const notices = () => outboxMail(env.server.dataDir, email).filter((m) => m.includes(NOTICE)).length;
 
@@ -138,6 +148,7 @@ test('the unrecognized-device email arrives for a new browser and not for a reme
   assert.match(notice, /127\.0\.0\.1/);
 
   // Both browsers are remembered now; the stranger forgets itself from the table.
+  await openSection(stranger, 'Password and authentication');
   const rows = stranger.getByTestId('devices').locator('tbody tr');
   await rows.nth(1).waitFor();
   assert.equal(await rows.count(), 2);
@@ -156,6 +167,7 @@ test('an authenticator app is set up from the QR code and its codes sign in', as
   const page = await (await env.browser.newContext()).newPage();
   const email = uniqueEmail('app');
   await signUp(page, env.server.url, { email });
+  await openSection(page, 'Password and authentication');
   await security(page).getByRole('button', { name: 'Activate', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Two-factor authentication' });
   await dialog.getByLabel('Authenticator app').check();
@@ -207,6 +219,7 @@ test('a passkey added in the Security card signs in with no password', async () 
   const { page, base } = await pageWithAuthenticator();
   const email = uniqueEmail('passkey');
   await signUp(page, base, { email });
+  await openSection(page, 'Password and authentication');
   // A dialog takes focus, keeps it, closes on Escape, and gives focus back to the button that opened it.
   const opener = security(page).getByRole('button', { name: 'Add a passkey' });
   await opener.click();
@@ -221,6 +234,7 @@ test('a passkey added in the Security card signs in with no password', async () 
 
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await page.waitForURL('**/account');
+  await openSection(page, 'Password and authentication');
   await page.getByTestId('sessions').getByRole('row', { name: /this browser/ }).getByText('Passkey').waitFor();
   const row = page.getByTestId('passkeys').getByRole('row', { name: /Test laptop/ });
   assert.doesNotMatch(await row.innerText(), /Never/, 'the last use shows');
@@ -231,6 +245,7 @@ test('a passkey answers the second step of a password sign-in', async () => {
   const { page, base } = await pageWithAuthenticator();
   const email = uniqueEmail('passkey.2fa');
   await signUp(page, base, { email });
+  await openSection(page, 'Password and authentication');
   await activateByEmail(page, email);
   await addPasskey(page, 'Security key');
   await signOut(page);
@@ -238,6 +253,7 @@ test('a passkey answers the second step of a password sign-in', async () => {
   await signIn(page, base, email, PASSWORD);
   await page.getByRole('button', { name: 'Use a passkey' }).click();
   await page.waitForURL('**/account');
+  await openSection(page, 'Password and authentication');
   await page.getByTestId('sessions').getByRole('row', { name: /this browser/ })
     .getByText('Password and second factor').waitFor();
   await page.context().close();

@@ -15,10 +15,21 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    account::AccountPage, applications::ApplicationsPage, certificates::CertificatesPage,
-    forgot_password::ForgotPasswordPage, home::Home, integrations::IntegrationsPage, js_libraries::JsLibrariesPage,
-    not_found::NotFound, oauth_tokens::OAuthTokensPage, set_password::SetPasswordPage, sign_in::SignInPage,
-    sign_up::SignUpPage, verify_email::VerifyEmailPage,
+    account::{
+        AccountLogPage, AuthenticationPage, KeysPage, OrganizationPage, ProfilePage, SecurityLogPage, UsersPage,
+    },
+    applications::ApplicationsPage,
+    certificates::CertificatesPage,
+    forgot_password::ForgotPasswordPage,
+    home::Home,
+    integrations::IntegrationsPage,
+    js_libraries::JsLibrariesPage,
+    not_found::NotFound,
+    oauth_tokens::OAuthTokensPage,
+    set_password::SetPasswordPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    verify_email::VerifyEmailPage,
 };
 use state::{CommonList, Notices, Session};
 
@@ -42,7 +53,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/set-password") view=SetPasswordPage/>
                         <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                         <Route path=path!("/verify-email") view=VerifyEmailPage/>
-                        <Route path=path!("/account") view=AccountPage/>
+                        <Route path=path!("/account") view=ProfilePage/>
+                        <Route path=path!("/account/authentication") view=AuthenticationPage/>
+                        <Route path=path!("/account/keys") view=KeysPage/>
+                        <Route path=path!("/account/security-log") view=SecurityLogPage/>
+                        <Route path=path!("/account/users") view=UsersPage/>
+                        <Route path=path!("/account/organization") view=OrganizationPage/>
+                        <Route path=path!("/account/account-log") view=AccountLogPage/>
                         <Route path=path!("/account/certificates") view=CertificatesPage/>
                         <Route path=path!("/account/oauth-tokens") view=OAuthTokensPage/>
                         <Route path=path!("/account/js-libraries") view=JsLibrariesPage/>

@@ -62,8 +62,8 @@ pub fn DeveloperKey() -> impl IntoView {
     let exists = move || state.with(|s| s.as_ref().is_some_and(|s| s.exists));
 
     view! {
-        <div class="developer-key" aria-labelledby="developer-key-title">
-            <h3 id="developer-key-title">"Developer key"</h3>
+        <section class="card developer-key" aria-labelledby="developer-key-title">
+            <h2 id="developer-key-title">"Developer key"</h2>
             <p class="help">"Scripts use this key to call the API: " <code>"Authorization: Bearer <key>"</code> "."</p>
             <Show
                 when=exists
@@ -115,7 +115,7 @@ pub fn DeveloperKey() -> impl IntoView {
                 error=reauth_error
                 on_submit=Callback::new(move |password: String| run(waiting_step.get_value(), Some(password)))
             />
-        </div>
+        </section>
     }
 }
 

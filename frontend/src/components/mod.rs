@@ -23,7 +23,7 @@ pub mod second_factor_field;
 pub mod security;
 pub mod security_log;
 pub mod sessions;
-pub mod tabs;
+pub mod settings_nav;
 pub mod time;
 pub mod two_factor_wizard;
 pub mod user_information;

@@ -1,7 +1,6 @@
 //! User Information: the user's name and email.
 
 use crate::api::{self, ApiFailure};
-use crate::components::developer_key::DeveloperKey;
 use crate::components::field::Field;
 use crate::components::second_factor_field::{self, SecondFactorField};
 use crate::state::{Notices, Session};
@@ -98,7 +97,6 @@ pub fn UserInformation() -> impl IntoView {
                     {move || if save.pending().get() { "Saving…" } else { "Save" }}
                 </button>
             </form>
-            <DeveloperKey/>
         </section>
     }
 }
