@@ -66,19 +66,13 @@ pub fn set_libraries(conn: &mut DbConnection, application_id: &str, library_ids:
 /// Applications using the library: (id, name, has a deployment).
 pub fn using_library(conn: &mut DbConnection, library_id: &str) -> QueryResult<Vec<(String, String, bool)>> {
     use crate::db::schema::deployments;
-    let rows: Vec<(String, String)> = uses::table
+    let deployed = diesel::dsl::exists(deployments::table.filter(deployments::application_id.eq(apps::id)));
+    uses::table
         .inner_join(apps::table)
         .filter(uses::library_id.eq(library_id))
         .order(apps::name.asc())
-        .select((apps::id, apps::name))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(id, name)| {
-            let deployed: i64 =
-                deployments::table.filter(deployments::application_id.eq(&id)).count().get_result(conn)?;
-            Ok((id, name, deployed > 0))
-        })
-        .collect()
+        .select((apps::id, apps::name, deployed))
+        .load(conn)
 }
 
 /// Takes the library out of every application's settings.

@@ -39,8 +39,10 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    let turn = pool.turn().await.map_err(|e| ApiError::Unexpected(e.into()))?;
     let pool = pool.clone();
     web::block(move || {
+        let _turn = turn;
         let mut conn = pool.get()?;
         work(&mut conn)
     })
@@ -49,15 +51,18 @@ where
 }
 
 /// [`run`] after CPU work: `check` runs first on the same blocking thread, before a connection is
-/// taken, so a slow check (a parse) holds no connection and a request makes one hand-off, not two.
+/// taken, so a request makes one hand-off, not two. It runs in the request's turn (checks are short:
+/// a JS parse is; a deep one waits for one of two parser places) and holds no connection.
 pub async fn run_checked<C, T, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, ApiError>
 where
     K: FnOnce() -> Result<C, ApiError> + Send + 'static,
     F: FnOnce(&mut DbConnection, C) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    let turn = pool.turn().await.map_err(|e| ApiError::Unexpected(e.into()))?;
     let pool = pool.clone();
     web::block(move || {
+        let _turn = turn;
         let checked = check()?;
         let mut conn = pool.get()?;
         work(&mut conn, checked)

@@ -293,7 +293,7 @@ pub struct ApplicationRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = js_libraries)]
 pub struct JsLibraryRow {
     pub id: String,

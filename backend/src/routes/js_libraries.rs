@@ -122,10 +122,7 @@ pub async fn create(
                 updated_at: now,
             };
             event.detail = row.name.clone();
-            conn.transaction(|conn| {
-                js_libraries::insert(conn, &row).map_err(name_taken)?;
-                Ok::<_, ApiError>(security_events::insert(conn, &event)?)
-            })?;
+            js_libraries::insert_logged(conn, &row, &event).map_err(name_taken)?;
             // A new library is used by no application yet.
             Ok(library_response(row, Vec::new()))
         },
@@ -174,14 +171,11 @@ pub async fn update(
             let fields =
                 (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
             event.detail = library.name.clone();
-            conn.transaction(|conn| {
-                let row = js_libraries::update(conn, &account_id, &id, fields, Utc::now().naive_utc())
-                    .map_err(name_taken)?
-                    .ok_or_else(not_found)?;
-                security_events::insert(conn, &event)?;
-                let users = applications::using_library(conn, &row.id)?;
-                Ok(library_response(row, users))
-            })
+            let row = js_libraries::update_logged(conn, (&account_id, &id), fields, Utc::now().naive_utc(), &event)
+                .map_err(name_taken)?
+                .ok_or_else(not_found)?;
+            let users = applications::using_library(conn, &row.id)?;
+            Ok(library_response(row, users))
         },
     )
     .await?;

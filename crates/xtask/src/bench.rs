@@ -110,6 +110,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
          connections unless named; the plain handler and developer-key GETs: the median of three runs).\nEvery ratio compares figures taken in the same run, on this machine: {}\n\n{tables}",
         describe_machine()
     );
+    let doc = format!("{doc}\n{WHERE_THE_TIME_WENT}");
     std::fs::write(ws.root.join("BENCHMARKS.md"), doc).context("Failed to write BENCHMARKS.md")?;
     println!("Written to BENCHMARKS.md");
     Ok(())
@@ -323,6 +324,30 @@ fn writes(
     }
     Ok(())
 }
+
+/// What profiling found on the PostgreSQL paths (issue 18), kept beside the figures it explains.
+const WHERE_THE_TIME_WENT: &str = "\
+## Where the time went (PostgreSQL, profiled with `perf record` on the server under this load, 2 cores)
+
+- Reads, before: every developer-key GET read caller, user and account from PostgreSQL (4.6k/s, p99 122 ms).
+  After: those reads are remembered per instance and forgotten on `NOTIFY keydesk_changes` (README,
+  deployment): the GETs run at the plain handler's pace less JSON and hashing.
+- JS library writes, before: three hand-offs to the blocking pool per request (authentication, write,
+  security-log insert), a fresh 512 MB-stack thread per parse, the update in five round trips and two
+  commits; about 40% of the server's samples were kernel task switches.
+- After: one hand-off (checks, then statements); the parse on the blocking thread's own stack when its
+  nesting estimate fits there (a stack mapped per parse cost 6.5% in `munmap` and 4.7% in page faults:
+  create 2.4k/s mapped against 3.0k/s in place, alternating runs); the change and its log entry as one
+  statement (a data-modifying CTE: create one round trip and one commit, update two round trips);
+  requests queue for a connection first come first served on the async side instead of parking one
+  blocking thread each in the pool (create 2.0k/s with p99 75 ms, then 3.2k/s with p99 34 ms).
+- Pool size, swept: 4, 8, 16 and 32 connections gave create 1.4k, 1.5k, 2.0k/s before the queue, and
+  with it 16 beat 8 and 32 (2.6k, 3.2k, 3.2k/s create; 1.7k, 1.9k, 1.3k/s update): 16 stays.
+- Left: updating one row from 64 connections serialises on its row lock through each commit's WAL flush
+  (this disk: about 0.1 ms per fdatasync, more under load). With `synchronous_commit = off` on a scratch
+  database the same update ran at 2.4k/s, so the gap left is the disk's flush, not the server; the
+  product keeps synchronous commits.
+";
 
 /// JS library writes per second on PostgreSQL before issue 18 (BENCHMARKS.md of 2026-12-01, 2 cores).
 const PG_CREATE_BEFORE: f64 = 1549.1;
