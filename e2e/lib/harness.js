@@ -216,18 +216,18 @@ export function totp(secretBase32, atMs = Date.now()) {
  * returns the user's email.
  */
 export async function inviteAndSignIn(admin, page, server, { first, last, email, password }) {
-  await admin.getByRole('button', { name: 'Add User' }).click();
-  const adding = admin.getByRole('dialog', { name: 'Add User' });
+  await admin.getByRole('button', { name: 'Add user' }).click();
+  const adding = admin.getByRole('dialog', { name: 'Add user' });
   await adding.getByLabel('First name').fill(first);
   await adding.getByLabel('Last name').fill(last);
   await adding.getByLabel('Email').fill(email);
-  await adding.getByRole('button', { name: 'Add User' }).click();
+  await adding.getByRole('button', { name: 'Add user' }).click();
   await admin.getByTestId('users').getByRole('row', { name: new RegExp(`${first} ${last}`) }).waitFor();
   const mail = (await waitForMail(server.dataDir, email, 1)).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
   await page.goto(mail.match(/https?:\/\/\S+\/set-password\?token=[\w-]+/)[0]);
   await page.getByLabel('New password', { exact: true }).fill(password);
   await page.getByLabel('Confirm new password').fill(password);
-  await page.getByRole('button', { name: 'Set Password' }).click();
+  await page.getByRole('button', { name: 'Set password' }).click();
   await page.getByText('Your password is set.').waitFor();
   await signIn(page, server.url, email, password);
   await page.waitForURL('**/account');

@@ -70,7 +70,7 @@ test('the requirement list ticks as the password is typed, common passwords incl
   const page = await freshPage();
   await signUp(page, env.server.url, { email: uniqueEmail('lee') });
   await openSection(page, 'Password and authentication');
-  const rules = page.locator('section', { hasText: 'Reset Password' }).locator('.password-rules li');
+  const rules = page.locator('section', { hasText: 'Reset password' }).locator('.password-rules li');
   const met = async () => rules.evaluateAll((items) => items.map((li) => li.dataset.met === 'true'));
   // The common-password list arrives after the page: give the last line a moment to settle.
   const expectMet = async (want) => {
@@ -103,7 +103,7 @@ test('a changed password works at once and the old one no longer does', async ()
   const email = uniqueEmail('max');
   await signUp(page, env.server.url, { email });
   await openSection(page, 'Password and authentication');
-  const save = page.locator('section', { hasText: 'Reset Password' }).getByRole('button', { name: 'Save' });
+  const save = page.locator('section', { hasText: 'Reset password' }).getByRole('button', { name: 'Save' });
 
   await page.getByLabel('Current password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('New password', { exact: true }).fill('N3w+password');
@@ -165,7 +165,7 @@ test('a forgotten password is reset from the emailed link', async () => {
   await page.goto(link);
   await page.getByLabel('New password', { exact: true }).fill('Rem3mbered-now!');
   await page.getByLabel('Confirm new password').fill('Rem3mbered-now!');
-  await page.getByRole('button', { name: 'Set Password' }).click();
+  await page.getByRole('button', { name: 'Set password' }).click();
   await page.getByText('Your password is set.').waitFor();
   await signIn(page, env.server.url, email, 'Rem3mbered-now!');
   await page.waitForURL('**/account');

@@ -11,18 +11,18 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await signUp(admin, env.server.url, { email: uniqueEmail('admin') });
   await openSection(admin, 'Account information');
   await admin.getByLabel('Company name').fill('Acme Voice Ltd');
-  await admin.getByRole('button', { name: 'Save Account Information' }).click();
+  await admin.getByRole('button', { name: 'Save account information' }).click();
   await admin.getByText('The account information is saved.').waitFor();
 
   await openSection(admin, 'Users');
-  await admin.getByRole('button', { name: 'Add User' }).click();
-  const dialog = admin.getByRole('dialog', { name: 'Add User' });
+  await admin.getByRole('button', { name: 'Add user' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Add user' });
   const email = uniqueEmail('newbie');
   await dialog.getByLabel('First name').fill('Nina');
   await dialog.getByLabel('Last name').fill('Newbie');
   await dialog.getByLabel('Email').fill(email);
-  await dialog.getByLabel('Can Share').uncheck();
-  await dialog.getByRole('button', { name: 'Add User' }).click();
+  await dialog.getByLabel('Can share').uncheck();
+  await dialog.getByRole('button', { name: 'Add user' }).click();
   const row = admin.getByTestId('users').getByRole('row', { name: /Nina Newbie/ });
   await row.waitFor();
   assert.match(await row.innerText(), /Never/);
@@ -34,12 +34,12 @@ test('an admin adds a user who sets a password from the email and signs in; the 
   await newbie.goto(link);
   await newbie.getByLabel('New password', { exact: true }).fill('Nina-passw0rd!');
   await newbie.getByLabel('Confirm new password').fill('Nina-passw0rd!');
-  await newbie.getByRole('button', { name: 'Set Password' }).click();
+  await newbie.getByRole('button', { name: 'Set password' }).click();
   await newbie.getByText('Your password is set.').waitFor();
   await newbie.getByRole('button', { name: 'Go to sign in' }).click();
   await signIn(newbie, env.server.url, email, 'Nina-passw0rd!');
   await newbie.waitForURL('**/account');
-  assert.equal(await newbie.getByRole('button', { name: 'Add User' }).count(), 0, 'a standard user sees no admin options');
+  assert.equal(await newbie.getByRole('button', { name: 'Add user' }).count(), 0, 'a standard user sees no admin options');
   await newbie.getByText('Acme Voice Ltd').waitFor();
   await openSection(newbie, 'Security log');
   const ownLog = newbie.getByTestId('own-log');

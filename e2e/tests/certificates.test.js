@@ -20,14 +20,14 @@ test('a .pem uploaded through the file picker is listed, tested against its doma
   await openSection(page, 'Certificates');
   await page.getByText('No certificates yet.').waitFor();
 
-  await page.getByRole('button', { name: 'Add Certificate' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add Certificate' });
+  await page.getByRole('button', { name: 'Add certificate' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add certificate' });
   await dialog.getByLabel('Domain').fill('localhost');
-  await dialog.getByLabel('Upload File (.pem)').setInputFiles(pki.clientCertOnly);
+  await dialog.getByLabel('Upload file (.pem)').setInputFiles(pki.clientCertOnly);
   await dialog.getByRole('button', { name: 'Add' }).click();
   await dialog.getByText('The file holds no private key', { exact: false }).waitFor();
 
-  await dialog.getByLabel('Upload File (.pem)').setInputFiles(pki.clientUpload);
+  await dialog.getByLabel('Upload file (.pem)').setInputFiles(pki.clientUpload);
   await dialog.getByRole('button', { name: 'Add' }).click();
   const row = page.getByTestId('certificates').getByRole('row', { name: /localhost/ });
   await row.waitFor();
@@ -39,7 +39,7 @@ test('a .pem uploaded through the file picker is listed, tested against its doma
   await row.getByRole('button', { name: 'Test' }).click();
   const tester = page.getByRole('dialog', { name: 'Test the certificate for localhost' });
   await tester.getByLabel('URL').fill(`https://localhost:${mtls.port}/`);
-  await tester.getByRole('button', { name: 'Run Test' }).click();
+  await tester.getByRole('button', { name: 'Run test' }).click();
   await tester.getByText('The TLS handshake succeeded', { exact: false }).waitFor();
   assert.match(await tester.getByTestId('test-outcome').innerText(), /200 OK/);
   assert.deepEqual(mtls.seen, ['E2E Client'], 'the server saw the uploaded certificate');

@@ -10,29 +10,29 @@ test('a library attached to a deployed application shows there, warns on delete,
   await signUp(page, env.server.url, { email: uniqueEmail('js') });
 
   await openSection(page, 'JS libraries');
-  await page.getByRole('button', { name: 'Add JS Library' }).click();
-  const editor = page.getByRole('dialog', { name: 'Add JS Library' });
+  await page.getByRole('button', { name: 'Add JS library' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add JS library' });
   await editor.getByLabel('Name').fill('Greetings');
   await editor.getByLabel('Description').fill('Says hello');
   await editor.getByLabel('Code').fill('function greet(name) {\n  return (\n}');
   assert.match(await editor.innerText(), /35 \/ 16384 characters/);
   assert.equal(await editor.locator('.code-gutter').innerText(), '1\n2\n3', 'the editor numbers its lines');
-  await editor.getByRole('button', { name: 'Save Library' }).click();
+  await editor.getByRole('button', { name: 'Save library' }).click();
   await editor.getByText('line 3, col 1', { exact: false }).waitFor();
   await editor.getByLabel('Code').fill("function greet(name) { return 'Hello ' + name; }");
   assert.match(await editor.innerText(), /48 \/ 16384 characters/);
-  await editor.getByRole('button', { name: 'Save Library' }).click();
+  await editor.getByRole('button', { name: 'Save library' }).click();
   const row = page.getByTestId('js-libraries').getByRole('row', { name: /Greetings/ });
   await row.waitFor();
 
   await openSection(page, 'Applications');
   await page.getByLabel('New application name').fill('Main IVR');
-  await page.getByRole('button', { name: 'Create Application' }).click();
+  await page.getByRole('button', { name: 'Create application' }).click();
   const card = page.getByTestId('application').filter({ hasText: 'Main IVR' });
   await card.getByLabel('Greetings').check();
   await page.getByText("The application's settings are saved.").waitFor();
   await card.getByLabel('Deployment label (e.g. Production)').fill('Production');
-  await card.getByRole('button', { name: 'Add Deployment' }).click();
+  await card.getByRole('button', { name: 'Add deployment' }).click();
   const deployment = card.getByTestId('deployment').filter({ hasText: 'Production' });
   await deployment.waitFor();
   await deployment.getByRole('button', { name: 'Edit' }).click();
@@ -45,15 +45,15 @@ test('a library attached to a deployed application shows there, warns on delete,
 
   await card.getByRole('button', { name: 'Edit', exact: true }).first().click();
   await card.getByLabel('Description').fill('Answers the main line');
-  await card.getByRole('button', { name: 'Save Application' }).click();
+  await card.getByRole('button', { name: 'Save application' }).click();
   await card.getByText('Answers the main line').waitFor();
 
   await openSection(page, 'JS libraries');
   await row.getByText('Main IVR').waitFor();
   await row.getByRole('button', { name: 'Edit' }).click();
-  const edit = page.getByRole('dialog', { name: 'Edit JS Library' });
+  const edit = page.getByRole('dialog', { name: 'Edit JS library' });
   await edit.getByLabel('Description').fill('Says hello politely');
-  await edit.getByRole('button', { name: 'Save Library' }).click();
+  await edit.getByRole('button', { name: 'Save library' }).click();
   await row.getByText('Says hello politely').waitFor();
 
   await row.getByRole('button', { name: 'Delete' }).click();
@@ -75,13 +75,13 @@ test('Tab indents in the code editor, and closing it with unsaved changes asks f
   const page = await (await env.browser.newContext()).newPage();
   await signUp(page, env.server.url, { email: uniqueEmail('js.editor') });
   await openSection(page, 'JS libraries');
-  await page.getByRole('button', { name: 'Add JS Library' }).click();
-  const editor = page.getByRole('dialog', { name: 'Add JS Library' });
+  await page.getByRole('button', { name: 'Add JS library' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add JS library' });
   // Nothing typed: Cancel closes at once.
   await editor.getByRole('button', { name: 'Cancel' }).click();
   await editor.waitFor({ state: 'detached' });
 
-  await page.getByRole('button', { name: 'Add JS Library' }).click();
+  await page.getByRole('button', { name: 'Add JS library' }).click();
   const code = editor.getByLabel('Code');
   await code.click();
   await page.keyboard.type('function f() {');

@@ -24,10 +24,10 @@ test('no section is wider than a desktop or a phone window, and row actions stay
   await signUp(desktop, env.server.url, { email });
   // Long values: a certificate's fingerprint and names, a token, a second browser's user agent.
   await openSection(desktop, 'Certificates');
-  await desktop.getByRole('button', { name: 'Add Certificate' }).click();
-  const dialog = desktop.getByRole('dialog', { name: 'Add Certificate' });
+  await desktop.getByRole('button', { name: 'Add certificate' }).click();
+  const dialog = desktop.getByRole('dialog', { name: 'Add certificate' });
   await dialog.getByLabel('Domain').fill('a-rather-long-partner-domain-name.integration.example.com');
-  await dialog.getByLabel('Upload File (.pem)').setInputFiles(pki.clientUpload);
+  await dialog.getByLabel('Upload file (.pem)').setInputFiles(pki.clientUpload);
   await dialog.getByRole('button', { name: 'Add' }).click();
   const row = desktop.getByTestId('certificates').getByRole('row', { name: /partner-domain/ });
   await row.waitFor();
@@ -49,5 +49,15 @@ test('no section is wider than a desktop or a phone window, and row actions stay
     }
   }
   assert.deepEqual(wide, [], 'every section fits its window');
+
+  // A phone's stacked row names each value's column; a desktop's table shows the headings instead.
+  const labels = async (page) => {
+    await page.goto(`${env.server.url}/account/certificates`);
+    const cell = page.getByTestId('certificates').getByRole('row', { name: /partner-domain/ }).getByRole('cell').first();
+    await cell.waitFor();
+    return cell.evaluate((td) => ({ label: td.dataset.label, shown: getComputedStyle(td, '::before').content !== 'none' }));
+  };
+  assert.deepEqual(await labels(phone), { label: 'Domain', shown: true });
+  assert.deepEqual(await labels(desktop), { label: 'Domain', shown: false });
   for (const page of [desktop, phone]) await page.context().close();
 });

@@ -30,14 +30,14 @@ test('the sidebar links each section at its own URL, and Back, Forward and a dir
   assert.equal(await page.getByRole('link', { name: 'Account', exact: true }).count(), 0, 'no "Account" tab any more');
   assert.equal(await nav.locator('button.settings-menu').isVisible(), false, 'no menu button on a desktop');
   assert.equal(await link('Profile').getAttribute('aria-current'), 'page');
-  await heading('User Information').waitFor();
+  await heading('User information').waitFor();
   assert.equal(await heading('Security').count(), 0, 'Profile holds only the profile');
 
   await link('Password and authentication').click();
   await page.waitForURL('**/account/authentication');
   assert.equal(pathname(page), '/account/authentication');
   await heading('Security').waitFor();
-  await heading('User Information').waitFor({ state: 'detached' });
+  await heading('User information').waitFor({ state: 'detached' });
   assert.equal(await link('Password and authentication').getAttribute('aria-current'), 'page');
   assert.equal(await link('Profile').getAttribute('aria-current'), null);
 
@@ -75,10 +75,10 @@ test('an admin sees the Organization sections; a standard user neither sees nor 
   await adminNav.getByRole('heading', { name: 'Organization', exact: true }).waitFor();
   for (const name of ORGANIZATION_LINKS) await adminNav.getByRole('link', { name, exact: true }).waitFor();
   // An admin edits the account's details under Organization, not on Profile.
-  await admin.getByRole('heading', { name: 'User Information', exact: true }).waitFor();
-  assert.equal(await admin.getByRole('heading', { name: 'Account Information', exact: true }).count(), 0);
+  await admin.getByRole('heading', { name: 'User information', exact: true }).waitFor();
+  assert.equal(await admin.getByRole('heading', { name: 'Account information', exact: true }).count(), 0);
   await openSection(admin, 'Account information');
-  await admin.getByRole('button', { name: 'Save Account Information' }).waitFor();
+  await admin.getByRole('button', { name: 'Save account information' }).waitFor();
   await openSection(admin, 'Users');
   await admin.getByTestId('users').waitFor();
 
@@ -100,8 +100,8 @@ test('an admin sees the Organization sections; a standard user neither sees nor 
     assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 0, `no "${name}" link`);
   }
   // A standard user reads the account's details on Profile.
-  await standard.getByRole('heading', { name: 'Account Information', exact: true }).waitFor();
-  assert.equal(await standard.getByRole('button', { name: 'Save Account Information' }).count(), 0);
+  await standard.getByRole('heading', { name: 'Account information', exact: true }).waitFor();
+  assert.equal(await standard.getByRole('button', { name: 'Save account information' }).count(), 0);
 
   await standard.goto(`${env.server.url}/account/users`);
   await standard.getByText("This section is for the account's admins.").waitFor();

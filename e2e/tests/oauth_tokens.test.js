@@ -27,10 +27,10 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
   await openSection(page, 'OAuth tokens');
   await page.getByText('No OAuth tokens yet.').waitFor();
 
-  await page.getByRole('button', { name: 'Add Token' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add Token' });
-  await dialog.getByLabel('Select Token Type').selectOption('test');
-  await dialog.getByLabel('Token Description').fill('Payments line');
+  await page.getByRole('button', { name: 'Add token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add token' });
+  await dialog.getByLabel('Select token type').selectOption('test');
+  await dialog.getByLabel('Token description').fill('Payments line');
   await dialog.getByRole('button', { name: 'Continue to Stripe' }).click();
   await page.waitForURL(/\/account\/oauth-tokens\?added=/);
   const row = page.getByTestId('oauth-tokens').getByRole('row', { name: /Payments line/ });
@@ -39,18 +39,18 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
   assert.match(await row.innerText(), /acct_e2e0000000001/);
 
   await row.getByRole('button', { name: 'Edit' }).click();
-  const edit = page.getByRole('dialog', { name: 'Edit Token' });
-  await edit.getByLabel('Token Description').fill('Main payments line');
+  const edit = page.getByRole('dialog', { name: 'Edit token' });
+  await edit.getByLabel('Token description').fill('Main payments line');
   await edit.getByRole('button', { name: 'Save' }).click();
   const edited = page.getByTestId('oauth-tokens').getByRole('row', { name: /Main payments line/ });
   await edited.waitFor();
 
   await openSection(page, 'Applications');
   await page.getByLabel('New application name').fill('Pay IVR');
-  await page.getByRole('button', { name: 'Create Application' }).click();
+  await page.getByRole('button', { name: 'Create application' }).click();
   const card = page.getByTestId('application').filter({ hasText: 'Pay IVR' });
   await card.getByLabel('Deployment label (e.g. Production)').fill('Production');
-  await card.getByRole('button', { name: 'Add Deployment' }).click();
+  await card.getByRole('button', { name: 'Add deployment' }).click();
   const deployment = card.getByTestId('deployment').filter({ hasText: 'Production' });
   await deployment.getByRole('button', { name: 'Edit' }).click();
   await deployment.getByLabel('OAuth token').selectOption({ label: 'Main payments line (Test)' });

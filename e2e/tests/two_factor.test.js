@@ -114,11 +114,11 @@ test('a one-time access code signs in once, then fails; deactivation turns 2FA o
   // an unused one-time access code is taken.
   const code = dialog.getByLabel('Two-factor code (or a one-time access code)');
   await code.fill(codes[0]);
-  await dialog.getByRole('button', { name: 'Turn off 2FA' }).click();
+  await dialog.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
   await dialog.getByText('The code is incorrect').waitFor();
   await code.fill(codes[2]);
   await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Turn off 2FA' }).click();
+  await dialog.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
   await page.getByTestId('two-factor-status').filter({ hasText: 'is off' }).waitFor();
   await signOut(page);
   await signIn(page, env.server.url, email, PASSWORD);

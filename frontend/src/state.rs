@@ -125,7 +125,14 @@ pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
 
 /// The time in UTC, for the hover text beside a local time.
 pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    use chrono::Timelike;
+    format!("{} {:02}:{:02} UTC", utc_date(at), at.hour(), at.minute())
+}
+
+/// `2026-11-23`, in UTC. (Written out: chrono's strftime parser would cost the download more.)
+pub fn utc_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
 
 /// In the browser's time zone (the browser knows it; chrono in wasm does not).

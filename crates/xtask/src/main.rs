@@ -1,5 +1,5 @@
-//! `cargo xtask`: the README's two commands (`run`, `test`), and `setup`, `spa` and `bench` beneath
-//! them. It needs only `anyhow` beside the standard library, so it builds in seconds on a fresh
+//! `cargo xtask`: the README's two commands (`run`, `test`), and `setup`, `spa`, `bench` and
+//! `screenshots` beneath them. Its only dependency is `anyhow`, so it builds in seconds on a fresh
 //! machine; the tools it drives (Trunk, wrk, Schemathesis, Chromium, ...) are installed by `setup`
 //! when missing.
 
@@ -25,6 +25,7 @@ usage: cargo xtask <command>
   bench   load the release server with wrk beside a plain actix-web reference; writes BENCHMARKS.md
   setup   only install what is missing (wasm toolchain, Trunk, wasm-bindgen, node packages, Chromium)
   spa     only build the dashboard into dist/ (for working on the frontend)
+  screenshots  the README's pictures of the main sections, into docs/screenshots/
 
 Under CI=true a missing PostgreSQL or Chromium fails `test` instead of being skipped.";
 
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Some("run") => run(&Workspace::locate()),
         Some("test") => test::run(&Workspace::locate()),
         Some("bench") => bench::run(&Workspace::locate()),
+        Some("screenshots") => test::screenshots(&Workspace::locate()),
         Some("setup") => setup::all(&Workspace::locate(), true).map(|_| ()),
         Some("spa") => {
             let ws = Workspace::locate();

@@ -168,6 +168,21 @@ fn browser_tests(ws: &Workspace) -> anyhow::Result<Counts> {
     })
 }
 
+/// `cargo xtask screenshots`: the README's pictures of the main sections, from the real server and SPA.
+pub fn screenshots(ws: &Workspace) -> anyhow::Result<()> {
+    let toolchain = setup::all(ws, true)?;
+    spa::build(ws, &toolchain)?;
+    process::run(process::cargo(ws).args(["build", "-p", "keydesk"]))?;
+    process::run(
+        Command::new("node")
+            .arg("screenshots.js")
+            .current_dir(ws.e2e())
+            .env("KEYDESK_BIN", ws.target.join("debug/keydesk"))
+            .env("KEYDESK_SPA_DIR", ws.dist())
+            .env("CHROMIUM", CHROMIUM),
+    )
+}
+
 struct Counts {
     passed: u64,
     failed: u64,

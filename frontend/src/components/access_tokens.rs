@@ -7,7 +7,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame, PasswordDialog};
 use crate::components::field::Field;
-use crate::state::{format_time, now, Notices, ReloadingList};
+use crate::state::{format_time, now, utc_date, Notices, ReloadingList};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -192,7 +192,7 @@ fn TokenForm(
                         None => "The token never expires.".to_string(),
                         Some(d) if (1..=max_days).contains(&d) => format!(
                             "The token expires on {}.",
-                            (now() + chrono::Duration::days(i64::from(d))).format("%Y-%m-%d"),
+                            utc_date(now() + chrono::Duration::days(i64::from(d))),
                         ),
                         Some(_) => format!("This account allows up to {max_days} days."),
                     }}</p>
@@ -252,7 +252,10 @@ pub fn TokenList(account_wide: bool) -> impl IntoView {
     };
     let (testid, empty) = match account_wide {
         true => ("account-access-tokens", "No one in this account has an access token."),
-        false => ("access-tokens", "You have no access tokens."),
+        false => (
+            "access-tokens",
+            "You have no access tokens. Create one to give a script only the access it needs, for a limited time.",
+        ),
     };
 
     view! {

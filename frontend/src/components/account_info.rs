@@ -61,7 +61,7 @@ pub fn AccountInformation(is_admin: bool) -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="account-info-title">
-            <h2 id="account-info-title">"Account Information"</h2>
+            <h2 id="account-info-title">"Account information"</h2>
             <Show when=move || loaded.get() fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {if is_admin {
                     view! {
@@ -69,7 +69,7 @@ pub fn AccountInformation(is_admin: bool) -> impl IntoView {
                             {fields.into_iter().zip(server_names).map(|((id, label, value), name)| view! {
                                 <Field id=id label=label value=value error=Signal::derive(move || failure.get().and_then(|f| f.field(name)))/>
                             }).collect_view()}
-                            <button type="submit" class="button primary">"Save Account Information"</button>
+                            <button type="submit" class="button primary">"Save account information"</button>
                         </form>
                     }.into_any()
                 } else {

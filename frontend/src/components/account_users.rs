@@ -70,10 +70,10 @@ pub fn AccountUsers() -> impl IntoView {
         <section class="card" aria-labelledby="users-title">
             <div class="card-head">
                 <h2 id="users-title">"Users"</h2>
-                <button class="button primary" on:click=move |_| open_editor(None)>"Add User"</button>
+                <button class="button primary" on:click=move |_| open_editor(None)>"Add user"</button>
             </div>
             <ListView list=users render=move |list| view! {
-                <DataTable headers=&["Name", "Email", "Admin", "Can Create", "Can Share", "2FA", "Status", "Last sign-in"] testid="users">
+                <DataTable headers=&["Name", "Email", "Admin", "Can create", "Can share", "Two-factor authentication", "Status", "Last sign-in"] testid="users">
                     {list.into_iter().map(|u| {
                         let (for_edit, for_reset, for_toggle) = (u.clone(), u.id.clone(), u.clone());
                         view! {
@@ -95,7 +95,7 @@ pub fn AccountUsers() -> impl IntoView {
                                     <button class="button secondary small" on:click=move |_| act(
                                         Box::pin(api::send_password_reset(for_reset.clone())),
                                         "A password reset link is on its way.",
-                                    )>"Send Reset"</button>
+                                    )>"Send reset"</button>
                                     <button class="button secondary small" on:click=move |_| match for_toggle.active {
                                         // Deactivating signs them out at once: ask first.
                                         true => {
@@ -223,20 +223,20 @@ fn UserEditor(open: RwSignal<bool>, user: Option<AccountUser>, list: ReloadingLi
     view! {
         <ModalFrame labelledby="user-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
             <form class="modal" on:submit=save novalidate>
-                <h2 id="user-editor-title">{if is_edit { "Edit User" } else { "Add User" }}</h2>
+                <h2 id="user-editor-title">{if is_edit { "Edit user" } else { "Add user" }}</h2>
                 <Field id="user-first-name" label="First name" value=first_name error=field_error("first_name") required=true/>
                 <Field id="user-last-name" label="Last name" value=last_name error=field_error("last_name") required=true/>
                 <Field id="user-email" label="Email" kind="email" value=email error=field_error("email") required=true/>
                 <fieldset class="choices">
                     <legend>"Role and permissions"</legend>
-                    {check("user-admin", "Account Admin", admin)}
-                    {check("user-can-create", "Can Create", can_create)}
-                    {check("user-can-share", "Can Share", can_share)}
+                    {check("user-admin", "Account admin", admin)}
+                    {check("user-can-create", "Can create", can_create)}
+                    {check("user-can-share", "Can share", can_share)}
                 </fieldset>
                 <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
                 <div class="modal-actions">
                     <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary">{if is_edit { "Save User" } else { "Add User" }}</button>
+                    <button type="submit" class="button primary">{if is_edit { "Save user" } else { "Add user" }}</button>
                 </div>
             </form>
         </ModalFrame>

@@ -26,7 +26,7 @@ pub fn ApiCredentials() -> impl IntoView {
                 "Issued by " <code>"POST /api/auth"</code>
                 " for HTTP Basic access to the data APIs. Unused credentials lapse after 24 hours; changing your password revokes them all."
             </p>
-            <ListView list=credentials empty="No API credentials are in use." render=move |list| view! {
+            <ListView list=credentials empty="No API credentials are in use. Scripts get a pair from POST /api/auth with your email and password or developer key." render=move |list| view! {
                 <DataTable headers=&["Tool", "Login", "Created", "Last used"] testid="api-credentials">
                     {list.into_iter().map(|c| {
                         let row = c.clone();

@@ -6,6 +6,12 @@ use leptos::prelude::*;
 pub fn CopyButton(
     /// What the button copies.
     text: String,
+    /// Its label says what it copies, for screen readers beside other Copy buttons ("Copy fingerprint").
+    #[prop(default = "Copy")]
+    label: &'static str,
+    /// In a table row.
+    #[prop(optional)]
+    small: bool,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -15,7 +21,7 @@ pub fn CopyButton(
         }
     };
     view! {
-        <button type="button" class="button secondary" on:click=copy>
+        <button type="button" class="button secondary" class:small=small aria-label=(label != "Copy").then_some(label) on:click=copy>
             {move || if copied.get() { "Copied" } else { "Copy" }}
         </button>
     }

@@ -11,9 +11,12 @@ pub fn DataTable(
     testid: &'static str,
     children: Children,
 ) -> impl IntoView {
+    // On a phone each row stacks as a card: each cell is labelled with its column's heading there.
+    let table = NodeRef::<leptos::html::Table>::new();
+    table.on_load(move |table| label_cells(&table, headers));
     view! {
         <div class="table-wrap">
-            <table data-testid=(!testid.is_empty()).then_some(testid)>
+            <table node_ref=table data-testid=(!testid.is_empty()).then_some(testid)>
                 <thead>
                     <tr>
                         {headers.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}
@@ -23,6 +26,22 @@ pub fn DataTable(
                 <tbody>{children()}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Gives each body cell a `data-label` naming its column (the actions column stays unlabelled).
+fn label_cells(table: &web_sys::HtmlTableElement, headers: &[&str]) {
+    let Ok(rows) = table.query_selector_all("tbody > tr") else { return };
+    for r in 0..rows.length() {
+        let Some(row) = rows.item(r).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) else {
+            continue;
+        };
+        let cells = row.children();
+        for (i, heading) in headers.iter().enumerate() {
+            if let Some(cell) = cells.item(i as u32) {
+                let _ = cell.set_attribute("data-label", heading);
+            }
+        }
     }
 }
 

@@ -69,7 +69,7 @@ pub fn DeveloperKey() -> impl IntoView {
                 when=exists
                 fallback=move || view! {
                     <button class="button primary" disabled=move || busy.get() on:click=move |_| confirm_generate.set(true)>
-                        "Generate Key"
+                        "Generate key"
                     </button>
                 }
             >
@@ -81,15 +81,15 @@ pub fn DeveloperKey() -> impl IntoView {
                         when=move || shown.with(Option::is_some)
                         fallback=move || view! {
                             <button class="button secondary" disabled=move || busy.get() on:click=move |_| run(Step::Reveal, None)>
-                                "Show Key"
+                                "Show key"
                             </button>
                         }
                     >
-                        <button class="button secondary" on:click=move |_| shown.set(None)>"Hide Key"</button>
+                        <button class="button secondary" on:click=move |_| shown.set(None)>"Hide key"</button>
                     </Show>
                     {move || shown.get().map(|key| view! { <CopyButton text=key/> })}
                     <button class="button danger-outline" disabled=move || busy.get() on:click=move |_| confirm_regenerate.set(true)>
-                        "Regenerate Key"
+                        "Regenerate key"
                     </button>
                 </div>
                 <p class="meta">{move || usage(state.get())}</p>

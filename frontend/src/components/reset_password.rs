@@ -94,7 +94,7 @@ pub fn ResetPassword() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="reset-password-title">
-            <h2 id="reset-password-title">"Reset Password"</h2>
+            <h2 id="reset-password-title">"Reset password"</h2>
             <form on:submit=on_submit novalidate>
                 <UsernameHint/>
                 <Field id="current-password" label="Current password" value=current error=server_error("current_password")

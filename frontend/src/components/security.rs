@@ -111,8 +111,8 @@ pub fn Security() -> impl IntoView {
                 on_submit=deactivate
                 second_factor=(code, code_error.into())
                 title="Deactivate two-factor authentication?"
-                message="Sign-ins will need only your password, and your 2FA contact details will be removed. Enter your password and a current code to confirm."
-                submit_label="Turn off 2FA"
+                message="Sign-ins will need only your password, and your two-factor authentication contact details will be removed. Enter your password and a current code to confirm."
+                submit_label="Turn off two-factor authentication"
                 danger=true
             />
             <PasswordDialog

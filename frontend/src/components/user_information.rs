@@ -74,7 +74,7 @@ pub fn UserInformation() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="user-information-title">
-            <h2 id="user-information-title">"User Information"</h2>
+            <h2 id="user-information-title">"User information"</h2>
             <form on:submit=on_submit novalidate>
                 <Field id="name" label="Name" value=name error=field_error("name") autocomplete="name" required=true/>
                 <Field id="email" label="Email" value=email error=field_error("email") kind="email" autocomplete="email" required=true/>

@@ -58,16 +58,22 @@ pub fn ApplicationsPage() -> impl IntoView {
                 <form class="inline-form" on:submit=create novalidate>
                     <Field id="application-name" label="New application name" value=name
                         error=Signal::derive(move || failure.get().and_then(|f| f.field("name")))/>
-                    <button type="submit" class="button primary">"Create Application"</button>
+                    <button type="submit" class="button primary">"Create application"</button>
                 </form>
             </section>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || {
-                    let all_libraries = libraries.items.get().and_then(Result::ok).unwrap_or_default();
-                    let all_tokens = tokens.items.get().and_then(Result::ok).unwrap_or_default();
-                    let all_integrations = integrations.items.get().and_then(Result::ok).unwrap_or_default();
-                    applications.items.get().map(|result| match result {
+                    // A list that failed to load is said, not taken for an empty one.
+                    let mut problems = Vec::new();
+                    let all_libraries = loaded(libraries.items.get(), &mut problems);
+                    let all_tokens = loaded(tokens.items.get(), &mut problems);
+                    let all_integrations = loaded(integrations.items.get(), &mut problems);
+                    let problems = (!problems.is_empty()).then(|| view! { <p class="form-error">{problems.join(" ")}</p> });
+                    let shown = applications.items.get().map(|result| match result {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"No applications yet. Name one above to create it, then add its libraries and deploy it."</p>
+                        }.into_any(),
                         Ok(list) => list
                             .into_iter()
                             .map(|app| view! {
@@ -76,10 +82,22 @@ pub fn ApplicationsPage() -> impl IntoView {
                             })
                             .collect_view()
                             .into_any(),
-                    })
+                    });
+                    view! { {problems} {shown} }
                 }}
             </Transition>
         </AccountShell>
+    }
+}
+
+/// A list the page reads beside the applications: its items, or none with its failure added to `problems`.
+fn loaded<T>(result: Option<Result<Vec<T>, ApiFailure>>, problems: &mut Vec<String>) -> Vec<T> {
+    match result {
+        Some(Err(f)) => {
+            problems.push(f.message());
+            Vec::new()
+        }
+        other => other.and_then(Result::ok).unwrap_or_default(),
     }
 }
 
@@ -192,7 +210,7 @@ fn ApplicationCard(
                 <h2 id=heading_id.clone()>{app_name.clone()}</h2>
                 <div class="actions">
                     <button class="button secondary small" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
-                    <button class="button danger-outline small" on:click=move |_| confirm_delete.set(true)>"Delete Application"</button>
+                    <button class="button danger-outline small" on:click=move |_| confirm_delete.set(true)>"Delete application"</button>
                 </div>
             </div>
             <Show when=move || editing.get() fallback={
@@ -202,7 +220,7 @@ fn ApplicationCard(
                 <form on:submit=save_details.clone() novalidate>
                     <Field id=name_id.clone() label="Name" value=name error=field_error("name") required=true/>
                     <Field id=description_id.clone() label="Description" value=description error=field_error("description")/>
-                    <button type="submit" class="button primary">"Save Application"</button>
+                    <button type="submit" class="button primary">"Save application"</button>
                 </form>
             </Show>
             <Choices legend="JS libraries this application uses" chosen=app.library_ids.clone() on_toggle=set_library
@@ -212,12 +230,15 @@ fn ApplicationCard(
                     options=integrations.into_iter().map(|i| (i.id, format!("{} ({})", i.name, i.kind.label()))).collect()/>
             })}
             <h3>"Deployments"</h3>
+            {app.deployments.is_empty().then(|| view! {
+                <p class="empty">"Not deployed yet. Give a deployment a label below to run this application."</p>
+            })}
             <ul class="deployments">
                 {app.deployments.into_iter().map(|deployment| view! { <DeploymentItem deployment tokens=tokens.clone() list/> }).collect_view()}
             </ul>
             <form class="inline-form" on:submit=deploy novalidate>
                 <Field id=format!("deploy-{app_id}") label="Deployment label (e.g. Production)" value=label/>
-                <button type="submit" class="button secondary">"Add Deployment"</button>
+                <button type="submit" class="button secondary">"Add deployment"</button>
             </form>
             <ConfirmDialog
                 open=confirm_delete
@@ -326,7 +347,7 @@ fn DeploymentItem(
                         }
                     })}
                     <p class="form-error" role="alert">{move || problem.get()}</p>
-                    <button type="submit" class="button primary small">"Save Deployment"</button>
+                    <button type="submit" class="button secondary small">"Save deployment"</button>
                 </form>
             </Show>
         </li>

@@ -2,6 +2,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
+use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
@@ -29,11 +30,11 @@ pub fn CertificatesPage() -> impl IntoView {
         <AccountShell>
             <section class="card" aria-labelledby="certificates-title">
                 <div class="card-head">
-                    <h2 id="certificates-title">"Client-side Certificates"</h2>
-                    <button class="button primary" on:click=move |_| adding.set(true)>"Add Certificate"</button>
+                    <h2 id="certificates-title">"Client-side certificates"</h2>
+                    <button class="button primary" on:click=move |_| adding.set(true)>"Add certificate"</button>
                 </div>
                 <p class="help">"When an application's REST or SOAP request goes to a domain below, the server is shown that domain's certificate."</p>
-                <ListView list=certificates empty="No certificates yet." render=move |list| view! {
+                <ListView list=certificates empty="No certificates yet. Add one so REST and SOAP requests to its domain present it." render=move |list| view! {
                     <DataTable headers=&["Domain", "Subject", "Issuer", "Valid from", "Valid until", "SHA-256 fingerprint", "Added"] testid="certificates">
                         {list.into_iter().map(|c| {
                             let (for_test, for_delete) = (c.clone(), c.clone());
@@ -48,7 +49,10 @@ pub fn CertificatesPage() -> impl IntoView {
                                     <td class="wrap">{c.issuer.clone()}</td>
                                     <td><Time at=c.not_before/></td>
                                     <td><Time at=c.not_after/> " " <StatusBadge status=c.status/></td>
-                                    <td class="fingerprint"><code title=c.fingerprint_sha256.clone()>{c.fingerprint_sha256.clone()}</code></td>
+                                    <td class="fingerprint">
+                                        <code title=c.fingerprint_sha256.clone()>{c.fingerprint_sha256.clone()}</code>
+                                        " " <CopyButton text=c.fingerprint_sha256.clone() label="Copy fingerprint" small=true/>
+                                    </td>
                                     <td>{added}</td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
@@ -123,10 +127,10 @@ fn AddCertificate(open: RwSignal<bool>, list: ReloadingList<CertificateResponse>
     view! {
         <ModalFrame labelledby="add-certificate-title" on_close=Callback::new(move |()| { open.set(false); })>
             <form class="modal" on:submit=add novalidate>
-                <h2 id="add-certificate-title">"Add Certificate"</h2>
+                <h2 id="add-certificate-title">"Add certificate"</h2>
                 <Field id="certificate-domain" label="Domain" value=domain error=field_error("domain") required=true/>
                 <div class="field" class:has-error=move || field_error("file").with(Option::is_some)>
-                    <label for="certificate-file">"Upload File (.pem)"</label>
+                    <label for="certificate-file">"Upload file (.pem)"</label>
                     <input id="certificate-file" type="file" accept=".pem,application/x-pem-file" node_ref=file_input
                         aria-describedby="certificate-file-help certificate-file-error"/>
                     <p class="meta" id="certificate-file-help">"The client certificate (and its chain) with its unencrypted private key, in one PEM file."</p>
@@ -175,7 +179,7 @@ fn TestCertificate(certificate: CertificateResponse, testing: RwSignal<Option<Ce
                 <div class="modal-actions">
                     <button type="button" class="button secondary" on:click=move |_| testing.set(None)>"Close"</button>
                     <button type="submit" class="button primary" disabled=move || running.get()>
-                        {move || if running.get() { "Testing…" } else { "Run Test" }}
+                        {move || if running.get() { "Testing…" } else { "Run test" }}
                     </button>
                 </div>
             </form>

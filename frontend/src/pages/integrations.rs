@@ -37,11 +37,11 @@ pub fn IntegrationsPage() -> impl IntoView {
                 <div class="card-head">
                     <h2 id="integrations-title">"Integrations"</h2>
                     {is_admin.then(|| view! {
-                        <button class="button primary" on:click=move |_| open_editor(None)>"Add Integration"</button>
+                        <button class="button primary" on:click=move |_| open_editor(None)>"Add integration"</button>
                     })}
                 </div>
                 {(!is_admin).then(|| view! { <p class="help">"Only account admins can add, edit or delete integrations."</p> })}
-                <ListView list=integrations empty="No integrations yet." render=move |list| view! {
+                <ListView list=integrations empty="No integrations yet. Admins add them to connect outside services to your applications." render=move |list| view! {
                     <DataTable headers=&["Name", "Type", "Used by", "Added by", "Added"] testid="integrations">
                         {list.into_iter().map(|i| {
                             let for_edit = i.clone();
@@ -117,7 +117,7 @@ fn IntegrationEditor(
     view! {
         <ModalFrame labelledby="integration-editor-title" wide=true on_close=Callback::new(move |()| { open.set(false); })>
             <form class="modal wide" on:submit=save novalidate>
-                <h2 id="integration-editor-title">{if is_edit { "Edit Integration" } else { "Add Integration" }}</h2>
+                <h2 id="integration-editor-title">{if is_edit { "Edit integration" } else { "Add integration" }}</h2>
                 <Field id="integration-name" label="Name" value=name error=field_error("name".into()) required=true/>
                 <div class="field">
                     <label for="integration-type">"Type"</label>
@@ -159,7 +159,7 @@ fn IntegrationEditor(
                 <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
                 <div class="modal-actions">
                     <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary">"Save Integration"</button>
+                    <button type="submit" class="button primary">"Save integration"</button>
                 </div>
             </form>
         </ModalFrame>

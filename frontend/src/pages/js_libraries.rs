@@ -74,12 +74,12 @@ pub fn JsLibrariesPage() -> impl IntoView {
         <AccountShell>
             <section class="card" aria-labelledby="js-libraries-title">
                 <div class="card-head">
-                    <h2 id="js-libraries-title">"JS Libraries"</h2>
-                    <button class="button primary" on:click=move |_| open_editor(None)>"Add JS Library"</button>
+                    <h2 id="js-libraries-title">"JS libraries"</h2>
+                    <button class="button primary" on:click=move |_| open_editor(None)>"Add JS library"</button>
                 </div>
                 <p class="help">"Common JavaScript functions your applications can include. Third-party libraries will not work on the voice platform."</p>
-                <ListView list=libraries empty="No JS libraries yet." render=move |list| view! {
-                    <DataTable headers=&["Name", "Description", "Deployed Applications", "Last changed"] testid="js-libraries">
+                <ListView list=libraries empty="No JS libraries yet. Add one to share JavaScript between your applications." render=move |list| view! {
+                    <DataTable headers=&["Name", "Description", "Deployed applications", "Last changed"] testid="js-libraries">
                         {list.into_iter().map(|library| {
                             let (for_edit, for_delete) = (library.clone(), library.clone());
                             let deployed = library.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
@@ -102,14 +102,14 @@ pub fn JsLibrariesPage() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <ModalFrame labelledby="library-editor-title" wide=true on_close=Callback::new(move |()| close_editor())>
                     <form class="modal wide" on:submit=save novalidate>
-                        <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS Library" } else { "Add JS Library" }}</h2>
+                        <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS library" } else { "Add JS library" }}</h2>
                         <Field id="library-name" label="Name" value=name error=field_error("name") required=true/>
                         <Field id="library-description" label="Description" value=description error=field_error("description")/>
                         <CodeEditor id="library-code" label="Code" value=code max_chars=JS_CODE_MAX_CHARS error=field_error("code")/>
                         <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
                         <div class="modal-actions">
                             <button type="button" class="button secondary" on:click=move |_| close_editor()>"Cancel"</button>
-                            <button type="submit" class="button primary" disabled=move || saving.get()>"Save Library"</button>
+                            <button type="submit" class="button primary" disabled=move || saving.get()>"Save library"</button>
                         </div>
                     </form>
                 </ModalFrame>

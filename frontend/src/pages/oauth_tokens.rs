@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
+use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
 use crate::components::field::Field;
@@ -51,11 +52,11 @@ pub fn OAuthTokensPage() -> impl IntoView {
         <AccountShell>
             <section class="card" aria-labelledby="oauth-tokens-title">
                 <div class="card-head">
-                    <h2 id="oauth-tokens-title">"OAuth Tokens"</h2>
-                    <button class="button primary" on:click=move |_| open_editor(None)>"Add Token"</button>
+                    <h2 id="oauth-tokens-title">"OAuth tokens"</h2>
+                    <button class="button primary" on:click=move |_| open_editor(None)>"Add token"</button>
                 </div>
                 {move || returned_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                <ListView list=tokens empty="No OAuth tokens yet." render=move |list| view! {
+                <ListView list=tokens empty="No OAuth tokens yet. Add one to connect a Stripe account to your applications." render=move |list| view! {
                     <DataTable headers=&["Provider", "Type", "Description", "Stripe account", "Assigned to", "Added"] testid="oauth-tokens">
                         {list.into_iter().map(|t| {
                             let for_edit = t.clone();
@@ -67,7 +68,10 @@ pub fn OAuthTokensPage() -> impl IntoView {
                                     <td>"Stripe"</td>
                                     <td>{t.token_type.label()}</td>
                                     <td class="wrap">{t.description.clone()}</td>
-                                    <td><code>{t.stripe_account_id.clone()}</code></td>
+                                    <td>
+                                        <code>{t.stripe_account_id.clone()}</code>
+                                        " " <CopyButton text=t.stripe_account_id.clone() label="Copy Stripe account id" small=true/>
+                                    </td>
                                     <td class="wrap">{assigned}</td>
                                     <td><Time at=t.created_at/></td>
                                     <td class="actions">
@@ -152,18 +156,18 @@ fn TokenEditor(
         });
     };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
-    let title = if is_edit { "Edit Token" } else { "Add Token" };
+    let title = if is_edit { "Edit token" } else { "Add token" };
 
     view! {
         <ModalFrame labelledby="token-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
             <form class="modal" on:submit=submit novalidate>
                 <h2 id="token-editor-title">{title}</h2>
                 <div class="field">
-                    <label for="token-provider">"Select Token Provider"</label>
+                    <label for="token-provider">"Select token provider"</label>
                     <select id="token-provider" disabled=is_edit><option value="stripe" selected=true>"Stripe"</option></select>
                 </div>
                 <div class="field" class:has-error=move || field_error("token_type").with(Option::is_some)>
-                    <label for="token-type">"Select Token Type"</label>
+                    <label for="token-type">"Select token type"</label>
                     <select id="token-type" on:change=move |ev| {
                         token_type.set(TokenType::parse(&event_target_value(&ev)).unwrap_or(TokenType::Test))
                     }>
@@ -174,7 +178,7 @@ fn TokenEditor(
                     <p class="field-error" role="alert">{move || field_error("token_type").get()}</p>
                     {is_edit.then(|| view! { <p class="meta">"Changing the type authorizes the token again on Stripe."</p> })}
                 </div>
-                <Field id="token-description" label="Token Description" value=description error=field_error("description")/>
+                <Field id="token-description" label="Token description" value=description error=field_error("description")/>
                 <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
                 <div class="modal-actions">
                     <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>

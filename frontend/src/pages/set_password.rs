@@ -46,7 +46,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                     <Field id="new-password-confirmation" label="Confirm new password" kind="password" autocomplete="new-password"
                         value=confirmation error=field_error("new_password_confirmation")/>
                     <p class="form-error" role="alert">{move || failure.get().and_then(|f| f.field("token"))}</p>
-                    <button type="submit" class="button primary">"Set Password"</button>
+                    <button type="submit" class="button primary">"Set password"</button>
                 </form>
             </Show>
         </section>
