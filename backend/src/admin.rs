@@ -117,7 +117,7 @@ fn create_user(
         email_normalized: email.normalized().into(),
         password_hash: hash,
         role,
-        is_active: 1,
+        is_active: true,
         created_at: now,
         updated_at: now,
         can_create: true,

@@ -48,7 +48,7 @@ pub fn find_caller(
         let found = tokens::table
             .inner_join(users::table.inner_join(accounts::table))
             .filter(tokens::lookup_hash.eq(hash))
-            .filter(users::is_active.eq(1))
+            .filter(users::is_active.eq(true))
             .select((AccessTokenRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
             .first(conn)
             .optional()?;
@@ -117,7 +117,7 @@ pub fn due_for_notice(
         .filter(tokens::expires_at.gt(now))
         .filter(tokens::expires_at.le(by))
         .filter(tokens::expiry_notice_sent.eq(false))
-        .filter(users::is_active.eq(1))
+        .filter(users::is_active.eq(true))
         .select((AccessTokenRow::as_select(), UserRow::as_select()))
         .load(conn)
 }

@@ -20,7 +20,7 @@ pub fn find_live(
         .inner_join(users::table.inner_join(accounts::table))
         .filter(creds::login.eq(login))
         .filter(creds::last_used_at.gt(used_since))
-        .filter(users::is_active.eq(1))
+        .filter(users::is_active.eq(true))
         .select((ApiCredentialRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
         .first(conn)
         .optional()

@@ -36,7 +36,7 @@ pub fn find_user(
         let found = keys::table
             .inner_join(users::table.inner_join(accounts::table))
             .filter(keys::lookup_hash.eq(hash))
-            .filter(users::is_active.eq(1))
+            .filter(users::is_active.eq(true))
             .select((DeveloperKeyRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
             .first(conn)
             .optional()?;

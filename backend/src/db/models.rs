@@ -47,7 +47,7 @@ pub struct UserRow {
     pub password_hash: String,
     #[diesel(deserialize_as = String)]
     pub role: Role,
-    pub is_active: i32,
+    pub is_active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub can_create: bool,
@@ -80,7 +80,7 @@ pub struct NewUser {
     pub password_hash: String,
     #[diesel(serialize_as = String)]
     pub role: Role,
-    pub is_active: i32,
+    pub is_active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub can_create: bool,

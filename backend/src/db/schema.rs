@@ -24,7 +24,7 @@ diesel::table! {
         email_normalized -> Text,
         password_hash -> Text,
         role -> Text,
-        is_active -> Integer,
+        is_active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         can_create -> Bool,

@@ -22,7 +22,7 @@ pub fn find_active(
         .filter(sessions::id.eq(id))
         .filter(sessions::expires_at.gt(now))
         .filter(sessions::last_seen_at.gt(idle_since))
-        .filter(users::is_active.eq(1))
+        .filter(users::is_active.eq(true))
         .select((SessionRow::as_select(), UserRow::as_select(), AccountRow::as_select()))
         .first(conn)
         .optional()

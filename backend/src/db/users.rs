@@ -80,7 +80,7 @@ pub fn active_admins(conn: &mut DbConnection, account_id: &str) -> QueryResult<i
     users::table
         .filter(users::account_id.eq(account_id))
         .filter(users::role.eq("admin"))
-        .filter(users::is_active.eq(1))
+        .filter(users::is_active.eq(true))
         .count()
         .get_result(conn)
 }

@@ -59,7 +59,7 @@ pub async fn sign_up(
         email_normalized: email.normalized().into(),
         password_hash,
         role: Role::Admin,
-        is_active: 1,
+        is_active: true,
         created_at: now,
         updated_at: now,
         can_create: true,

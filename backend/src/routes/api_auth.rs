@@ -179,7 +179,7 @@ async fn by_password(
     let keys = Keys::new(&email, &ip, None);
     let (keys, user) = db::run(&state.pool, move |conn| {
         throttle::reserve(conn, &keys, now)?;
-        Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1)))
+        Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active)))
     })
     .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());

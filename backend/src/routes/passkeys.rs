@@ -256,7 +256,7 @@ pub async fn sign_in(
     let user_id = row.user_id.clone();
     let Some((user, _)) = db::run(&state.pool, move |conn| Ok(users::find_with_account(conn, &user_id)?))
         .await?
-        .filter(|(user, _)| user.is_active == 1)
+        .filter(|(user, _)| user.is_active)
     else {
         return Err(unauthorized());
     };

@@ -45,7 +45,7 @@ async fn send_if_known(state: &AppState, email: String) -> Result<(), ApiError> 
         return Ok(());
     }
     let user = db::run(&state.pool, move |conn| Ok(users::find_by_email(conn, &email)?)).await?;
-    match user.filter(|u| u.is_active == 1) {
+    match user.filter(|u| u.is_active) {
         Some(user) => send_password_link(state, &user, PasswordLink::SelfReset).await,
         None => Ok(()),
     }

@@ -53,7 +53,7 @@ pub async fn sign_in(
     let email = Email::normalize(&body.email);
     let (ip, device_token) = (client_ip(&req), session::device_token(&req));
     let (keys, user) = db::run(&state.pool, move |conn| {
-        let user = users::find_by_email(conn, &email)?.filter(|u| u.is_active == 1);
+        let user = users::find_by_email(conn, &email)?.filter(|u| u.is_active);
         let device = device_token.zip(user.as_ref()).map(|(token, user)| session::device_id(&token, &user.id));
         let device = throttle::recognised_device(conn, device)?;
         let keys = Keys::new(&email, &ip, device.as_deref());

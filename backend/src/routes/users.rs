@@ -32,7 +32,7 @@ const ACCOUNT_FIELD_MAX_CHARS: usize = 200;
 fn account_user(user: UserRow, two_factor: bool) -> AccountUser {
     AccountUser {
         admin: user.role() == Role::Admin,
-        active: user.is_active == 1,
+        active: user.is_active,
         invited: user.password_hash == NO_PASSWORD,
         id: user.id,
         name: user.name,
@@ -146,7 +146,7 @@ pub async fn create(
         email_normalized: email.normalized().into(),
         password_hash: NO_PASSWORD.into(),
         role: if body.admin { Role::Admin } else { Role::Standard },
-        is_active: 1,
+        is_active: true,
         created_at: now,
         updated_at: now,
         can_create: body.can_create,
@@ -201,7 +201,7 @@ pub async fn update(
         conn.transaction(|conn| {
             let mut user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let was_admin = user.role() == Role::Admin;
-            let was_active_admin = was_admin && user.is_active == 1;
+            let was_active_admin = was_admin && user.is_active;
             if first.is_some() || last.is_some() {
                 let current_first = user.name.split_once(' ').map_or(user.name.as_str(), |(f, _)| f).to_string();
                 let current_last = user.name.split_once(' ').map_or("", |(_, l)| l).to_string();
@@ -219,9 +219,9 @@ pub async fn update(
             user.can_create = body.can_create.unwrap_or(user.can_create);
             user.can_share = body.can_share.unwrap_or(user.can_share);
             if let Some(active) = body.active {
-                user.is_active = i32::from(active);
+                user.is_active = active;
             }
-            let still_active_admin = user.role() == Role::Admin && user.is_active == 1;
+            let still_active_admin = user.role() == Role::Admin && user.is_active;
             if was_active_admin && !still_active_admin && users::active_admins(conn, &account_id)? <= 1 {
                 return Err(last_admin());
             }
@@ -234,7 +234,7 @@ pub async fn update(
                 }
             })?;
             let mut revoked_tokens = Vec::new();
-            if user.is_active == 0 {
+            if !user.is_active {
                 // Their credentials already stop at once (every lookup checks is_active); this tidies up,
                 // and a reactivated user starts with no tokens.
                 sessions::delete_all_for_user(conn, &user.id)?;
@@ -272,7 +272,7 @@ pub async fn delete(
     let email = db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
-            if user.role() == Role::Admin && user.is_active == 1 && users::active_admins(conn, &account_id)? <= 1 {
+            if user.role() == Role::Admin && user.is_active && users::active_admins(conn, &account_id)? <= 1 {
                 return Err(last_admin());
             }
             users::delete(conn, &id)?;

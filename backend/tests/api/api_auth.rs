@@ -108,7 +108,7 @@ async fn a_wrong_password_an_unknown_login_and_an_inactive_user_get_401() {
     assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
 
     use keydesk::db::schema::users;
-    diesel::update(users::table).set(users::is_active.eq(0)).execute(&mut app.db()).unwrap();
+    diesel::update(users::table).set(users::is_active.eq(false)).execute(&mut app.db()).unwrap();
     let inactive = auth(&app, &[("tool", "dev"), ("login", "ann@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(inactive.status(), StatusCode::UNAUTHORIZED);
 }

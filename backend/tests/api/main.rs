@@ -27,6 +27,7 @@ mod instances;
 mod integrations;
 mod js_libraries;
 mod me;
+mod migrations;
 mod oauth_tokens;
 mod outbound_addresses;
 mod passkeys;

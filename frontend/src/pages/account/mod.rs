@@ -1,22 +1,38 @@
 //! My Account's own sections, one URL each (the sidebar in `settings_nav` links them). The cards are
-//! components; a page only chooses which stand together.
+//! panels in this folder; a page only chooses which stand together.
 
-use crate::components::access_tokens::AccessTokens;
-use crate::components::account_access_tokens::AccountAccessTokens;
-use crate::components::account_info::AccountInformation;
+pub mod access_tokens;
+pub mod account_access_tokens;
+pub mod account_info;
+pub mod account_users;
+pub mod api_credentials;
+pub mod developer_key;
+pub mod devices;
+pub mod passkeys;
+pub mod recovery_codes;
+pub mod reset_password;
+pub mod security;
+pub mod security_log;
+pub mod sessions;
+pub mod two_factor_wizard;
+pub mod user_information;
+
 use crate::components::account_shell::{AccountShell, AdminsOnly};
-use crate::components::account_users::AccountUsers;
-use crate::components::api_credentials::ApiCredentials;
-use crate::components::developer_key::DeveloperKey;
-use crate::components::devices::Devices;
-use crate::components::reset_password::ResetPassword;
-use crate::components::security::Security;
-use crate::components::security_log::SecurityLog;
-use crate::components::sessions::Sessions;
-use crate::components::user_information::UserInformation;
 use crate::state::Session;
+use access_tokens::AccessTokens;
+use account_access_tokens::AccountAccessTokens;
+use account_info::AccountInformation;
+use account_users::AccountUsers;
+use api_credentials::ApiCredentials;
+use developer_key::DeveloperKey;
+use devices::Devices;
 use leptos::prelude::*;
+use reset_password::ResetPassword;
+use security::Security;
+use security_log::SecurityLog;
+use sessions::Sessions;
 use shared::v1::Role;
+use user_information::UserInformation;
 
 /// `/account`: name and email; a standard user also reads the account's details here (admins edit
 /// them under Organization).

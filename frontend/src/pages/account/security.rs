@@ -2,9 +2,9 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::dialog::{ModalFrame, PasswordDialog};
-use crate::components::passkeys::Passkeys;
-use crate::components::recovery_codes::RecoveryCodes;
-use crate::components::two_factor_wizard::TwoFactorWizard;
+use crate::pages::account::passkeys::Passkeys;
+use crate::pages::account::recovery_codes::RecoveryCodes;
+use crate::pages::account::two_factor_wizard::TwoFactorWizard;
 use crate::state::{Notices, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

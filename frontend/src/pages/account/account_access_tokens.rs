@@ -2,8 +2,8 @@
 //! user's access tokens, with Revoke.
 
 use crate::api::{self, ApiFailure};
-use crate::components::access_tokens::TokenList;
 use crate::components::field::Field;
+use crate::pages::account::access_tokens::TokenList;
 use crate::state::Notices;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
