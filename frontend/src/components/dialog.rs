@@ -62,6 +62,58 @@ pub fn AskButton<T: Clone + Send + Sync + 'static>(
     }
 }
 
+/// A list's destructive row action, asked first: [`Removal::button`] on a row picks it and opens the
+/// [`RemovalDialog`], which names the picked row and, on its verb, hands the row to `on_yes`.
+pub struct Removal<T: Send + Sync + 'static> {
+    picked: RwSignal<Option<T>>,
+    open: RwSignal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Removal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Removal<T> {}
+
+impl<T: Send + Sync + 'static> Default for Removal<T> {
+    fn default() -> Self {
+        Removal { picked: RwSignal::new(None), open: RwSignal::new(false) }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Removal<T> {
+    /// The row's button ("Delete", "Revoke"): picks `item` and asks.
+    pub fn button(self, label: &'static str, item: T) -> impl IntoView {
+        view! { <AskButton label item target=self.picked confirm=self.open/> }
+    }
+}
+
+/// The confirmation of a [`Removal`]: `message` says what becomes of the picked row.
+#[component]
+pub fn RemovalDialog<T, M>(
+    removal: Removal<T>,
+    title: &'static str,
+    message: M,
+    /// A verb naming the action ("Delete certificate").
+    yes_label: &'static str,
+    on_yes: Callback<T>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    M: Fn(&T) -> String + Send + Sync + 'static,
+{
+    let Removal { picked, open } = removal;
+    let message = Signal::derive(move || picked.with(|p| p.as_ref().map(&message).unwrap_or_default()));
+    let on_yes = Callback::new(move |()| {
+        if let Some(item) = picked.get_untracked() {
+            on_yes.run(item);
+        }
+    });
+    view! { <ConfirmDialog open title message yes_label danger=true on_yes/> }
+}
+
 /// A modal asking to confirm an action, naming the thing and what follows. `open` shows it; the
 /// action's button calls `on_yes` and closes it.
 #[component]

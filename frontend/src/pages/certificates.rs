@@ -4,7 +4,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
+use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
 use crate::components::field::Field;
 use crate::components::time::Time;
 use crate::state::{format_time, Notices, ReloadingList};
@@ -18,11 +18,9 @@ pub fn CertificatesPage() -> impl IntoView {
     let notices = Notices::get();
     let certificates = ReloadingList::new(api::list_certificates);
     let adding = RwSignal::new(false);
-    let confirm_delete = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<CertificateResponse>);
+    let deleting = Removal::<CertificateResponse>::default();
     let testing = RwSignal::new(None::<CertificateResponse>);
-    let remove = move |()| {
-        let Some(certificate) = deleting.get_untracked() else { return };
+    let remove = move |certificate: CertificateResponse| {
         certificates.remove(notices, api::delete_certificate(certificate.id), "The certificate is deleted.");
     };
 
@@ -56,7 +54,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                     <td>{added}</td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| testing.set(Some(for_test.clone()))>"Test"</button>
-                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                        {deleting.button("Delete", for_delete.clone())}
                                     </td>
                                 </tr>
                             }
@@ -68,14 +66,11 @@ pub fn CertificatesPage() -> impl IntoView {
                 <AddCertificate open=adding list=certificates/>
             </Show>
             {move || testing.get().map(|certificate| view! { <TestCertificate certificate testing/> })}
-            <ConfirmDialog
-                open=confirm_delete
+            <RemovalDialog
+                removal=deleting
                 title="Delete this certificate?"
-                message=Signal::derive(move || deleting.get().map(|c| format!(
-                    "Requests to {} will no longer present a client certificate.", c.domain
-                )).unwrap_or_default())
+                message=|c: &CertificateResponse| format!("Requests to {} will no longer present a client certificate.", c.domain)
                 yes_label="Delete certificate"
-                danger=true
                 on_yes=Callback::new(remove)
             />
         </AccountShell>

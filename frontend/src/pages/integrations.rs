@@ -4,7 +4,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
+use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
 use crate::components::field::Field;
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList, Session};
@@ -20,10 +20,8 @@ pub fn IntegrationsPage() -> impl IntoView {
     let integrations = ReloadingList::new(api::list_integrations);
     let editor_open = RwSignal::new(false);
     let editing = RwSignal::new(None::<IntegrationResponse>);
-    let confirm_delete = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<IntegrationResponse>);
-    let remove = move |()| {
-        let Some(integration) = deleting.get_untracked() else { return };
+    let deleting = Removal::<IntegrationResponse>::default();
+    let remove = move |integration: IntegrationResponse| {
         integrations.remove(notices, api::delete_integration(integration.id), "The integration is deleted.");
     };
     let open_editor = move |integration: Option<IntegrationResponse>| {
@@ -56,7 +54,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                                     <td class="actions">
                                         {is_admin.then(|| view! {
                                             <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                            <AskButton label="Delete" item=i.clone() target=deleting confirm=confirm_delete/>
+                                            {deleting.button("Delete", i.clone())}
                                         })}
                                     </td>
                                 </tr>
@@ -68,14 +66,11 @@ pub fn IntegrationsPage() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <IntegrationEditor open=editor_open integration=editing.get_untracked() list=integrations/>
             </Show>
-            <ConfirmDialog
-                open=confirm_delete
+            <RemovalDialog
+                removal=deleting
                 title="Delete this integration?"
-                message=Signal::derive(move || deleting.get().map(|i| format!(
-                    "{} will be removed, and applications using it will no longer have it.", i.name
-                )).unwrap_or_default())
+                message=|i: &IntegrationResponse| format!("{} will be removed, and applications using it will no longer have it.", i.name)
                 yes_label="Delete integration"
-                danger=true
                 on_yes=Callback::new(remove)
             />
         </AccountShell>

@@ -4,7 +4,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
+use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
 use crate::components::field::Field;
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
@@ -24,8 +24,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
     let saving = RwSignal::new(false);
-    let confirm_delete = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<JsLibraryResponse>);
+    let deleting = Removal::<JsLibraryResponse>::default();
 
     // What the editor opened with, so closing it with changes asks first.
     let opened_with = RwSignal::new((String::new(), String::new(), String::new()));
@@ -63,8 +62,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
             saving.set(false);
         });
     };
-    let remove = move |()| {
-        let Some(library) = deleting.get_untracked() else { return };
+    let remove = move |library: JsLibraryResponse| {
         let detach = !library.deployed_applications.is_empty();
         libraries.remove(notices, api::delete_js_library(library.id, detach), "The library is deleted.");
     };
@@ -91,7 +89,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                                     <td><Time at=library.updated_at/></td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                        <AskButton label="Delete" item=for_delete.clone() target=deleting confirm=confirm_delete/>
+                                        {deleting.button("Delete", for_delete.clone())}
                                     </td>
                                 </tr>
                             }
@@ -114,19 +112,17 @@ pub fn JsLibrariesPage() -> impl IntoView {
                     </form>
                 </ModalFrame>
             </Show>
-            <ConfirmDialog
-                open=confirm_delete
+            <RemovalDialog
+                removal=deleting
                 title="Delete this JS library?"
-                message=Signal::derive(move || match deleting.get() {
-                    Some(l) if !l.deployed_applications.is_empty() => format!(
+                message=|l: &JsLibraryResponse| match l.deployed_applications.is_empty() {
+                    false => format!(
                         "Deployed applications use this library: {}. Deleting it detaches it from them, and they may stop working.",
                         l.deployed_applications.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")
                     ),
-                    Some(l) => format!("{} will be removed.", l.name),
-                    None => String::new(),
-                })
+                    true => format!("{} will be removed.", l.name),
+                }
                 yes_label="Delete library"
-                danger=true
                 on_yes=Callback::new(remove)
             />
         </AccountShell>

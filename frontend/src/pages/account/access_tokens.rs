@@ -5,7 +5,7 @@
 use crate::api::{self, ApiFailure, NewAccessToken};
 use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame, PasswordDialog};
+use crate::components::dialog::{ModalFrame, PasswordDialog, Removal, RemovalDialog};
 use crate::components::field::Field;
 use crate::state::{format_time, now, utc_date, Notices, ReloadingList};
 use chrono::{DateTime, Utc};
@@ -239,10 +239,8 @@ fn expires_in_days(choice: &str, custom: &str) -> Option<u32> {
 pub fn TokenList(account_wide: bool) -> impl IntoView {
     let notices = Notices::get();
     let tokens = ReloadingList::new(move || api::list_access_tokens(account_wide));
-    let confirm = RwSignal::new(false);
-    let target = RwSignal::new(None::<AccessToken>);
-    let revoke = move |()| {
-        let Some(token) = target.get_untracked() else { return };
+    let revoking = Removal::<AccessToken>::default();
+    let revoke = move |token: AccessToken| {
         let done = "The token is revoked: requests that use it are refused.";
         tokens.remove(notices, api::revoke_access_token(account_wide, token.id), done);
     };
@@ -278,25 +276,24 @@ pub fn TokenList(account_wide: bool) -> impl IntoView {
                                 </td>
                                 <td title=t.expires_at.map(format_time)><span class=loudness>{expires}</span></td>
                                 <td>{last_use(&t)}</td>
-                                <td><AskButton label="Revoke" item=t.clone() target confirm/></td>
+                                <td>{revoking.button("Revoke", t.clone())}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </DataTable>
             }
         }/>
-        <ConfirmDialog
-            open=confirm
+        <RemovalDialog
+            removal=revoking
             title="Revoke this token?"
-            message=Signal::derive(move || target.get().map(|t| {
+            message=move |t: &AccessToken| {
                 let whose = if account_wide { format!("{}'s token", t.user_email) } else { "The token".into() };
                 format!(
                     "{whose} \u{201c}{}\u{201d} ({}) stops working at once: scripts that use it are refused. This cannot be undone.",
                     t.name, t.hint
                 )
-            }).unwrap_or_default())
+            }
             yes_label="Revoke token"
-            danger=true
             on_yes=Callback::new(revoke)
         />
     }

@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -12,10 +12,8 @@ use shared::v1::ApiCredentialResponse;
 pub fn ApiCredentials() -> impl IntoView {
     let notices = Notices::get();
     let credentials = ReloadingList::new(api::list_api_credentials);
-    let confirm = RwSignal::new(false);
-    let target = RwSignal::new(None::<ApiCredentialResponse>);
-    let revoke = move |()| {
-        let Some(credential) = target.get_untracked() else { return };
+    let revoking = Removal::<ApiCredentialResponse>::default();
+    let revoke = move |credential: ApiCredentialResponse| {
         credentials.remove(notices, api::revoke_api_credential(credential.id), "The API credentials are revoked.");
     };
 
@@ -37,21 +35,20 @@ pub fn ApiCredentials() -> impl IntoView {
                                 <td><Time at=c.created_at/></td>
                                 <td><Time at=c.last_used_at/></td>
                                 <td>
-                                    <AskButton label="Revoke" item=row.clone() target=target confirm=confirm/>
+                                    {revoking.button("Revoke", row.clone())}
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </DataTable>
             }/>
-            <ConfirmDialog
-                open=confirm
+            <RemovalDialog
+                removal=revoking
                 title="Revoke these API credentials?"
-                message=Signal::derive(move || target.get().map(|c| format!(
+                message=|c: &ApiCredentialResponse| format!(
                     "Scripts using the {} credentials {}… will be refused at once.", c.tool, c.login_hint
-                )).unwrap_or_default())
+                )
                 yes_label="Revoke credentials"
-                danger=true
                 on_yes=Callback::new(revoke)
             />
         </section>

@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -12,10 +12,8 @@ use shared::v1::DeviceResponse;
 pub fn Devices() -> impl IntoView {
     let notices = Notices::get();
     let devices = ReloadingList::new(api::list_devices);
-    let confirm = RwSignal::new(false);
-    let target = RwSignal::new(None::<DeviceResponse>);
-    let forget = move |()| {
-        let Some(device) = target.get_untracked() else { return };
+    let forgetting = Removal::<DeviceResponse>::default();
+    let forget = move |device: DeviceResponse| {
         devices.remove(
             notices,
             api::forget_device(device.id),
@@ -42,19 +40,18 @@ pub fn Devices() -> impl IntoView {
                                 <td>{d.ip.clone()}</td>
                                 <td><Time at=d.last_seen_at/></td>
                                 <td>
-                                    <AskButton label="Forget" item=row.clone() target=target confirm=confirm/>
+                                    {forgetting.button("Forget", row.clone())}
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </DataTable>
             }/>
-            <ConfirmDialog
-                open=confirm
+            <RemovalDialog
+                removal=forgetting
                 title="Forget this device?"
-                message="Its next sign-in will count as one from an unrecognized device."
+                message=|d: &DeviceResponse| format!("{} at {}: its next sign-in will count as one from an unrecognized device.", d.browser, d.ip)
                 yes_label="Forget device"
-                danger=true
                 on_yes=Callback::new(forget)
             />
         </section>

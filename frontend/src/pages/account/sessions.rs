@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog};
+use crate::components::dialog::{ConfirmDialog, Removal, RemovalDialog};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -14,11 +14,9 @@ use shared::v1::SessionInfo;
 pub fn Sessions() -> impl IntoView {
     let notices = Notices::get();
     let sessions = ReloadingList::new(api::list_sessions);
-    let confirm_one = RwSignal::new(false);
-    let target = RwSignal::new(None::<SessionInfo>);
+    let revoking = Removal::<SessionInfo>::default();
     let confirm_all = RwSignal::new(false);
-    let revoke = move |()| {
-        let Some(session) = target.get_untracked() else { return };
+    let revoke = move |session: SessionInfo| {
         sessions.remove(notices, api::end_session(session.id), "The session is ended: that browser is signed out.");
     };
     let end_others = move |()| {
@@ -54,7 +52,7 @@ pub fn Sessions() -> impl IntoView {
                                 <td><Time at=s.last_active_at/></td>
                                 <td>
                                     {(!s.current).then(|| view! {
-                                        <AskButton label="Revoke" item=row.clone() target=target confirm=confirm_one/>
+                                        {revoking.button("Revoke", row.clone())}
                                     })}
                                 </td>
                             </tr>
@@ -62,14 +60,11 @@ pub fn Sessions() -> impl IntoView {
                     }).collect_view()}
                 </DataTable>
             }/>
-            <ConfirmDialog
-                open=confirm_one
+            <RemovalDialog
+                removal=revoking
                 title="Revoke this session?"
-                message=Signal::derive(move || {
-                    target.get().map(|s| format!("{} at {} is signed out at once.", s.browser, s.ip)).unwrap_or_default()
-                })
+                message=|s: &SessionInfo| format!("{} at {} is signed out at once.", s.browser, s.ip)
                 yes_label="Revoke session"
-                danger=true
                 on_yes=Callback::new(revoke)
             />
             <ConfirmDialog
