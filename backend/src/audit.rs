@@ -36,7 +36,7 @@ pub async fn record_for(
 
 /// The event of [`record`], to be inserted by [`security_events::insert`] in the same transaction as the
 /// change it describes: one commit, and no change without its entry. Its `detail` is empty, to be set
-/// once known (a name the request still has to check).
+/// once known (a name the request still has to check); set its time then too, when the change is made.
 pub fn event(request: &HttpRequest, user: &UserRow, kind: SecurityEventKind) -> SecurityEventRow {
     entry(request, (&user.account_id, &user.id), kind, String::new())
 }

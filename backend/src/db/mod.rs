@@ -32,6 +32,11 @@ pub use pool::{DbConnection, DbPool};
 
 use crate::error::ApiError;
 use actix_web::web;
+use std::time::Duration;
+
+/// How long a request waits for its turn at the database before it is answered with an error (the
+/// pool's own wait for a connection has the same limit).
+const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs `work` with a pooled connection on the blocking pool, off the async executor.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
@@ -39,7 +44,10 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let turn = pool.turn().await.map_err(|e| ApiError::Unexpected(e.into()))?;
+    let turn = tokio::time::timeout(TURN_TIMEOUT, pool.turn())
+        .await
+        .map_err(|_| ApiError::Unexpected(anyhow::anyhow!("no database connection available within {TURN_TIMEOUT:?}")))?
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
     let pool = pool.clone();
     web::block(move || {
         let _turn = turn;
@@ -50,25 +58,19 @@ where
     .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
 }
 
-/// [`run`] after CPU work: `check` runs first on the same blocking thread, before a connection is
-/// taken, so a request makes one hand-off, not two. It runs in the request's turn (checks are short:
-/// a JS parse is; a deep one waits for one of two parser places) and holds no connection.
+/// [`run`] after CPU work: `check` runs first on the blocking pool, and only then does the request
+/// queue for the database, so a slow or refused check (a JS parse) holds no turn there.
 pub async fn run_checked<C, T, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, ApiError>
 where
     K: FnOnce() -> Result<C, ApiError> + Send + 'static,
     F: FnOnce(&mut DbConnection, C) -> Result<T, ApiError> + Send + 'static,
+    C: Send + 'static,
     T: Send + 'static,
 {
-    let turn = pool.turn().await.map_err(|e| ApiError::Unexpected(e.into()))?;
-    let pool = pool.clone();
-    web::block(move || {
-        let _turn = turn;
-        let checked = check()?;
-        let mut conn = pool.get()?;
-        work(&mut conn, checked)
-    })
-    .await
-    .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
+    let checked = web::block(check)
+        .await
+        .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))??;
+    run(pool, move |conn| work(conn, checked)).await
 }
 
 /// True when `e` is a unique-constraint violation (for 409 answers).

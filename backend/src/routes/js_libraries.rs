@@ -121,7 +121,7 @@ pub async fn create(
                 created_at: now,
                 updated_at: now,
             };
-            event.detail = row.name.clone();
+            (event.detail, event.created_at) = (row.name.clone(), now);
             js_libraries::insert_logged(conn, &row, &event).map_err(name_taken)?;
             // A new library is used by no application yet.
             Ok(library_response(row, Vec::new()))
@@ -170,7 +170,7 @@ pub async fn update(
             let normalized = library.name.to_lowercase();
             let fields =
                 (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
-            event.detail = library.name.clone();
+            (event.detail, event.created_at) = (library.name.clone(), Utc::now().naive_utc());
             let row = js_libraries::update_logged(conn, (&account_id, &id), fields, Utc::now().naive_utc(), &event)
                 .map_err(name_taken)?
                 .ok_or_else(not_found)?;
@@ -221,7 +221,7 @@ pub async fn delete(
             }
             applications::detach_library(conn, &id)?;
             js_libraries::delete(conn, &id)?;
-            event.detail = library.name;
+            (event.detail, event.created_at) = (library.name, Utc::now().naive_utc());
             Ok(security_events::insert(conn, &event)?)
         })
     })

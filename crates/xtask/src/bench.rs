@@ -335,12 +335,15 @@ const WHERE_THE_TIME_WENT: &str = "\
 - JS library writes, before: three hand-offs to the blocking pool per request (authentication, write,
   security-log insert), a fresh 512 MB-stack thread per parse, the update in five round trips and two
   commits; about 40% of the server's samples were kernel task switches.
-- After: one hand-off (checks, then statements); the parse on the blocking thread's own stack when its
-  nesting estimate fits there (a stack mapped per parse cost 6.5% in `munmap` and 4.7% in page faults:
-  create 2.4k/s mapped against 3.0k/s in place, alternating runs); the change and its log entry as one
-  statement (a data-modifying CTE: create one round trip and one commit, update two round trips);
-  requests queue for a connection first come first served on the async side instead of parking one
-  blocking thread each in the pool (create 2.0k/s with p99 75 ms, then 3.2k/s with p99 34 ms).
+- After: the parse on a stack mapped for it (`stacker`, no thread per write); the change and its log
+  entry as one statement (a data-modifying CTE: create one round trip and one commit, update two round
+  trips); requests queue for a connection first come first served on the async side instead of parking
+  one blocking thread each in the pool (create 2.0k/s with p99 75 ms, then 3.2k/s with p99 34 ms). Tried
+  and withdrawn: parsing on the blocking thread's own stack when the nesting estimate looked shallow
+  (create 3.0k/s against 2.4k/s with the mapped stack: `munmap` 6.5% and page faults 4.7% of samples),
+  because chains such as `a()()()…` escape every cheap estimate and overflowed that stack (a test now
+  sends them); and running the check inside the request's database turn (one hand-off instead of two),
+  because a slow parse then held a turn.
 - Pool size, swept: 4, 8, 16 and 32 connections gave create 1.4k, 1.5k, 2.0k/s before the queue, and
   with it 16 beat 8 and 32 (2.6k, 3.2k, 3.2k/s create; 1.7k, 1.9k, 1.3k/s update): 16 stays.
 - Left: updating one row from 64 connections serialises on its row lock through each commit's WAL flush
