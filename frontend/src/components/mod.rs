@@ -1,6 +1,7 @@
 //! Reusable pieces of the dashboard.
 
 pub mod account_shell;
+pub mod browser_cell;
 pub mod code_editor;
 pub mod copy_button;
 pub mod data_table;

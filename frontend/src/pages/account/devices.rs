@@ -1,6 +1,7 @@
 //! Remembered devices: browsers that signed in as this user, with Forget.
 
 use crate::api;
+use crate::components::browser_cell::BrowserCell;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::time::Time;
@@ -33,10 +34,7 @@ pub fn Devices() -> impl IntoView {
                         let row = d.clone();
                         view! {
                             <tr>
-                                <td class="wrap">
-                                    <span title=d.user_agent.clone()>{d.browser.clone()}</span>
-                                    {d.current.then(|| view! { <strong>" (this browser)"</strong> })}
-                                </td>
+                                <BrowserCell browser=d.browser.clone() user_agent=d.user_agent.clone() current=d.current/>
                                 <td>{d.ip.clone()}</td>
                                 <td><Time at=d.last_seen_at/></td>
                                 <td>

@@ -2,6 +2,7 @@
 //! row, and "Sign out everywhere else".
 
 use crate::api;
+use crate::components::browser_cell::BrowserCell;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{ConfirmDialog, Removal, RemovalDialog};
 use crate::components::time::Time;
@@ -42,10 +43,7 @@ pub fn Sessions() -> impl IntoView {
                         let row = s.clone();
                         view! {
                             <tr>
-                                <td class="wrap">
-                                    <span title=s.user_agent.clone()>{s.browser.clone()}</span>
-                                    {s.current.then(|| view! { <strong>" (this browser)"</strong> })}
-                                </td>
+                                <BrowserCell browser=s.browser.clone() user_agent=s.user_agent.clone() current=s.current/>
                                 <td>{s.ip.clone()}</td>
                                 <td>{s.auth_method.label()}</td>
                                 <td><Time at=s.created_at/></td>
