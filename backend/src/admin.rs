@@ -123,7 +123,7 @@ fn create_user(
         can_create: true,
         can_share: true,
         // The operator made this user by hand: there is nobody to prove the address to.
-        email_verified: 1,
+        email_verified: true,
     };
     let result = match (account_id, account_name) {
         (Some(id), _) => {

@@ -5,16 +5,16 @@
 use crate::auth::session::client_ip;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::UserRow;
+use crate::db::purposes::LinkPurpose;
 use crate::db::{self, accounts, api_credentials, developer_keys, password_tokens, sessions, users, DbConnection};
 use crate::domain::Email;
 use crate::error::ApiError;
+use crate::mail::letters::{self, Letter};
 use crate::routes::public_base;
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::{Duration, NaiveDateTime, Utc};
 
-/// The `password_tokens` purpose of verification links.
-pub const PURPOSE: &str = "verify_email";
 pub const LINK_LIFETIME: Duration = Duration::hours(24);
 /// Links a user may ask to be sent again per hour.
 pub const RESENDS_PER_HOUR: u32 = 5;
@@ -33,7 +33,7 @@ pub enum Holder {
 pub fn holder_of(conn: &mut DbConnection, email_normalized: &str) -> Result<Holder, ApiError> {
     Ok(match users::find_by_email(conn, email_normalized)? {
         None => Holder::Nobody,
-        Some(user) if user.email_verified == 1 => Holder::Verified { email: user.email },
+        Some(user) if user.email_verified => Holder::Verified { email: user.email },
         Some(user) => Holder::Unverified(Box::new(user)),
     })
 }
@@ -65,34 +65,25 @@ pub fn evict(conn: &mut DbConnection, holder: &UserRow, now: NaiveDateTime) -> R
 pub async fn send_link(state: &AppState, user_id: &str, name: &str, email: &str) -> Result<(), ApiError> {
     let token = random_token();
     let (user_id, hash, expires_at) = (user_id.to_string(), token_hash(&token), Utc::now().naive_utc() + LINK_LIFETIME);
-    db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, PURPOSE, &hash, expires_at)?)).await?;
+    db::run(&state.pool, move |conn| {
+        Ok(password_tokens::replace(conn, &user_id, LinkPurpose::VerifyEmail, &hash, expires_at)?)
+    })
+    .await?;
     let link = format!("{}/verify-email?token={token}", public_base(state));
-    let body = format!(
-        "Hello {name},\n\nA Keydesk account was created with this address. Confirm the address here \
-         (the link works once, for 24 hours):\n\n{link}\n\nIf you did not sign up, ignore this email: \
-         the account does not hold your address, and you can sign up with it yourself.\n"
-    );
-    mail_in_background(state, email, "Confirm your email address for Keydesk", body);
+    mail_in_background(state, email, letters::confirm_address(name, &link));
     Ok(())
 }
 
 /// Tells an address's owner that someone tried to sign up with it. The sign-up itself is answered
 /// as any other, so it does not reveal that the address has an account.
 pub fn tell_owner(state: &AppState, req: &HttpRequest, email: &str) {
-    let body = format!(
-        "Someone tried to create a Keydesk account with your address ({email}) at {} UTC, from {}.\n\n\
-         Your account is unchanged, and the new account does not get your address. If this was you, \
-         sign in instead.\n",
-        Utc::now().format("%Y-%m-%d %H:%M:%S"),
-        client_ip(req)
-    );
-    mail_in_background(state, email, "Someone tried to create an account with your address", body);
+    mail_in_background(state, email, letters::sign_up_attempt(email, Utc::now().naive_utc(), &client_ip(req)));
 }
 
-fn mail_in_background(state: &AppState, to: &str, subject: &'static str, body: String) {
-    let (mailer, to) = (state.mailer.clone(), to.to_string());
+fn mail_in_background(state: &AppState, to: &str, letter: Letter) {
+    let (mailer, to, subject) = (state.mailer.clone(), to.to_string(), letter.subject);
     actix_web::rt::spawn(async move {
-        if let Err(e) = mailer.send(&to, subject, body).await {
+        if let Err(e) = mailer.send(&to, letter).await {
             tracing::warn!(error = ?e, subject, "could not send an email-verification message");
         }
     });
@@ -111,7 +102,7 @@ pub enum Verified {
 pub fn verify(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Result<Verified, ApiError> {
     use diesel::Connection;
     conn.transaction(|conn| {
-        let Some(user_id) = password_tokens::take(conn, &token_hash(token), &[PURPOSE], now)? else {
+        let Some(user_id) = password_tokens::take(conn, &token_hash(token), &[LinkPurpose::VerifyEmail], now)? else {
             return Ok(Verified::BadLink);
         };
         let Some((user, _)) = users::find_with_account(conn, &user_id)? else { return Ok(Verified::BadLink) };

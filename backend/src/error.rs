@@ -107,6 +107,18 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<crate::db::Error> for ApiError {
+    fn from(e: crate::db::Error) -> Self {
+        ApiError::Unexpected(anyhow::Error::new(e))
+    }
+}
+
+impl From<crate::domain::Invalid> for ApiError {
+    fn from(invalid: crate::domain::Invalid) -> Self {
+        ApiError::validation(invalid.0)
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         ApiError::Unexpected(anyhow::Error::new(e).context("no database connection available"))

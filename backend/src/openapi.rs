@@ -1,7 +1,9 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
+use crate::auth::scopes::ACCESS_TOKEN_SCHEME;
 use crate::routes;
 use actix_web::HttpResponse;
+use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
@@ -10,93 +12,6 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(title = "Keydesk API", description = "Accounts, sign-in and credentials. Errors share one shape: \
         {\"error\": \"...\", \"code\": \"...\", \"fields\": {...}}."),
-    paths(
-        routes::health::healthz,
-        routes::accounts::sign_up,
-        routes::email_verification::verify,
-        routes::email_verification::resend,
-        routes::session::sign_in,
-        routes::session::sign_out,
-        routes::session::second_step,
-        routes::session::resend,
-        routes::two_factor::start,
-        routes::two_factor::verify,
-        routes::two_factor::deactivate,
-        routes::two_factor::new_recovery_code_set,
-        routes::two_factor::send_confirmation_code,
-        routes::sessions::mine,
-        routes::sessions::end_mine,
-        routes::sessions::end_my_others,
-        routes::sessions::of_user,
-        routes::sessions::end_all_of_user,
-        routes::password_reset::request,
-        routes::passkeys::list,
-        routes::passkeys::begin_registration,
-        routes::passkeys::finish_registration,
-        routes::passkeys::rename,
-        routes::passkeys::delete,
-        routes::passkeys::begin_sign_in,
-        routes::passkeys::sign_in,
-        routes::passkeys::begin_second_factor,
-        routes::passkeys::second_factor,
-        routes::devices::list,
-        routes::applications::list,
-        routes::applications::create,
-        routes::applications::get,
-        routes::applications::update,
-        routes::applications::delete,
-        routes::deployments::list,
-        routes::deployments::create,
-        routes::deployments::update,
-        routes::deployments::delete,
-        routes::certificates::list,
-        routes::certificates::create,
-        routes::certificates::delete,
-        routes::certificates::test,
-        routes::rest_requests::send,
-        routes::security_events::mine,
-        routes::security_events::account,
-        routes::users::list,
-        routes::users::create,
-        routes::users::update,
-        routes::users::delete,
-        routes::users::send_reset,
-        routes::users::set_password,
-        routes::users::get_account,
-        routes::users::update_account,
-        routes::integrations::list,
-        routes::integrations::create,
-        routes::integrations::update,
-        routes::integrations::delete,
-        routes::oauth_tokens::list,
-        routes::oauth_tokens::create,
-        routes::oauth_tokens::callback,
-        routes::oauth_tokens::update,
-        routes::oauth_tokens::delete,
-        routes::operator::set_stripe,
-        routes::js_libraries::list,
-        routes::js_libraries::create,
-        routes::js_libraries::get,
-        routes::js_libraries::update,
-        routes::js_libraries::delete,
-        routes::devices::forget,
-        routes::me::get_me,
-        routes::me::update_me,
-        routes::me::change_password,
-        routes::developer_keys::get_state,
-        routes::developer_keys::generate,
-        routes::developer_keys::reveal,
-        routes::access_tokens::create,
-        routes::access_tokens::list_mine,
-        routes::access_tokens::revoke_mine,
-        routes::access_tokens::list_account,
-        routes::access_tokens::revoke_in_account,
-        routes::access_tokens::get_policy,
-        routes::access_tokens::put_policy,
-        routes::api_credentials::list,
-        routes::api_credentials::revoke,
-        routes::api_auth::authenticate,
-    ),
     modifiers(&SecuritySchemes),
     tags((name = "accounts"), (name = "session"), (name = "me"), (name = "developer keys"), (name = "two-factor"), (name = "sessions", description = "Where the caller is signed in"), (name = "passkeys", description = "WebAuthn passkeys: a second factor, and sign-in without a password"), (name = "applications"), (name = "js libraries"), (name = "security log"), (name = "users", description = "Admin options: the account's users and details"), (name = "integrations", description = "Everyone lists; admins add, edit and delete"), (name = "oauth tokens", description = "Stripe Connect tokens (accounts with Stripe enabled)"), (name = "operator", description = "For the operator: Authorization: Bearer KEYDESK_OPERATOR_TOKEN"), (name = "certificates", description = "Client certificates and the outbound REST/SOAP requests that present them"), (name = "api credentials"), (name = "access tokens", description = "Personal access tokens (kdt_…): scoped, expiring, optionally limited to networks"),
         (name = "auth", description = "The original authentication endpoint (form-urlencoded)"), (name = "health"))
@@ -129,7 +44,7 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
-            crate::auth::scopes::ACCESS_TOKEN_SCHEME,
+            ACCESS_TOKEN_SCHEME,
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
@@ -153,15 +68,57 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// The document: what [`ApiDoc`] says of the API as a whole, every operation of the route table,
+/// and each operation's security completed from its annotation's short form.
+pub fn document() -> Value {
+    let mut openapi = ApiDoc::openapi();
+    openapi.merge(<routes::Operations as OpenApi>::openapi());
+    let mut document = serde_json::to_value(openapi).unwrap_or_default();
+    complete_security(&mut document);
+    document
+}
+
+/// What an operation takes when its annotation names no `security`: a browser session (with the
+/// CSRF header on anything but a read), a developer key, or basic auth.
+fn signed_in(method: &str) -> Vec<Value> {
+    let session = match method {
+        "get" => json!({ "session_cookie": [] }),
+        _ => json!({ "session_cookie": [], "csrf_token": [] }),
+    };
+    vec![session, json!({ "bearer": [] }), json!({ "basic": [] })]
+}
+
+/// Annotations say only what differs from signing in: nothing (signed in), `security(())` (no
+/// credentials), or `security(("access_token" = [scope]))` (signed in, or a token with that scope).
+/// Anything else is kept as written. Every operation ends with its requirements spelled out, so
+/// readers of the document (and the access check) need not know the default.
+fn complete_security(document: &mut Value) {
+    document["security"] = Value::Array(signed_in("get"));
+    let Some(paths) = document["paths"].as_object_mut() else { return };
+    for (method, operation) in paths.values_mut().filter_map(Value::as_object_mut).flatten() {
+        let given = operation.get("security").and_then(Value::as_array).cloned();
+        let complete = match given.as_deref() {
+            None => signed_in(method),
+            Some([only]) if only.as_object().is_some_and(|o| o.is_empty()) => vec![],
+            Some([only]) if only.as_object().is_some_and(|o| o.len() == 1 && o.contains_key(ACCESS_TOKEN_SCHEME)) => {
+                let mut requirements = signed_in(method);
+                requirements.push(only.clone());
+                requirements
+            }
+            Some(written) => written.to_vec(),
+        };
+        operation["security"] = Value::Array(complete);
+    }
+}
+
 pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
 }
 
 /// The interactive API page at `/api/docs/`, with Swagger UI's files built into the
 /// binary (the `vendored` feature), so it works offline.
 pub fn docs() -> SwaggerUi {
-    let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", document)
+    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked(shared::paths::OPENAPI, document())
 }
 
 #[cfg(test)]
@@ -170,7 +127,7 @@ mod tests {
 
     #[test]
     fn the_document_lists_every_error_code() {
-        let document = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let document = document();
         let listed = &document["components"]["schemas"]["ErrorCode"]["enum"];
         for code in shared::ErrorCode::ALL {
             assert!(listed.as_array().unwrap().iter().any(|c| c == code.as_str()), "{code} in {listed}");

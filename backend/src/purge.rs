@@ -46,7 +46,7 @@ pub fn schedule(pool: DbPool, interval: Duration) {
         loop {
             ticks.tick().await;
             let now = Utc::now().naive_utc();
-            match db::run(&pool, move |conn| purge(conn, now)).await {
+            match db::run_with(&pool, move |conn| purge(conn, now)).await {
                 Ok(purged) if purged != Purged::default() => tracing::debug!(?purged, "purged expired rows"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "the scheduled purge failed"),

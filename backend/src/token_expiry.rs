@@ -4,6 +4,7 @@
 use crate::audit;
 use crate::db::{self, access_tokens};
 use crate::error::ApiError;
+use crate::mail::letters;
 use crate::state::AppState;
 use actix_web::web;
 use chrono::TimeDelta;
@@ -25,15 +26,9 @@ pub async fn sweep(state: &AppState) -> Result<Swept, ApiError> {
     let mut swept = Swept::default();
     for (token, user) in due {
         let on = token.expires_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
-        let body = format!(
-            "Your personal access token \"{}\" ({}) expires on {on}.\n\nScripts using it will get 401 token_expired \
-             from then on. To keep them working, create a new token under Account > Access tokens:\n{}/account\n",
-            token.name,
-            token.hint,
-            crate::routes::public_base(state)
-        );
+        let letter = letters::token_expiring(&token.name, &token.hint, &on, &crate::routes::public_base(state));
         // Marked only once the mail is out, so a failed send is tried again next time.
-        match state.mailer.send(&user.email, "A Keydesk access token expires in 7 days", body).await {
+        match state.mailer.send(&user.email, letter).await {
             Ok(()) => {
                 let id = token.id.clone();
                 db::run(&state.pool, move |conn| Ok(access_tokens::mark_notice_sent(conn, &id)?)).await?;

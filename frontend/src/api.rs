@@ -4,6 +4,7 @@ use crate::webauthn;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shared::paths;
 use shared::v1::{
     AccessToken, AccountInfo, AccountUser, ApiCredentialResponse, ApplicationRequest, ApplicationResponse,
     AuthorizeResponse, CertificateResponse, CertificateTestRequest, CertificateTestResponse, ChangePasswordRequest,
@@ -162,55 +163,54 @@ pub async fn get_common_passwords() -> Result<String, ApiFailure> {
 }
 
 pub async fn get_me() -> Result<MeResponse, ApiFailure> {
-    send(Verb::Get, "/api/v1/me", NO_BODY).await
+    send(Verb::Get, paths::ME, NO_BODY).await
 }
 
 pub async fn sign_up(request: SignUpRequest) -> Result<SignInResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/accounts", Some(&request)).await
+    send(Verb::Post, paths::ACCOUNTS, Some(&request)).await
 }
 
 pub async fn sign_in(request: SignInRequest) -> Result<SignInResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/session", Some(&request)).await
+    send(Verb::Post, paths::SESSION, Some(&request)).await
 }
 
 pub async fn sign_out() -> Result<(), ApiFailure> {
-    send(Verb::Delete, "/api/v1/session", NO_BODY).await
+    send(Verb::Delete, paths::SESSION, NO_BODY).await
 }
 
 pub async fn update_me(request: UpdateMeRequest) -> Result<MeResponse, ApiFailure> {
-    send(Verb::Patch, "/api/v1/me", Some(&request)).await
+    send(Verb::Patch, paths::ME, Some(&request)).await
 }
 
 pub async fn change_password(request: ChangePasswordRequest) -> Result<(), ApiFailure> {
-    send(Verb::Put, "/api/v1/me/password", Some(&request)).await
+    send(Verb::Put, paths::MY_PASSWORD, Some(&request)).await
 }
 
 /// Generates or regenerates; `password` when the server asks for a fresh check.
 pub async fn generate_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/developer-key", Some(&ReauthenticateRequest { password: password.map(Into::into) }))
-        .await
+    send(Verb::Post, paths::MY_DEVELOPER_KEY, Some(&ReauthenticateRequest { password: password.map(Into::into) })).await
 }
 
 pub async fn reveal_developer_key(password: Option<String>) -> Result<DeveloperKeyResponse, ApiFailure> {
     send(
         Verb::Post,
-        "/api/v1/me/developer-key/reveal",
+        paths::MY_DEVELOPER_KEY_REVEAL,
         Some(&ReauthenticateRequest { password: password.map(Into::into) }),
     )
     .await
 }
 
 pub async fn list_api_credentials() -> Result<Vec<ApiCredentialResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/me/api-credentials", NO_BODY).await
+    send(Verb::Get, paths::MY_API_CREDENTIALS, NO_BODY).await
 }
 
 pub async fn revoke_api_credential(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/me/api-credentials/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::MY_API_CREDENTIAL, &id), NO_BODY).await
 }
 
 /// The caller's personal access tokens, or (admins, `account_wide`) everyone's in the account.
 pub async fn list_access_tokens(account_wide: bool) -> Result<Vec<AccessToken>, ApiFailure> {
-    let path = if account_wide { "/api/v1/tokens" } else { "/api/v1/me/tokens" };
+    let path = if account_wide { paths::TOKENS } else { paths::MY_TOKENS };
     send(Verb::Get, path, NO_BODY).await
 }
 
@@ -225,93 +225,92 @@ pub struct NewAccessToken {
 /// Creates a token; the request carries the password when the server asked for a fresh check
 /// (403 `reauthentication_required`).
 pub async fn create_access_token(request: CreateAccessTokenRequest) -> Result<NewAccessToken, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/tokens", Some(&request)).await
+    send(Verb::Post, paths::MY_TOKENS, Some(&request)).await
 }
 
 /// Revokes one of the caller's tokens, or (admins, `account_wide`) anyone's in the account.
 pub async fn revoke_access_token(account_wide: bool, id: String) -> Result<(), ApiFailure> {
-    let base = if account_wide { "/api/v1/tokens" } else { "/api/v1/me/tokens" };
-    send(Verb::Delete, &format!("{base}/{id}"), NO_BODY).await
+    let path = if account_wide { paths::TOKEN } else { paths::MY_TOKEN };
+    send(Verb::Delete, &paths::with_id(path, &id), NO_BODY).await
 }
 
 pub async fn get_token_policy() -> Result<TokenPolicy, ApiFailure> {
-    send(Verb::Get, "/api/v1/account/token-policy", NO_BODY).await
+    send(Verb::Get, paths::TOKEN_POLICY, NO_BODY).await
 }
 
 pub async fn save_token_policy(policy: TokenPolicy) -> Result<TokenPolicy, ApiFailure> {
-    send(Verb::Put, "/api/v1/account/token-policy", Some(&policy)).await
+    send(Verb::Put, paths::TOKEN_POLICY, Some(&policy)).await
 }
 
 pub async fn sign_in_second_step(request: TwoFactorSignInRequest) -> Result<SignInResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/session/two-factor", Some(&request)).await
+    send(Verb::Post, paths::SESSION_TWO_FACTOR, Some(&request)).await
 }
 
 pub async fn request_password_reset(request: PasswordResetRequest) -> Result<(), ApiFailure> {
-    send(Verb::Post, "/api/v1/password-reset", Some(&request)).await
+    send(Verb::Post, paths::PASSWORD_RESET, Some(&request)).await
 }
 
 /// Sends the second step's code again (at most once a minute).
 pub async fn resend_sign_in_code(challenge: String) -> Result<CodeSentResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/session/two-factor/resend", Some(&ChallengeRequest { challenge })).await
+    send(Verb::Post, paths::SESSION_TWO_FACTOR_RESEND, Some(&ChallengeRequest { challenge })).await
 }
 
 /// Signs in with a passkey and no password: the browser offers the site's passkeys.
 pub async fn sign_in_with_passkey() -> Result<SignInResponse, ApiFailure> {
-    let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/session/passkey-options", NO_BODY).await?;
+    let ceremony: PasskeyCeremony = send(Verb::Post, paths::SESSION_PASSKEY_OPTIONS, NO_BODY).await?;
     let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
     let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: None };
-    send(Verb::Post, "/api/v1/session/passkey", Some(&request)).await
+    send(Verb::Post, paths::SESSION_PASSKEY, Some(&request)).await
 }
 
 /// Answers the second step of a password sign-in with one of the user's passkeys.
 pub async fn second_step_with_passkey(challenge: String) -> Result<SignInResponse, ApiFailure> {
     let options = ChallengeRequest { challenge: challenge.clone() };
-    let ceremony: PasskeyCeremony =
-        send(Verb::Post, "/api/v1/session/two-factor/passkey-options", Some(&options)).await?;
+    let ceremony: PasskeyCeremony = send(Verb::Post, paths::SESSION_TWO_FACTOR_PASSKEY_OPTIONS, Some(&options)).await?;
     let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
     let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: Some(challenge) };
-    send(Verb::Post, "/api/v1/session/two-factor/passkey", Some(&request)).await
+    send(Verb::Post, paths::SESSION_TWO_FACTOR_PASSKEY, Some(&request)).await
 }
 
 pub async fn list_passkeys() -> Result<Vec<PasskeyResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/me/passkeys", NO_BODY).await
+    send(Verb::Get, paths::MY_PASSKEYS, NO_BODY).await
 }
 
 /// Makes a passkey in the browser and registers it as `name`; `password` when the server asks for
 /// a fresh check (403 `reauthentication_required`).
 pub async fn add_passkey(name: String, password: Option<String>) -> Result<PasskeyResponse, ApiFailure> {
     let check = ReauthenticateRequest { password: password.map(Into::into) };
-    let ceremony: PasskeyCeremony = send(Verb::Post, "/api/v1/me/passkeys/registration", Some(&check)).await?;
+    let ceremony: PasskeyCeremony = send(Verb::Post, paths::MY_PASSKEY_REGISTRATION, Some(&check)).await?;
     let credential = webauthn::create_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
     let request = NewPasskeyRequest { ceremony: ceremony.ceremony, name, credential };
-    send(Verb::Post, "/api/v1/me/passkeys", Some(&request)).await
+    send(Verb::Post, paths::MY_PASSKEYS, Some(&request)).await
 }
 
 pub async fn rename_passkey(id: String, name: String) -> Result<PasskeyResponse, ApiFailure> {
-    send(Verb::Patch, &format!("/api/v1/me/passkeys/{id}"), Some(&RenamePasskeyRequest { name })).await
+    send(Verb::Patch, &paths::with_id(paths::MY_PASSKEY, &id), Some(&RenamePasskeyRequest { name })).await
 }
 
 pub async fn delete_passkey(id: String, password: Option<String>) -> Result<(), ApiFailure> {
     send(
         Verb::Delete,
-        &format!("/api/v1/me/passkeys/{id}"),
+        &paths::with_id(paths::MY_PASSKEY, &id),
         Some(&ReauthenticateRequest { password: password.map(Into::into) }),
     )
     .await
 }
 
 pub async fn start_two_factor(request: StartTwoFactorRequest) -> Result<CodeSentResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/two-factor", Some(&request)).await
+    send(Verb::Post, paths::MY_TWO_FACTOR, Some(&request)).await
 }
 
 pub async fn verify_two_factor(code: String) -> Result<RecoveryCodesResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/two-factor/verify", Some(&VerifyCodeRequest { code })).await
+    send(Verb::Post, paths::MY_TWO_FACTOR_VERIFY, Some(&VerifyCodeRequest { code })).await
 }
 
 pub async fn deactivate_two_factor(password: String, two_factor_code: Option<String>) -> Result<(), ApiFailure> {
     send(
         Verb::Delete,
-        "/api/v1/me/two-factor",
+        paths::MY_TWO_FACTOR,
         Some(&PasswordConfirmation { password: password.into(), two_factor_code: two_factor_code.map(Into::into) }),
     )
     .await
@@ -319,56 +318,56 @@ pub async fn deactivate_two_factor(password: String, two_factor_code: Option<Str
 
 pub async fn new_recovery_codes(password: String) -> Result<RecoveryCodesResponse, ApiFailure> {
     let body = PasswordConfirmation { password: password.into(), two_factor_code: None };
-    send(Verb::Post, "/api/v1/me/two-factor/recovery-codes", Some(&body)).await
+    send(Verb::Post, paths::MY_TWO_FACTOR_RECOVERY_CODES, Some(&body)).await
 }
 
 /// Sends a code to the method in force, for a change that needs the second factor.
 pub async fn send_confirmation_code() -> Result<CodeSentResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/me/two-factor/confirmation-code", NO_BODY).await
+    send(Verb::Post, paths::MY_TWO_FACTOR_CONFIRMATION_CODE, NO_BODY).await
 }
 
 pub async fn list_devices() -> Result<Vec<DeviceResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/me/devices", NO_BODY).await
+    send(Verb::Get, paths::MY_DEVICES, NO_BODY).await
 }
 
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiFailure> {
-    send(Verb::Get, "/api/v1/me/sessions", NO_BODY).await
+    send(Verb::Get, paths::MY_SESSIONS, NO_BODY).await
 }
 
 pub async fn end_session(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/me/sessions/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::MY_SESSION, &id), NO_BODY).await
 }
 
 pub async fn end_other_sessions() -> Result<(), ApiFailure> {
-    send(Verb::Delete, "/api/v1/me/sessions", NO_BODY).await
+    send(Verb::Delete, paths::MY_SESSIONS, NO_BODY).await
 }
 
 pub async fn sign_user_out_everywhere(user_id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/users/{user_id}/sessions"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::USER_SESSIONS, &user_id), NO_BODY).await
 }
 
 pub async fn forget_device(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/me/devices/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::MY_DEVICE, &id), NO_BODY).await
 }
 
 pub async fn list_js_libraries() -> Result<Vec<JsLibraryResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/js-libraries", NO_BODY).await
+    send(Verb::Get, paths::JS_LIBRARIES, NO_BODY).await
 }
 
 /// Adds a library, or saves it when `id` is given.
 pub async fn save_js_library(id: Option<String>, request: JsLibraryRequest) -> Result<JsLibraryResponse, ApiFailure> {
     match id {
-        Some(id) => send(Verb::Put, &format!("/api/v1/js-libraries/{id}"), Some(&request)).await,
-        None => send(Verb::Post, "/api/v1/js-libraries", Some(&request)).await,
+        Some(id) => send(Verb::Put, &paths::with_id(paths::JS_LIBRARY, &id), Some(&request)).await,
+        None => send(Verb::Post, paths::JS_LIBRARIES, Some(&request)).await,
     }
 }
 
 pub async fn delete_js_library(id: String, detach: bool) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/js-libraries/{id}?detach={detach}"), NO_BODY).await
+    send(Verb::Delete, &format!("{}?detach={detach}", paths::with_id(paths::JS_LIBRARY, &id)), NO_BODY).await
 }
 
 pub async fn list_applications() -> Result<Vec<ApplicationResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/applications", NO_BODY).await
+    send(Verb::Get, paths::APPLICATIONS, NO_BODY).await
 }
 
 /// Creates an application, or saves it when `id` is given.
@@ -377,29 +376,29 @@ pub async fn save_application(
     request: ApplicationRequest,
 ) -> Result<ApplicationResponse, ApiFailure> {
     match id {
-        Some(id) => send(Verb::Put, &format!("/api/v1/applications/{id}"), Some(&request)).await,
-        None => send(Verb::Post, "/api/v1/applications", Some(&request)).await,
+        Some(id) => send(Verb::Put, &paths::with_id(paths::APPLICATION, &id), Some(&request)).await,
+        None => send(Verb::Post, paths::APPLICATIONS, Some(&request)).await,
     }
 }
 
 pub async fn delete_application(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/applications/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::APPLICATION, &id), NO_BODY).await
 }
 
 pub async fn create_deployment(request: DeploymentRequest) -> Result<DeploymentResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/deployments", Some(&request)).await
+    send(Verb::Post, paths::DEPLOYMENTS, Some(&request)).await
 }
 
 pub async fn update_deployment(id: String, request: DeploymentUpdate) -> Result<DeploymentResponse, ApiFailure> {
-    send(Verb::Put, &format!("/api/v1/deployments/{id}"), Some(&request)).await
+    send(Verb::Put, &paths::with_id(paths::DEPLOYMENT, &id), Some(&request)).await
 }
 
 pub async fn delete_deployment(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/deployments/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::DEPLOYMENT, &id), NO_BODY).await
 }
 
 pub async fn list_certificates() -> Result<Vec<CertificateResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/certificates", NO_BODY).await
+    send(Verb::Get, paths::CERTIFICATES, NO_BODY).await
 }
 
 /// Uploads the .pem file as the file picker gave it, with its domain.
@@ -408,33 +407,33 @@ pub async fn add_certificate(domain: String, file: web_sys::File) -> Result<Cert
     form.append_with_str("domain", &domain)
         .and_then(|()| form.append_with_blob_and_filename("file", &file, &file.name()))
         .map_err(|_| ApiFailure::local("The upload could not be prepared."))?;
-    send_body::<_, ()>(Verb::Post, "/api/v1/certificates", Some(Body::Form(form))).await
+    send_body::<_, ()>(Verb::Post, paths::CERTIFICATES, Some(Body::Form(form))).await
 }
 
 pub async fn delete_certificate(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/certificates/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::CERTIFICATE, &id), NO_BODY).await
 }
 
 pub async fn test_certificate(id: String, url: Option<String>) -> Result<CertificateTestResponse, ApiFailure> {
-    send(Verb::Post, &format!("/api/v1/certificates/{id}/test"), Some(&CertificateTestRequest { url })).await
+    send(Verb::Post, &paths::with_id(paths::CERTIFICATE_TEST, &id), Some(&CertificateTestRequest { url })).await
 }
 
 pub async fn list_oauth_tokens() -> Result<Vec<OAuthTokenResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/oauth-tokens", NO_BODY).await
+    send(Verb::Get, paths::OAUTH_TOKENS, NO_BODY).await
 }
 
 /// Starts Stripe's authorization; the answer says where to send the browser.
 pub async fn start_oauth_token(request: OAuthTokenRequest) -> Result<AuthorizeResponse, ApiFailure> {
-    send(Verb::Post, "/api/v1/oauth-tokens", Some(&request)).await
+    send(Verb::Post, paths::OAUTH_TOKENS, Some(&request)).await
 }
 
 pub async fn update_oauth_token(id: String, request: OAuthTokenUpdate) -> Result<OAuthTokenUpdateResponse, ApiFailure> {
-    send(Verb::Patch, &format!("/api/v1/oauth-tokens/{id}"), Some(&request)).await
+    send(Verb::Patch, &paths::with_id(paths::OAUTH_TOKEN, &id), Some(&request)).await
 }
 
 /// Deauthorizes at Stripe, then removes it; `local_only` skips Stripe (after a failed deauthorization).
 pub async fn delete_oauth_token(id: String, local_only: bool) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/oauth-tokens/{id}?local_only={local_only}"), NO_BODY).await
+    send(Verb::Delete, &format!("{}?local_only={local_only}", paths::with_id(paths::OAUTH_TOKEN, &id)), NO_BODY).await
 }
 
 /// Leaves the app for `url` (Stripe's authorize page).
@@ -445,7 +444,7 @@ pub fn go_to(url: &str) {
 }
 
 pub async fn list_integrations() -> Result<Vec<IntegrationResponse>, ApiFailure> {
-    send(Verb::Get, "/api/v1/integrations", NO_BODY).await
+    send(Verb::Get, paths::INTEGRATIONS, NO_BODY).await
 }
 
 /// Adds an integration, or saves it when `id` is given.
@@ -454,55 +453,55 @@ pub async fn save_integration(
     request: IntegrationRequest,
 ) -> Result<IntegrationResponse, ApiFailure> {
     match id {
-        Some(id) => send(Verb::Put, &format!("/api/v1/integrations/{id}"), Some(&request)).await,
-        None => send(Verb::Post, "/api/v1/integrations", Some(&request)).await,
+        Some(id) => send(Verb::Put, &paths::with_id(paths::INTEGRATION, &id), Some(&request)).await,
+        None => send(Verb::Post, paths::INTEGRATIONS, Some(&request)).await,
     }
 }
 
 pub async fn delete_integration(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/integrations/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::INTEGRATION, &id), NO_BODY).await
 }
 
 pub async fn list_users() -> Result<Vec<AccountUser>, ApiFailure> {
-    send(Verb::Get, "/api/v1/users", NO_BODY).await
+    send(Verb::Get, paths::USERS, NO_BODY).await
 }
 
 pub async fn add_user(request: NewUserRequest) -> Result<AccountUser, ApiFailure> {
-    send(Verb::Post, "/api/v1/users", Some(&request)).await
+    send(Verb::Post, paths::USERS, Some(&request)).await
 }
 
 pub async fn update_user(id: String, request: UserUpdate) -> Result<AccountUser, ApiFailure> {
-    send(Verb::Patch, &format!("/api/v1/users/{id}"), Some(&request)).await
+    send(Verb::Patch, &paths::with_id(paths::USER, &id), Some(&request)).await
 }
 
 pub async fn delete_user(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Delete, &format!("/api/v1/users/{id}"), NO_BODY).await
+    send(Verb::Delete, &paths::with_id(paths::USER, &id), NO_BODY).await
 }
 
 pub async fn send_password_reset(id: String) -> Result<(), ApiFailure> {
-    send(Verb::Post, &format!("/api/v1/users/{id}/password-reset"), NO_BODY).await
+    send(Verb::Post, &paths::with_id(paths::USER_PASSWORD_RESET, &id), NO_BODY).await
 }
 
 pub async fn set_password(request: SetPasswordRequest) -> Result<(), ApiFailure> {
-    send(Verb::Post, "/api/v1/password", Some(&request)).await
+    send(Verb::Post, paths::PASSWORD, Some(&request)).await
 }
 
 /// Uses the link a sign-up was emailed.
 pub async fn verify_email(token: String) -> Result<(), ApiFailure> {
-    send(Verb::Post, "/api/v1/email-verification", Some(&VerifyEmailRequest { token: token.into() })).await
+    send(Verb::Post, paths::EMAIL_VERIFICATION, Some(&VerifyEmailRequest { token: token.into() })).await
 }
 
 /// Asks for the verification link again.
 pub async fn resend_verification_link() -> Result<(), ApiFailure> {
-    send(Verb::Post, "/api/v1/me/email-verification", NO_BODY).await
+    send(Verb::Post, paths::MY_EMAIL_VERIFICATION, NO_BODY).await
 }
 
 pub async fn get_account_info() -> Result<AccountInfo, ApiFailure> {
-    send(Verb::Get, "/api/v1/account", NO_BODY).await
+    send(Verb::Get, paths::ACCOUNT, NO_BODY).await
 }
 
 pub async fn save_account_info(request: AccountInfo) -> Result<AccountInfo, ApiFailure> {
-    send(Verb::Put, "/api/v1/account", Some(&request)).await
+    send(Verb::Put, paths::ACCOUNT, Some(&request)).await
 }
 
 /// One page of the security log: the caller's own, or (admins) the account's, filtered by kind and user.
@@ -512,7 +511,7 @@ pub async fn security_events(
     kind: Option<String>,
     user_id: Option<String>,
 ) -> Result<SecurityEventPage, ApiFailure> {
-    let base = if account_wide { "/api/v1/security-events" } else { "/api/v1/me/security-events" };
+    let base = if account_wide { paths::SECURITY_EVENTS } else { paths::MY_SECURITY_EVENTS };
     let mut path = format!("{base}?page={page}&per_page=20");
     for (name, value) in [("kind", kind), ("user_id", user_id)] {
         if let Some(value) = value.filter(|v| !v.is_empty()) {

@@ -6,6 +6,7 @@
 pub mod common_passwords;
 pub mod error;
 pub mod key_format;
+pub mod paths;
 pub mod secret;
 pub mod v1;
 pub mod validate;

@@ -122,7 +122,7 @@ async fn authenticate(
     // A mistyped token is told apart before any lookup.
     ACCESS_TOKEN.check(token).map_err(|e| ApiError::BadCredentials(e.message()))?;
     let (candidates, used_from) = (state.hasher.candidates(token), ip.clone());
-    let (caller, new_address) = db::run(&state.pool, move |conn| {
+    let (caller, new_address) = db::run_with(&state.pool, move |conn| {
         let Some((token, user, account)) = access_tokens::find_caller(conn, &candidates)? else {
             return Err(bad_token());
         };

@@ -4,6 +4,7 @@
 
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{CeremonyRow, PasskeyRow};
+use crate::db::purposes::CeremonyPurpose;
 use crate::db::{self, passkeys, webauthn_ceremonies};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -14,11 +15,6 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use webauthn_rs::prelude::{AuthenticationResult, Passkey, Url, Webauthn, WebauthnBuilder};
-
-/// What a ceremony is for; a ceremony of one kind cannot finish another.
-pub const REGISTER: &str = "register";
-pub const SECOND_FACTOR: &str = "second_factor";
-pub const SIGN_IN: &str = "sign_in";
 
 const CEREMONY_LIFETIME: Duration = Duration::minutes(5);
 
@@ -48,7 +44,7 @@ pub fn relying_party(public_url: Option<&str>) -> anyhow::Result<Webauthn> {
 pub async fn begin(
     state: &AppState,
     user_id: Option<String>,
-    purpose: &'static str,
+    purpose: CeremonyPurpose,
     ceremony: &impl Serialize,
 ) -> Result<String, ApiError> {
     let token = random_token();
@@ -56,11 +52,11 @@ pub async fn begin(
     let row = CeremonyRow {
         id: token_hash(&token),
         user_id,
-        purpose: purpose.into(),
+        purpose,
         state: serde_json::to_string(ceremony).context("a ceremony's state")?,
         expires_at: now + CEREMONY_LIFETIME,
     };
-    db::run(&state.pool, move |conn| Ok(webauthn_ceremonies::insert(conn, &row)?)).await?;
+    db::run(&state.pool, move |conn| Ok(webauthn_ceremonies::insert(conn, row)?)).await?;
     Ok(token)
 }
 
@@ -68,7 +64,7 @@ pub async fn begin(
 pub async fn take<S: DeserializeOwned>(
     state: &AppState,
     token: &str,
-    purpose: &'static str,
+    purpose: CeremonyPurpose,
 ) -> Result<Option<(Option<String>, S)>, ApiError> {
     let (id, now) = (token_hash(token), Utc::now().naive_utc());
     let Some(row) = db::run(&state.pool, move |conn| Ok(webauthn_ceremonies::take(conn, &id, purpose, now)?)).await?
@@ -105,5 +101,5 @@ pub async fn record_use(
 ) -> Result<(), ApiError> {
     key.update_credential(result);
     let credential = serde_json::to_string(&key).context("a passkey")?;
-    db::run(&state.pool, move |conn| Ok(passkeys::record_use(conn, &row.id, &credential, now)?)).await
+    db::run_with(&state.pool, move |conn| Ok(passkeys::record_use(conn, &row.id, &credential, now)?)).await
 }

@@ -26,7 +26,7 @@ pub async fn password_is_right(
 ) -> Result<bool, ApiError> {
     let now = Utc::now().naive_utc();
     let (email, ip, device) = (user.email_normalized.clone(), client_ip(req), caller_device_id(req, &user.id));
-    let keys = db::run(&state.pool, move |conn| {
+    let keys = db::run_with(&state.pool, move |conn| {
         let device = throttle::recognised_device(conn, device)?;
         let keys = Keys::new(&email, &ip, device.as_deref());
         throttle::reserve(conn, &keys, now).map(|()| keys)
@@ -36,7 +36,7 @@ pub async fn password_is_right(
     if throttle::unless_busy(&state.pool, &keys, verdict).await? == Verdict::Wrong {
         return Ok(false);
     }
-    db::run(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;
+    db::run_with(&state.pool, move |conn| throttle::succeeded(conn, &keys)).await?;
     Ok(true)
 }
 

@@ -6,11 +6,10 @@
 use crate::audit;
 use crate::auth::throttle::{self, SECOND_FACTOR_PER_USER};
 use crate::auth::totp;
-use crate::auth::two_factor::{
-    access_code_matches, code_hash, Challenge, MAX_ATTEMPTS, PURPOSE_CONFIRM, PURPOSE_SETUP,
-};
+use crate::auth::two_factor::{access_code_matches, code_hash, Challenge, MAX_ATTEMPTS};
 use crate::crypto::constant_time_eq;
 use crate::db::models::{TwoFactorCodeRow, UserRow};
+use crate::db::purposes::CodePurpose;
 use crate::db::{self, two_factor, two_factor_codes, users};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -54,11 +53,11 @@ pub async fn check(
     state: &AppState,
     req: &HttpRequest,
     row_id: String,
-    purpose: &'static str,
+    purpose: CodePurpose,
     entered: Entered,
 ) -> Result<Outcome, ApiError> {
     let now = Utc::now().naive_utc();
-    let taken = db::run(&state.pool, move |conn| {
+    let taken = db::run_with(&state.pool, move |conn| {
         let Some(row) = two_factor_codes::find(conn, &row_id)?.filter(|r| r.purpose == purpose) else {
             return Ok(None);
         };
@@ -74,7 +73,7 @@ pub async fn check(
 
     let verdict = match &entered {
         Entered::Code(code) => matches_code(state, &row, code, now).await?,
-        Entered::AccessCode(code) if row.purpose != PURPOSE_SETUP => {
+        Entered::AccessCode(code) if row.purpose != CodePurpose::Setup => {
             let user_id = row.user_id.clone();
             let unused =
                 db::run(&state.pool, move |conn| Ok(two_factor::unused_recovery_codes(conn, &user_id)?)).await?;
@@ -91,7 +90,7 @@ pub async fn check(
     let (user_id, id) = (row.user_id.clone(), row.id.clone());
     match verdict {
         Some(totp_step) => {
-            db::run(&state.pool, move |conn| {
+            db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
                 throttle::give_back(conn, &throttle::second_factor_key(&user_id))?;
                 Ok(two_factor_codes::delete(conn, &id)?)
             })
@@ -101,7 +100,7 @@ pub async fn check(
         None => {
             let found = db::run(&state.pool, move |conn| Ok(users::find_with_account(conn, &user_id)?)).await?;
             if let Some((user, _)) = found {
-                let detail = format!("wrong code ({})", row.purpose.replace('_', "-"));
+                let detail = format!("wrong code ({})", row.purpose.as_str().replace('_', "-"));
                 audit::record(state, req, &user, SecurityEventKind::TwoFactorFailed, detail).await;
             }
             Ok(Outcome::Wrong)
@@ -126,7 +125,7 @@ async fn matches_code(
     let Some(step) = totp::matching_step(&secret, code, unix).and_then(|s| i64::try_from(s).ok()) else {
         return Ok(None);
     };
-    if row.purpose == PURPOSE_SETUP {
+    if row.purpose == CodePurpose::Setup {
         return Ok(Some(Some(step)));
     }
     let user_id = row.user_id.clone();
@@ -165,19 +164,19 @@ pub async fn require_for_change(
     let challenge = Challenge {
         id: id.clone(),
         user_id: &user.id,
-        purpose: PURPOSE_CONFIRM,
+        purpose: CodePurpose::Confirm,
         method: kind,
         destination: &method.destination,
     };
     let row = challenge.row(now);
     db::run(&state.pool, move |conn| {
-        if two_factor_codes::live_for(conn, &row.user_id, PURPOSE_CONFIRM, now)?.is_none() {
+        if two_factor_codes::live_for(conn, &row.user_id, CodePurpose::Confirm, now)?.is_none() {
             two_factor_codes::replace(conn, &row)?;
         }
         Ok(())
     })
     .await?;
-    match check(state, req, id, PURPOSE_CONFIRM, Entered::classify(&entered)).await? {
+    match check(state, req, id, CodePurpose::Confirm, Entered::classify(&entered)).await? {
         Outcome::Right { .. } => Ok(()),
         Outcome::Wrong => Err(ApiError::field("two_factor_code", "The code is incorrect")),
         Outcome::Void => Err(ApiError::field(
@@ -189,5 +188,5 @@ pub async fn require_for_change(
 
 /// The one confirmation challenge a user has at a time.
 pub fn confirmation_id(user_id: &str) -> String {
-    format!("{PURPOSE_CONFIRM}:{user_id}")
+    format!("{}:{user_id}", CodePurpose::Confirm.as_str())
 }

@@ -2,8 +2,10 @@
 
 use crate::crypto::{constant_time_eq, random_hex, token_hash};
 use crate::db::models::TwoFactorCodeRow;
+use crate::db::purposes::CodePurpose;
 use crate::db::{self, two_factor_codes};
 use crate::error::ApiError;
+use crate::mail::letters;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime, Utc};
 use rand::Rng;
@@ -17,7 +19,7 @@ pub async fn live_sign_in(state: &AppState, token: &str) -> Result<TwoFactorCode
     let (id, now) = (token_hash(token), Utc::now().naive_utc());
     db::run(&state.pool, move |conn| Ok(two_factor_codes::find(conn, &id)?))
         .await?
-        .filter(|row| row.purpose == PURPOSE_SIGN_IN && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
+        .filter(|row| row.purpose == CodePurpose::SignIn && row.expires_at > now && row.attempts < MAX_ATTEMPTS)
         .ok_or_else(|| ApiError::Unauthorized(SIGN_IN_OVER.into()))
 }
 
@@ -30,11 +32,6 @@ pub const RESEND_AFTER: Duration = Duration::seconds(60);
 pub const RECOVERY_CODE_COUNT: usize = 10;
 /// Crockford's base32 letters: no I, L, O, U to misread. 10 of them carry 50 bits.
 const RECOVERY_ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
-pub const PURPOSE_SETUP: &str = "setup";
-pub const PURPOSE_SIGN_IN: &str = "sign_in";
-/// A code confirming a sensitive change (2FA off or changed, a new email) while 2FA is on.
-pub const PURPOSE_CONFIRM: &str = "confirm";
 
 /// Six digits from the OS generator.
 pub fn new_code() -> String {
@@ -88,10 +85,10 @@ pub use shared::v1::destination_hint;
 
 /// Sends `code` by the method; a failure is the user's to know about (502), never a 500.
 pub async fn deliver(state: &AppState, method: TwoFactorMethod, destination: &str, code: &str) -> Result<(), ApiError> {
-    let text = format!("Your Keydesk verification code is {code}. It expires in 10 minutes.");
+    let letter = letters::verification_code(code);
     let sent = match method {
-        TwoFactorMethod::Email => state.mailer.send(destination, "Your Keydesk verification code", text).await,
-        TwoFactorMethod::Sms => state.sms.send(destination, &text).await,
+        TwoFactorMethod::Email => state.mailer.send(destination, letter).await,
+        TwoFactorMethod::Sms => state.sms.send(destination, &letter.body).await,
         // The app makes its own codes; nothing is sent.
         TwoFactorMethod::Totp => Ok(()),
     };
@@ -108,7 +105,7 @@ pub async fn deliver(state: &AppState, method: TwoFactorMethod, destination: &st
 pub struct Challenge<'a> {
     pub id: String,
     pub user_id: &'a str,
-    pub purpose: &'static str,
+    pub purpose: CodePurpose,
     pub method: TwoFactorMethod,
     pub destination: &'a str,
 }
@@ -120,7 +117,7 @@ impl Challenge<'_> {
         TwoFactorCodeRow {
             id: self.id.clone(),
             user_id: self.user_id.to_string(),
-            purpose: self.purpose.to_string(),
+            purpose: self.purpose,
             method: self.method,
             destination: self.destination.to_string(),
             code_hash: String::new(),
@@ -151,8 +148,8 @@ pub async fn store_and_send(
 ) -> Result<(), ApiError> {
     let sends = method != TwoFactorMethod::Totp;
     let (id, destination) = (row.id.clone(), row.destination.clone());
-    db::run(&state.pool, move |conn| {
-        if let Some(earlier) = two_factor_codes::live_for(conn, &row.user_id, &row.purpose, now)?.filter(|_| sends) {
+    db::run_with(&state.pool, move |conn| {
+        if let Some(earlier) = two_factor_codes::live_for(conn, &row.user_id, row.purpose, now)?.filter(|_| sends) {
             let wait = earlier.sent_at + RESEND_AFTER - now;
             if wait > Duration::zero() && earlier.method != TwoFactorMethod::Totp {
                 return Err(ApiError::RateLimited { retry_after_secs: wait.num_seconds().max(1) as u64 });

@@ -17,6 +17,7 @@ pub mod oauth_tokens;
 pub mod passkeys;
 pub mod password_tokens;
 pub mod pool;
+pub mod purposes;
 pub mod rate_limit_counters;
 pub mod schema;
 pub mod sealed_values;
@@ -30,7 +31,6 @@ pub mod webauthn_ceremonies;
 
 pub use pool::{DbConnection, DbPool};
 
-use crate::error::ApiError;
 use actix_web::web;
 use std::time::Duration;
 
@@ -38,39 +38,63 @@ use std::time::Duration;
 /// pool's own wait for a connection has the same limit).
 const TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Why the database could not answer. The layers above turn it into their own errors (the API's
+/// is a 500: none of these is the caller's fault).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("no database connection available within {TURN_TIMEOUT:?}")]
+    Busy,
+    #[error("the database queue is closed")]
+    Closed,
+    #[error("blocking task was cancelled")]
+    Cancelled(#[from] actix_web::error::BlockingError),
+}
+
 /// Runs `work` with a pooled connection on the blocking pool, off the async executor.
-pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, Error>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
     T: Send + 'static,
 {
-    let turn = tokio::time::timeout(TURN_TIMEOUT, pool.turn())
-        .await
-        .map_err(|_| ApiError::Unexpected(anyhow::anyhow!("no database connection available within {TURN_TIMEOUT:?}")))?
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    run_with(pool, work).await
+}
+
+/// [`run`] for work that may refuse in the caller's own terms (a rule checked inside a transaction):
+/// `work` returns the caller's error type, which database failures convert into.
+pub async fn run_with<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    E: From<Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let turn =
+        tokio::time::timeout(TURN_TIMEOUT, pool.turn()).await.map_err(|_| Error::Busy)?.map_err(|_| Error::Closed)?;
     let pool = pool.clone();
     web::block(move || {
         let _turn = turn;
-        let mut conn = pool.get()?;
+        let mut conn = pool.get().map_err(Error::from)?;
         work(&mut conn)
     })
     .await
-    .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))?
+    .map_err(Error::from)?
 }
 
-/// [`run`] after CPU work: `check` runs first on the blocking pool, and only then does the request
-/// queue for the database, so a slow or refused check (a JS parse) holds no turn there.
-pub async fn run_checked<C, T, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, ApiError>
+/// [`run_with`] after CPU work: `check` runs first on the blocking pool, and only then does the
+/// request queue for the database, so a slow or refused check (a JS parse) holds no turn there.
+pub async fn run_checked<C, T, E, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, E>
 where
-    K: FnOnce() -> Result<C, ApiError> + Send + 'static,
-    F: FnOnce(&mut DbConnection, C) -> Result<T, ApiError> + Send + 'static,
+    K: FnOnce() -> Result<C, E> + Send + 'static,
+    F: FnOnce(&mut DbConnection, C) -> Result<T, E> + Send + 'static,
+    E: From<Error> + Send + 'static,
     C: Send + 'static,
     T: Send + 'static,
 {
-    let checked = web::block(check)
-        .await
-        .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("blocking task was cancelled")))??;
-    run(pool, move |conn| work(conn, checked)).await
+    let checked = web::block(check).await.map_err(Error::from)??;
+    run_with(pool, move |conn| work(conn, checked)).await
 }
 
 /// True when `e` is a unique-constraint violation (for 409 answers).

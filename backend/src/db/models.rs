@@ -1,6 +1,7 @@
 //! Row structs: `XRow` to read, `NewX` to write. They never reach the wire;
 //! functions here turn them into the shared DTOs.
 
+use crate::db::purposes::{CeremonyPurpose, CodePurpose};
 use crate::db::schema::{
     access_tokens, accounts, api_credentials, applications, certificates, deployments, developer_keys, devices,
     integrations, js_libraries, oauth_states, oauth_tokens, passkeys, security_events, sessions, token_policies,
@@ -53,8 +54,8 @@ pub struct UserRow {
     pub can_create: bool,
     pub can_share: bool,
     pub last_sign_in_at: Option<NaiveDateTime>,
-    /// 1 once the user has shown they receive mail at `email` (see `email_verification`).
-    pub email_verified: i32,
+    /// True once the user has shown they receive mail at `email` (see `email_verification`).
+    pub email_verified: bool,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -85,7 +86,7 @@ pub struct NewUser {
     pub updated_at: NaiveDateTime,
     pub can_create: bool,
     pub can_share: bool,
-    pub email_verified: i32,
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -238,7 +239,7 @@ pub fn me_response(
         created_at: user.created_at.and_utc(),
         developer_key: developer_key_state(key),
         two_factor,
-        email_verified: user.email_verified == 1,
+        email_verified: user.email_verified,
     }
 }
 
@@ -260,7 +261,9 @@ pub struct TwoFactorRow {
 pub struct TwoFactorCodeRow {
     pub id: String,
     pub user_id: String,
-    pub purpose: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub purpose: CodePurpose,
     #[diesel(deserialize_as = String)]
     #[diesel(serialize_as = String)]
     pub method: TwoFactorMethod,
@@ -414,7 +417,9 @@ pub struct PasskeyRow {
 pub struct CeremonyRow {
     pub id: String,
     pub user_id: Option<String>,
-    pub purpose: String,
+    #[diesel(deserialize_as = String)]
+    #[diesel(serialize_as = String)]
+    pub purpose: CeremonyPurpose,
     /// webauthn-rs's ceremony state as JSON (holds the challenge).
     pub state: String,
     pub expires_at: NaiveDateTime,

@@ -1,5 +1,6 @@
 //! The `password_tokens` table: invitation, reset and email-verification links, single use.
 
+use crate::db::purposes::LinkPurpose;
 use crate::db::schema::password_tokens as tokens;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -9,17 +10,17 @@ use diesel::prelude::*;
 pub fn replace(
     conn: &mut DbConnection,
     user_id: &str,
-    purpose: &str,
+    purpose: LinkPurpose,
     token_hash: &str,
     expires_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::delete(tokens::table.filter(tokens::user_id.eq(user_id)).filter(tokens::purpose.eq(purpose)))
+    diesel::delete(tokens::table.filter(tokens::user_id.eq(user_id)).filter(tokens::purpose.eq(purpose.as_str())))
         .execute(conn)?;
     diesel::insert_into(tokens::table)
         .values((
             tokens::token_hash.eq(token_hash),
             tokens::user_id.eq(user_id),
-            tokens::purpose.eq(purpose),
+            tokens::purpose.eq(purpose.as_str()),
             tokens::expires_at.eq(expires_at),
         ))
         .execute(conn)
@@ -31,12 +32,12 @@ pub fn replace(
 pub fn take(
     conn: &mut DbConnection,
     token_hash: &str,
-    purposes: &[&str],
+    purposes: &[LinkPurpose],
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
     let found: Option<(String, NaiveDateTime)> = tokens::table
         .find(token_hash)
-        .filter(tokens::purpose.eq_any(purposes))
+        .filter(tokens::purpose.eq_any(purposes.iter().map(|p| p.as_str())))
         .select((tokens::user_id, tokens::expires_at))
         .first(conn)
         .optional()?;

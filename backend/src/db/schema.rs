@@ -30,7 +30,7 @@ diesel::table! {
         can_create -> Bool,
         can_share -> Bool,
         last_sign_in_at -> Nullable<Timestamp>,
-        email_verified -> Integer,
+        email_verified -> Bool,
     }
 }
 

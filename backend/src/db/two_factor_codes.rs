@@ -1,6 +1,7 @@
 //! The `two_factor_codes` table: codes sent and not yet entered.
 
 use crate::db::models::TwoFactorCodeRow;
+use crate::db::purposes::CodePurpose;
 use crate::db::schema::two_factor_codes as codes;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -10,8 +11,10 @@ use diesel::prelude::*;
 /// challenge, say) are void from now on.
 pub fn replace(conn: &mut DbConnection, row: &TwoFactorCodeRow) -> QueryResult<()> {
     conn.transaction(|conn| {
-        diesel::delete(codes::table.filter(codes::user_id.eq(&row.user_id)).filter(codes::purpose.eq(&row.purpose)))
-            .execute(conn)?;
+        diesel::delete(
+            codes::table.filter(codes::user_id.eq(&row.user_id)).filter(codes::purpose.eq(row.purpose.as_str())),
+        )
+        .execute(conn)?;
         diesel::delete(codes::table.find(&row.id)).execute(conn)?;
         diesel::insert_into(codes::table).values(row.clone()).execute(conn).map(|_| ())
     })
@@ -21,12 +24,12 @@ pub fn replace(conn: &mut DbConnection, row: &TwoFactorCodeRow) -> QueryResult<(
 pub fn live_for(
     conn: &mut DbConnection,
     user_id: &str,
-    purpose: &str,
+    purpose: CodePurpose,
     now: NaiveDateTime,
 ) -> QueryResult<Option<TwoFactorCodeRow>> {
     codes::table
         .filter(codes::user_id.eq(user_id))
-        .filter(codes::purpose.eq(purpose))
+        .filter(codes::purpose.eq(purpose.as_str()))
         .filter(codes::expires_at.gt(now))
         .order(codes::sent_at.desc())
         .select(TwoFactorCodeRow::as_select())

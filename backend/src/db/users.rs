@@ -119,14 +119,14 @@ pub fn mark_verified(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
-        .set((users::email_verified.eq(1), users::email_normalized.eq(email_normalized), users::updated_at.eq(now)))
+        .set((users::email_verified.eq(true), users::email_normalized.eq(email_normalized), users::updated_at.eq(now)))
         .execute(conn)
         .map(|_| ())
 }
 
 /// A changed address is unproven until its link is used.
 pub fn mark_unverified(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id)).set(users::email_verified.eq(0)).execute(conn).map(|_| ())
+    diesel::update(users::table.find(user_id)).set(users::email_verified.eq(false)).execute(conn).map(|_| ())
 }
 
 /// Frees the user's address for someone else: look-ups by it no longer find them.

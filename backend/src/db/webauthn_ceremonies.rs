@@ -1,12 +1,13 @@
 //! The `webauthn_ceremonies` table: WebAuthn ceremonies begun and not yet finished.
 
 use crate::db::models::CeremonyRow;
+use crate::db::purposes::CeremonyPurpose;
 use crate::db::schema::webauthn_ceremonies;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub fn insert(conn: &mut DbConnection, row: &CeremonyRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: CeremonyRow) -> QueryResult<()> {
     diesel::insert_into(webauthn_ceremonies::table).values(row).execute(conn).map(|_| ())
 }
 
@@ -16,10 +17,15 @@ pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResul
 }
 
 /// Takes the live ceremony `id` of `purpose`: only one caller ever gets it (the delete decides).
-pub fn take(conn: &mut DbConnection, id: &str, purpose: &str, now: NaiveDateTime) -> QueryResult<Option<CeremonyRow>> {
+pub fn take(
+    conn: &mut DbConnection,
+    id: &str,
+    purpose: CeremonyPurpose,
+    now: NaiveDateTime,
+) -> QueryResult<Option<CeremonyRow>> {
     let live = webauthn_ceremonies::table
         .find(id)
-        .filter(webauthn_ceremonies::purpose.eq(purpose))
+        .filter(webauthn_ceremonies::purpose.eq(purpose.as_str()))
         .filter(webauthn_ceremonies::expires_at.gt(now))
         .select(CeremonyRow::as_select())
         .first(conn)

@@ -16,7 +16,6 @@ pub use js_code::JsCode;
 pub use name::{AccountName, PersonName};
 pub use password::{NewPassword, Password};
 
-use crate::error::ApiError;
 use shared::FieldErrors;
 
 /// Collects the problems of several fields so one 422 can name them all.
@@ -43,7 +42,7 @@ impl FieldCheck {
     }
 
     /// `Ok` when no field had a problem.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), Invalid> {
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -51,8 +50,12 @@ impl FieldCheck {
         }
     }
 
-    /// The 422 naming every field noted so far.
-    pub fn into_error(self) -> ApiError {
-        ApiError::validation(self.errors)
+    /// The problems of every field noted so far.
+    pub fn into_error(self) -> Invalid {
+        Invalid(self.errors)
     }
 }
+
+/// Fields that break the rules, by name (the API answers them as one 422).
+#[derive(Debug)]
+pub struct Invalid(pub FieldErrors);

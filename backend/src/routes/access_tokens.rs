@@ -16,6 +16,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::Connection;
 use rand::RngCore;
 use shared::key_format::{self, ACCESS_TOKEN};
+use shared::paths;
 use shared::v1::{
     AccessToken, CreateAccessTokenRequest, CreatedAccessToken, SecurityEventKind, TokenPolicy, TOKENS_PER_USER_MAX,
     TOKEN_NAME_MAX_CHARS,
@@ -59,8 +60,7 @@ fn policy_of(row: Option<TokenPolicyRow>) -> TokenPolicy {
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "access tokens", request_body = CreateAccessTokenRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_TOKENS, tag = "access tokens", request_body = CreateAccessTokenRequest,
     responses(
         (status = 201, description = "The token, shown this once, with its record", body = CreatedAccessToken),
         (status = 401, body = ErrorBody),
@@ -104,7 +104,7 @@ pub async fn create(
         expires_at: body.expires_in_days.map(|days| now + TimeDelta::days(i64::from(days))),
     };
     let (user_id, id) = (caller.user.id.clone(), row.id.clone());
-    let stored = db::run(&state.pool, move |conn| {
+    let stored = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             if access_tokens::count_for_user(conn, &user_id)? >= TOKENS_PER_USER_MAX as i64 {
                 return Err(ApiError::Conflict {
@@ -127,8 +127,7 @@ pub async fn create(
     Ok(HttpResponse::Created().json(CreatedAccessToken { token: Secret::new(token), record }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "access tokens",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_TOKENS, tag = "access tokens",
     responses((status = 200, description = "The caller's tokens, newest first", body = [AccessToken]),
         (status = 401, body = ErrorBody)))]
 pub async fn list_mine(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<AccessToken>>> {
@@ -137,8 +136,7 @@ pub async fn list_mine(state: web::Data<AppState>, caller: CurrentUser) -> ApiRe
     Ok(web::Json(records(rows, state.settings.clock.now())?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "access tokens", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::MY_TOKEN, tag = "access tokens", params(("id" = String, Path)),
     responses((status = 204, description = "Revoked: refused from the next request on"),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_mine(
@@ -156,8 +154,7 @@ pub async fn revoke_mine(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "access tokens",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::TOKENS, tag = "access tokens",
     responses((status = 200, description = "Every token of the account's users, newest first", body = [AccessToken]),
         (status = 401, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn list_account(
@@ -169,8 +166,7 @@ pub async fn list_account(
     Ok(web::Json(records(rows, state.settings.clock.now())?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access tokens", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::TOKEN, tag = "access tokens", params(("id" = String, Path)),
     responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_in_account(
@@ -189,16 +185,14 @@ pub async fn revoke_in_account(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(get, path = "/api/v1/account/token-policy", tag = "access tokens",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::TOKEN_POLICY, tag = "access tokens",
     responses((status = 200, body = TokenPolicy), (status = 401, body = ErrorBody)))]
 pub async fn get_policy(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<TokenPolicy>> {
     let account_id = caller.account.id.clone();
     Ok(web::Json(policy_of(db::run(&state.pool, move |conn| Ok(access_tokens::policy(conn, &account_id)?)).await?)))
 }
 
-#[utoipa::path(put, path = "/api/v1/account/token-policy", tag = "access tokens", request_body = TokenPolicy,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(put, path = paths::TOKEN_POLICY, tag = "access tokens", request_body = TokenPolicy,
     responses((status = 200, description = "The policy now in force; tokens already made keep their expiry",
         body = TokenPolicy), (status = 401, body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -13,12 +13,13 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{Role, SignInResponse, SignUpRequest};
 use shared::ErrorBody;
 use shared::ErrorCode;
 use uuid::Uuid;
 
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUpRequest,
+#[utoipa::path(security(()), post, path = paths::ACCOUNTS, tag = "accounts", request_body = SignUpRequest,
     responses(
         (status = 201, description = "Account created and signed in; a link to verify the address is emailed \
             (or, when the address is already verified by another user, its owner is told instead)", body = SignInResponse),
@@ -43,7 +44,7 @@ pub async fn sign_up(
     let email = check.take("email", Email::parse(&body.email));
     let password = check.take("password", NewPassword::parse(body.password.expose(), None, &body.email));
     let (Some(account_name), Some(name), Some(email), Some(password)) = (account_name, name, email, password) else {
-        return Err(check.into_error());
+        return Err(check.into_error().into());
     };
     let per_address = format!("signup:{}", network_key(&client_ip(&req)));
     within_hourly_limit(&state.pool, per_address, state.settings.signups_per_hour).await?;
@@ -64,10 +65,10 @@ pub async fn sign_up(
         updated_at: now,
         can_create: true,
         can_share: true,
-        email_verified: 0,
+        email_verified: false,
     };
     let user_id = user.id.clone();
-    let verified_owner = db::run(&state.pool, move |conn| insert_claiming(conn, account, user)).await?;
+    let verified_owner = db::run_with(&state.pool, move |conn| insert_claiming(conn, account, user)).await?;
     match verified_owner {
         Some(owner) => email_verification::tell_owner(&state, &req, &owner),
         None => email_verification::send_link(&state, &user_id, name.as_str(), email.as_str()).await?,

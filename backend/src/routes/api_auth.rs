@@ -18,6 +18,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::Utc;
 use serde::Deserialize;
+use shared::paths;
 use shared::v1::{ApiAuthResponse, SecurityEventKind, TOOLS};
 use shared::validate::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use uuid::Uuid;
@@ -108,7 +109,7 @@ fn required(value: Option<String>, field: &str, max_chars: usize) -> Result<Stri
     }
 }
 
-#[utoipa::path(post, path = "/api/auth", tag = "auth",
+#[utoipa::path(security(()), post, path = paths::API_AUTH, tag = "auth",
     request_body(content = ApiAuthForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "New API credentials for HTTP Basic", body = ApiAuthResponse),
@@ -153,7 +154,7 @@ pub async fn authenticate(
     let (user_id, detail) = (row.user_id.clone(), format!("for {}, login {}…", row.tool, &login[..8]));
     let tool = row.tool.clone();
     let ip = client_ip(&req);
-    let (user, seen) = db::run(&state.pool, move |conn| {
+    let (user, seen) = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         api_credentials::insert(conn, &row)?;
         let kind = SecurityEventKind::ApiCredentialsIssued.as_str();
         Ok((users::find_with_account(conn, &user_id)?, security_events::seen_from(conn, &user_id, kind, &ip)?))
@@ -177,7 +178,7 @@ async fn by_password(
 ) -> Result<String, AuthEndpointError> {
     let now = Utc::now().naive_utc();
     let keys = Keys::new(&email, &ip, None);
-    let (keys, user) = db::run(&state.pool, move |conn| {
+    let (keys, user) = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         throttle::reserve(conn, &keys, now)?;
         Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active)))
     })
@@ -188,7 +189,7 @@ async fn by_password(
         (Some(user), Verdict::Right { .. }) => {
             // A code cannot be given here, so with 2FA on only the developer key will do.
             let user_id = user.id.clone();
-            let has_two_factor = db::run(&state.pool, move |conn| {
+            let has_two_factor = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
                 throttle::succeeded(conn, &keys)?;
                 Ok(two_factor::find(conn, &user_id)?.is_some())
             })

@@ -8,11 +8,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{ApiCredentialResponse, SecurityEventKind};
 use shared::ErrorBody;
 
-#[utoipa::path(get, path = "/api/v1/me/api-credentials", tag = "api credentials",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_API_CREDENTIALS, tag = "api credentials",
     responses((status = 200, body = [ApiCredentialResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<ApiCredentialResponse>>> {
     let user_id = caller.user.id;
@@ -21,9 +21,8 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(rows.into_iter().map(|r| api_credential_response(r, API_CREDENTIAL_LIFETIME)).collect()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/api-credentials/{id}", tag = "api credentials",
+#[utoipa::path(delete, path = paths::MY_API_CREDENTIAL, tag = "api credentials",
     params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Revoked"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
     request: HttpRequest,

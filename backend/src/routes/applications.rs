@@ -10,6 +10,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
+use shared::paths;
 use shared::v1::{ApplicationRequest, ApplicationResponse};
 use shared::validate::{parse_description, parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
@@ -45,7 +46,7 @@ fn parse(body: ApplicationRequest) -> Result<Application, ApiError> {
     });
     match (name, description) {
         (Some(name), Some(description)) => Ok(Application { name, description, library_ids, integration_ids }),
-        _ => Err(check.into_error()),
+        _ => Err(check.into_error().into()),
     }
 }
 
@@ -91,20 +92,20 @@ pub fn application_response(conn: &mut DbConnection, row: ApplicationRow) -> Res
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
+#[utoipa::path(get, path = paths::APPLICATIONS, tag = "applications",
+    security(("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [ApplicationResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<ApplicationResponse>>> {
     let account_id = caller.account.id;
-    let list = db::run(&state.pool, move |conn| {
+    let list = db::run_with(&state.pool, move |conn| {
         applications::list(conn, &account_id)?.into_iter().map(|row| application_response(conn, row)).collect()
     })
     .await?;
     Ok(web::Json(list))
 }
 
-#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(post, path = paths::APPLICATIONS, tag = "applications", request_body = ApplicationRequest,
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = ApplicationResponse), (status = 422, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -121,7 +122,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             check_libraries(conn, &row.account_id, &app.library_ids)?;
             applications::insert(conn, &row)?;
@@ -134,8 +135,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
+#[utoipa::path(get, path = paths::APPLICATION, tag = "applications", params(("id" = String, Path)),
+    security(("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = ApplicationResponse), (status = 404, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -143,7 +144,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<ApplicationResponse>> {
     let (account_id, id) = (caller.account.id, id.into_inner());
-    let app = db::run(&state.pool, move |conn| {
+    let app = db::run_with(&state.pool, move |conn| {
         let row = applications::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
         application_response(conn, row)
     })
@@ -151,9 +152,9 @@ pub async fn get(
     Ok(web::Json(app))
 }
 
-#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
+#[utoipa::path(put, path = paths::APPLICATION, tag = "applications", params(("id" = String, Path)),
     request_body = ApplicationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = ApplicationResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -164,7 +165,7 @@ pub async fn update(
     let app = parse(body.into_inner())?;
     let (account_id, id) = (caller.account.id, id.into_inner());
     let now = Utc::now().naive_utc();
-    let updated = db::run(&state.pool, move |conn| {
+    let updated = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             applications::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
             check_libraries(conn, &account_id, &app.library_ids)?;
@@ -179,12 +180,12 @@ pub async fn update(
     Ok(web::Json(updated))
 }
 
-#[utoipa::path(delete, path = "/api/v1/applications/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(delete, path = paths::APPLICATION, tag = "applications", params(("id" = String, Path)),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted with its deployments"), (status = 404, body = ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());
-    db::run(&state.pool, move |conn| {
+    db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         applications::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
         Ok(applications::delete(conn, &id)?)
     })

@@ -14,6 +14,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use futures_util::StreamExt;
+use shared::paths;
 use shared::v1::{
     CertificateRequest, CertificateResponse, CertificateStatus, CertificateTestRequest, CertificateTestResponse,
     SecurityEventKind,
@@ -47,8 +48,8 @@ fn not_found() -> ApiError {
     ApiError::NotFound("There is no such certificate.".into())
 }
 
-#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:read"])),
+#[utoipa::path(get, path = paths::CERTIFICATES, tag = "certificates",
+    security(("access_token" = ["certificates:read"])),
     responses((status = 200, body = [CertificateResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<CertificateResponse>>> {
     let account_id = caller.account.id;
@@ -113,9 +114,9 @@ async fn read_multipart(mut form: Multipart) -> ApiResult<(String, Vec<u8>)> {
     Ok((domain.unwrap_or_default(), file))
 }
 
-#[utoipa::path(post, path = "/api/v1/certificates", tag = "certificates", request_body(content = CertificateRequest,
+#[utoipa::path(post, path = paths::CERTIFICATES, tag = "certificates", request_body(content = CertificateRequest,
         description = "JSON, or multipart/form-data with fields `domain` and `file` (the .pem)"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
+    security(("access_token" = ["certificates:write"])),
     responses((status = 201, body = CertificateResponse),
         (status = 409, description = "The account already has a certificate for the domain", body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -152,7 +153,7 @@ pub async fn create(
         created_by: Some(caller.user.id.clone()),
     };
     let created_by = Some(caller.user.name.clone());
-    let row = db::run(&state.pool, move |conn| match certificates::insert(conn, &row) {
+    let row = db::run_with(&state.pool, move |conn| match certificates::insert(conn, &row) {
         Ok(()) => Ok(row),
         Err(e) if is_unique_violation(&e) => Err(ApiError::Conflict {
             code: ErrorCode::CertificateDomainTaken,
@@ -165,8 +166,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(certificate_response(row, created_by)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
+#[utoipa::path(delete, path = paths::CERTIFICATE, tag = "certificates", params(("id" = String, Path)),
+    security(("access_token" = ["certificates:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     request: HttpRequest,
@@ -175,7 +176,7 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let domain = db::run(&state.pool, move |conn| {
+    let domain = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         let found = certificates::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
         certificates::delete(conn, &account_id, &id)?;
         Ok(found.domain)
@@ -215,9 +216,9 @@ pub fn url_host(url: &str) -> ApiResult<String> {
     outbound::host_of(url).map_err(|problem| ApiError::field("url", problem.to_string()))
 }
 
-#[utoipa::path(post, path = "/api/v1/certificates/{id}/test", tag = "certificates", params(("id" = String, Path)),
+#[utoipa::path(post, path = paths::CERTIFICATE_TEST, tag = "certificates", params(("id" = String, Path)),
     request_body = CertificateTestRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["certificates:write"])),
+    security(("access_token" = ["certificates:write"])),
     responses((status = 200, description = "The outcome, in plain words (ok false when the handshake or request failed)",
         body = CertificateTestResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn test(

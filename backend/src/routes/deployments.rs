@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{DeploymentRequest, DeploymentResponse, DeploymentUpdate};
 use shared::validate::parse_name;
 use shared::ErrorBody;
@@ -40,7 +41,7 @@ fn parse_deployment(label: &str, variables: &BTreeMap<String, String>) -> Result
     if let Some(name) = variables.iter().find(|(_, v)| v.chars().count() > VARIABLE_VALUE_MAX_CHARS).map(|(n, _)| n) {
         check.note("variables", format!("The value of {name} is longer than {VARIABLE_VALUE_MAX_CHARS} characters"));
     }
-    let Some(label) = label else { return Err(check.into_error()) };
+    let Some(label) = label else { return Err(check.into_error().into()) };
     check.finish()?;
     Ok((label, serde_json::to_string(variables).map_err(|e| ApiError::Unexpected(e.into()))?))
 }
@@ -56,8 +57,8 @@ pub fn deployment_response(row: DeploymentRow) -> DeploymentResponse {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/deployments", tag = "applications",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
+#[utoipa::path(get, path = paths::DEPLOYMENTS, tag = "applications",
+    security(("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [DeploymentResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<DeploymentResponse>>> {
     let account_id = caller.account.id;
@@ -65,8 +66,8 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(rows.into_iter().map(deployment_response).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/deployments", tag = "applications", request_body = DeploymentRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(post, path = paths::DEPLOYMENTS, tag = "applications", request_body = DeploymentRequest,
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = DeploymentResponse), (status = 422, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -84,7 +85,7 @@ pub async fn create(
         oauth_token_id: None,
     };
     let account_id = caller.account.id;
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_with(&state.pool, move |conn| {
         if applications::find(conn, &account_id, &row.application_id)?.is_none() {
             return Err(ApiError::field("application_id", "There is no such application"));
         }
@@ -95,9 +96,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[utoipa::path(put, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
+#[utoipa::path(put, path = paths::DEPLOYMENT, tag = "applications", params(("id" = String, Path)),
     request_body = DeploymentUpdate,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = DeploymentResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -114,7 +115,7 @@ pub async fn update(
         ));
     }
     let (account_id, id) = (caller.account.id, id.into_inner());
-    let updated = db::run(&state.pool, move |conn| {
+    let updated = db::run_with(&state.pool, move |conn| {
         if let Some(token_id) = &token_id {
             if oauth_tokens::find(conn, &account_id, token_id)?.is_none() {
                 return Err(ApiError::field("oauth_token_id", "There is no such OAuth token"));
@@ -127,8 +128,8 @@ pub async fn update(
     Ok(web::Json(deployment_response(updated)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/deployments/{id}", tag = "applications", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(delete, path = paths::DEPLOYMENT, tag = "applications", params(("id" = String, Path)),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub async fn delete(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id, id.into_inner());

@@ -13,6 +13,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use rand::RngCore;
 use shared::key_format::{self, DEVELOPER_KEY};
+use shared::paths;
 use shared::v1::{DeveloperKeyResponse, DeveloperKeyState, ReauthenticateRequest, SecurityEventKind};
 use shared::ErrorBody;
 
@@ -20,8 +21,7 @@ fn key_place(user_id: &str) -> SealedAt<'_> {
     SealedAt { table: "developer_keys", column: "sealed_key", row: user_id }
 }
 
-#[utoipa::path(get, path = "/api/v1/me/developer-key", tag = "developer keys",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_DEVELOPER_KEY, tag = "developer keys",
     responses((status = 200, body = DeveloperKeyState), (status = 401, body = ErrorBody)))]
 pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<DeveloperKeyState>> {
     let user_id = caller.user.id.clone();
@@ -29,9 +29,8 @@ pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiRe
     Ok(web::Json(developer_key_state(row.as_ref())))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/developer-key", tag = "developer keys",
+#[utoipa::path(post, path = paths::MY_DEVELOPER_KEY, tag = "developer keys",
     request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses(
         (status = 201, description = "The new key; any previous key stops working at once", body = DeveloperKeyResponse),
         (status = 401, body = ErrorBody), (status = 403, description = "`reauthentication_required`", body = ErrorBody),
@@ -68,9 +67,8 @@ pub async fn generate(
     Ok(HttpResponse::Created().json(response))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/developer-key/reveal", tag = "developer keys",
+#[utoipa::path(post, path = paths::MY_DEVELOPER_KEY_REVEAL, tag = "developer keys",
     request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = DeveloperKeyResponse), (status = 401, body = ErrorBody),
         (status = 403, description = "`reauthentication_required`", body = ErrorBody),
         (status = 404, description = "No key generated yet", body = ErrorBody), (status = 422, body = ErrorBody)))]

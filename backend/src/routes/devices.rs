@@ -7,11 +7,11 @@ use crate::db::{self, devices};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use shared::paths;
 use shared::v1::DeviceResponse;
 use shared::ErrorBody;
 
-#[utoipa::path(get, path = "/api/v1/me/devices", tag = "two-factor",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_DEVICES, tag = "two-factor",
     responses((status = 200, body = [DeviceResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(
     req: HttpRequest,
@@ -37,8 +37,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/devices/{id}", tag = "two-factor", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::MY_DEVICE, tag = "two-factor", params(("id" = String, Path)),
     responses((status = 204, description = "Forgotten"), (status = 404, body = ErrorBody)))]
 pub async fn forget(state: web::Data<AppState>, caller: CurrentUser, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let (user_id, id) = (caller.user.id, id.into_inner());

@@ -10,15 +10,16 @@ use crate::rate_limit::within_hourly_limit;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::VerifyEmailRequest;
 use shared::ErrorBody;
 
-#[utoipa::path(post, path = "/api/v1/email-verification", tag = "accounts", request_body = VerifyEmailRequest,
+#[utoipa::path(security(()), post, path = paths::EMAIL_VERIFICATION, tag = "accounts", request_body = VerifyEmailRequest,
     responses((status = 204, description = "The address is verified (and no longer held by an unverified sign-up)"),
         (status = 422, description = "The link is not valid (any more), or another user verified the address first", body = ErrorBody)))]
 pub async fn verify(state: web::Data<AppState>, body: web::Json<VerifyEmailRequest>) -> ApiResult<HttpResponse> {
     let (token, now) = (body.into_inner().token, Utc::now().naive_utc());
-    match db::run(&state.pool, move |conn| email_verification::verify(conn, token.expose(), now)).await? {
+    match db::run_with(&state.pool, move |conn| email_verification::verify(conn, token.expose(), now)).await? {
         Verified::Done => Ok(HttpResponse::NoContent().finish()),
         Verified::BadLink => Err(ApiError::field(
             "token",
@@ -30,20 +31,20 @@ pub async fn verify(state: web::Data<AppState>, body: web::Json<VerifyEmailReque
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/me/email-verification", tag = "me",
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["profile:write"])),
+#[utoipa::path(post, path = paths::MY_EMAIL_VERIFICATION, tag = "me",
+    security(("access_token" = ["profile:write"])),
     responses((status = 204, description = "A new link is on its way, unless the address is verified already"),
         (status = 401, body = ErrorBody), (status = 403, description = "No CSRF token", body = ErrorBody),
         (status = 429, body = ErrorBody)))]
 pub async fn resend(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
     let user = current.user;
-    if user.email_verified == 1 {
+    if user.email_verified {
         return Ok(HttpResponse::NoContent().finish());
     }
     within_hourly_limit(&state.pool, format!("verify_resend:{}", user.id), RESENDS_PER_HOUR).await?;
     let address = Email::normalize(&user.email);
     let only_claims = user.email_normalized != address;
-    let holder = db::run(&state.pool, move |conn| email_verification::holder_of(conn, &address)).await?;
+    let holder = db::run_with(&state.pool, move |conn| email_verification::holder_of(conn, &address)).await?;
     // Someone else proved this address: a link could never make it this user's, and the answer
     // must not tell them so.
     if only_claims && matches!(holder, Holder::Verified { .. }) {

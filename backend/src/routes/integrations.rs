@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType, SecurityEventKind};
 use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
@@ -82,7 +83,7 @@ fn parse(body: IntegrationRequest, kept: Option<&BTreeMap<String, String>>) -> A
     if let Some(unknown) = body.config.keys().find(|k| !body.kind.fields().iter().any(|f| f.name == k.as_str())) {
         check.note("config", format!("{unknown} is not a field of a {} integration", body.kind.label()));
     }
-    let Some(name) = name else { return Err(check.into_error()) };
+    let Some(name) = name else { return Err(check.into_error().into()) };
     check.finish()?;
     Ok(Checked { name, public, secrets })
 }
@@ -102,7 +103,7 @@ fn json(value: &BTreeMap<String, String>) -> ApiResult<String> {
 }
 
 async fn respond(state: &AppState, account_id: String, id: String) -> ApiResult<IntegrationResponse> {
-    db::run(&state.pool, move |conn| {
+    db::run_with(&state.pool, move |conn| {
         let uses = integrations::uses(conn, &account_id)?;
         integrations::list(conn, &account_id)?
             .into_iter()
@@ -113,8 +114,8 @@ async fn respond(state: &AppState, account_id: String, id: String) -> ApiResult<
     .await
 }
 
-#[utoipa::path(get, path = "/api/v1/integrations", tag = "integrations",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:read"])),
+#[utoipa::path(get, path = paths::INTEGRATIONS, tag = "integrations",
+    security(("access_token" = ["integrations:read"])),
     responses((status = 200, body = [IntegrationResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<IntegrationResponse>>> {
     let account_id = caller.account.id;
@@ -127,8 +128,8 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(list))
 }
 
-#[utoipa::path(post, path = "/api/v1/integrations", tag = "integrations", request_body = IntegrationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
+#[utoipa::path(post, path = paths::INTEGRATIONS, tag = "integrations", request_body = IntegrationRequest,
+    security(("access_token" = ["integrations:write"])),
     responses((status = 201, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -155,15 +156,15 @@ pub async fn create(
         created_by: Some(caller.user.id.clone()),
         updated_at: now,
     };
-    db::run(&state.pool, move |conn| integrations::insert(conn, &row).map_err(name_taken)).await?;
+    db::run_with(&state.pool, move |conn| integrations::insert(conn, &row).map_err(name_taken)).await?;
     let created = respond(&state, caller.account.id.clone(), id).await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationAdded, created.name.clone()).await;
     Ok(HttpResponse::Created().json(created))
 }
 
-#[utoipa::path(put, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
+#[utoipa::path(put, path = paths::INTEGRATION, tag = "integrations", params(("id" = String, Path)),
     request_body = IntegrationRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
+    security(("access_token" = ["integrations:write"])),
     responses((status = 200, body = IntegrationResponse), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -192,14 +193,14 @@ pub async fn update(
     row.config = json(&public)?;
     row.secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&row.id))?;
     row.updated_at = Utc::now().naive_utc();
-    db::run(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
+    db::run_with(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
     let updated = respond(&state, account_id, id).await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::IntegrationChanged, updated.name.clone()).await;
     Ok(web::Json(updated))
 }
 
-#[utoipa::path(delete, path = "/api/v1/integrations/{id}", tag = "integrations", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["integrations:write"])),
+#[utoipa::path(delete, path = paths::INTEGRATION, tag = "integrations", params(("id" = String, Path)),
+    security(("access_token" = ["integrations:write"])),
     responses((status = 204, description = "Deleted; applications using it no longer do"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
@@ -209,7 +210,7 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let name = db::run(&state.pool, move |conn| {
+    let name = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         let integration = integrations::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
         integrations::delete(conn, &id)?;
         Ok(integration.name)

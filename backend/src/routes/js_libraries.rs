@@ -11,6 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
 use serde::Deserialize;
+use shared::paths;
 use shared::v1::SecurityEventKind::{LibraryAdded, LibraryChanged, LibraryDeleted};
 use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse};
 use shared::validate::{parse_description, parse_name, DESCRIPTION_MAX_CHARS, JS_CODE_MAX_CHARS, NAME_MAX_CHARS};
@@ -37,7 +38,7 @@ fn check(body: JsLibraryRequest) -> Result<Library, ApiError> {
     let code = check.take("code", JsCode::parse(&body.code));
     match (name, description, code) {
         (Some(name), Some(description), Some(code)) => Ok(Library { name, description, code }),
-        _ => Err(check.into_error()),
+        _ => Err(check.into_error().into()),
     }
 }
 
@@ -75,8 +76,8 @@ fn library_response(row: JsLibraryRow, users: Vec<(String, String, bool)>) -> Js
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/js-libraries", tag = "js libraries",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
+#[utoipa::path(get, path = paths::JS_LIBRARIES, tag = "js libraries",
+    security(("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = [JsLibraryResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<JsLibraryResponse>>> {
     let account_id = caller.account.id;
@@ -93,8 +94,8 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(list))
 }
 
-#[utoipa::path(post, path = "/api/v1/js-libraries", tag = "js libraries", request_body = JsLibraryRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(post, path = paths::JS_LIBRARIES, tag = "js libraries", request_body = JsLibraryRequest,
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 201, body = JsLibraryResponse), (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Over 16384 characters, a syntax error (with line and column), or modules", body = ErrorBody)))]
 pub async fn create(
@@ -131,8 +132,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[utoipa::path(get, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:read"])),
+#[utoipa::path(get, path = paths::JS_LIBRARY, tag = "js libraries", params(("id" = String, Path)),
+    security(("access_token" = ["js_libraries:read"])),
     responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -140,7 +141,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<JsLibraryResponse>> {
     let (account_id, id) = (caller.account.id, id.into_inner());
-    let library = db::run(&state.pool, move |conn| {
+    let library = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         let row = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
         let users = applications::using_library(conn, &row.id)?;
         Ok(library_response(row, users))
@@ -149,9 +150,9 @@ pub async fn get(
     Ok(web::Json(library))
 }
 
-#[utoipa::path(put, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path)),
+#[utoipa::path(put, path = paths::JS_LIBRARY, tag = "js libraries", params(("id" = String, Path)),
     request_body = JsLibraryRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 200, body = JsLibraryResponse), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -189,8 +190,8 @@ pub struct DeleteQuery {
     detach: bool,
 }
 
-#[utoipa::path(delete, path = "/api/v1/js-libraries/{id}", tag = "js libraries", params(("id" = String, Path), DeleteQuery),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["js_libraries:write"])),
+#[utoipa::path(delete, path = paths::JS_LIBRARY, tag = "js libraries", params(("id" = String, Path), DeleteQuery),
+    security(("access_token" = ["js_libraries:write"])),
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
         (status = 409, description = "Deployed applications use it (named); send ?detach=true", body = ErrorBody)))]
 pub async fn delete(
@@ -202,7 +203,7 @@ pub async fn delete(
 ) -> ApiResult<HttpResponse> {
     let (account_id, id, detach) = (caller.account.id.clone(), id.into_inner(), query.detach);
     let mut event = audit::event(&request, &caller.user, LibraryDeleted);
-    db::run(&state.pool, move |conn| {
+    db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let library = js_libraries::find(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let deployed: Vec<String> = applications::using_library(conn, &id)?

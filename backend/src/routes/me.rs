@@ -16,12 +16,13 @@ use actix_web::http::header::ContentType;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
+use shared::paths;
 use shared::v1::{ChangePasswordRequest, MeResponse, SecurityEventKind, UpdateMeRequest};
 use shared::ErrorBody;
 
 const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect";
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["profile:read"])),
+#[utoipa::path(get, path = paths::ME, tag = "me", security(("access_token" = ["profile:read"])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
     let CurrentUser { user, account, .. } = current;
@@ -32,7 +33,7 @@ pub async fn get_me(state: web::Data<AppState>, current: CurrentUser) -> ApiResu
     // What is kept must all be read after `generation`; the caller's rows may be older.
     let kept = generation.is_some();
     let user_id = user.id.clone();
-    let me = db::run(&state.pool, move |conn| {
+    let me = db::run_with(&state.pool, move |conn| {
         let (user, account) = match kept {
             true => users::find_with_account(conn, &user.id)?
                 .ok_or_else(|| ApiError::Unauthorized("This user no longer exists.".into()))?,
@@ -51,8 +52,8 @@ fn json_response(body: web::Bytes) -> HttpResponse {
     HttpResponse::Ok().content_type(ContentType::json()).body(body)
 }
 
-#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["profile:write"])),
+#[utoipa::path(patch, path = paths::ME, tag = "me", request_body = UpdateMeRequest,
+    security(("access_token" = ["profile:write"])),
     responses((status = 200, body = MeResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(
@@ -88,7 +89,7 @@ pub async fn update_me(
     let new_address = email.as_ref().filter(|e| e.normalized() != current_address).map(|e| e.as_str().to_string());
     let address_changes = new_address.is_some();
     let (audited, old_email) = (user.clone(), user.email.clone());
-    let me = db::run(&state.pool, move |conn| {
+    let me = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             if let Some(name) = &name {
                 users::update_name(conn, &user.id, name.as_str(), now)?;
@@ -122,8 +123,7 @@ pub async fn update_me(
     Ok(web::Json(me))
 }
 
-#[utoipa::path(put, path = "/api/v1/me/password", tag = "me", request_body = ChangePasswordRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(put, path = paths::MY_PASSWORD, tag = "me", request_body = ChangePasswordRequest,
     responses((status = 204, description = "Changed; unless `end_other_sessions` is false, the user's other sessions and API credentials ended"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 422, description = "Names each failed rule under fields", body = ErrorBody)))]
@@ -149,7 +149,7 @@ pub async fn change_password(
         check.note("current_password", WRONG_CURRENT_PASSWORD);
     }
     let Some(new_password) = new_password else {
-        return Err(check.into_error());
+        return Err(check.into_error().into());
     };
     check.finish()?;
 
@@ -157,7 +157,7 @@ pub async fn change_password(
     let now = Utc::now().naive_utc();
     let audited = user.clone();
     let end_others = body.end_other_sessions;
-    db::run(&state.pool, move |conn| {
+    db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hash, now)?;
             sessions::mark_password_checked(conn, &session_id, now)?;

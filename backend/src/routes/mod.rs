@@ -1,6 +1,7 @@
 //! The HTTP surface: one module per resource, wired here.
 
 pub mod access_tokens;
+pub mod account_info;
 pub mod accounts;
 pub mod api_auth;
 pub mod api_credentials;
@@ -18,201 +19,190 @@ pub mod me;
 pub mod oauth_tokens;
 pub mod operator;
 pub mod passkeys;
+pub mod password_links;
 pub mod password_reset;
 pub mod rest_requests;
 pub mod security_events;
 pub mod session;
 pub mod sessions;
 pub mod spa;
+pub mod stripe_authorization;
 pub mod two_factor;
 pub mod users;
 
 use crate::error::ApiError;
 use crate::{openapi, rate_limit};
+use actix_web::http::Method;
 use actix_web::middleware::from_fn;
-use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse, Resource};
+use actix_web::{error::JsonPayloadError, web, HttpRequest, HttpResponse, Resource, Route};
+use shared::paths;
+use utoipa::openapi::HttpMethod;
 
-/// Every API route. Unknown `/api` paths answer a JSON 404; anything else is the SPA's.
+/// Lists every API operation by its handler, once. Each is routed at the path and method its own
+/// `#[utoipa::path]` annotation names (paths from `shared::paths`), and [`Operations`] documents the
+/// same list, so the route, the document and the access check read one declaration.
+macro_rules! operations {
+    ($($module:ident :: $handler:ident),* $(,)?) => {
+        /// Every operation: its path, its method and the route to its handler.
+        fn operations() -> Vec<(String, Method, Route)> {
+            let mut all = Vec::new();
+            pastey::paste! {
+                $(all.extend(operation::<$module::[<__path_ $handler>]>(|| web::route().to($module::$handler)));)*
+            }
+            all
+        }
+
+        /// The operations' part of the OpenAPI document ([`openapi::document`] adds the rest).
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($module::$handler),*))]
+        pub struct Operations;
+    };
+}
+
+operations! {
+    health::healthz,
+    api_auth::authenticate,
+    accounts::sign_up,
+    email_verification::verify,
+    email_verification::resend,
+    session::sign_in,
+    session::sign_out,
+    session::second_step,
+    session::resend,
+    password_reset::request,
+    password_links::set_password,
+    passkeys::begin_sign_in,
+    passkeys::sign_in,
+    passkeys::begin_second_factor,
+    passkeys::second_factor,
+    passkeys::list,
+    passkeys::begin_registration,
+    passkeys::finish_registration,
+    passkeys::rename,
+    passkeys::delete,
+    me::get_me,
+    me::update_me,
+    me::change_password,
+    two_factor::start,
+    two_factor::verify,
+    two_factor::deactivate,
+    two_factor::new_recovery_code_set,
+    two_factor::send_confirmation_code,
+    sessions::mine,
+    sessions::end_mine,
+    sessions::end_my_others,
+    sessions::of_user,
+    sessions::end_all_of_user,
+    devices::list,
+    devices::forget,
+    developer_keys::get_state,
+    developer_keys::generate,
+    developer_keys::reveal,
+    access_tokens::create,
+    access_tokens::list_mine,
+    access_tokens::revoke_mine,
+    access_tokens::list_account,
+    access_tokens::revoke_in_account,
+    access_tokens::get_policy,
+    access_tokens::put_policy,
+    api_credentials::list,
+    api_credentials::revoke,
+    security_events::mine,
+    security_events::account,
+    users::list,
+    users::create,
+    users::update,
+    users::delete,
+    users::send_reset,
+    account_info::get_account,
+    account_info::update_account,
+    applications::list,
+    applications::create,
+    applications::get,
+    applications::update,
+    applications::delete,
+    deployments::list,
+    deployments::create,
+    deployments::update,
+    deployments::delete,
+    js_libraries::list,
+    js_libraries::create,
+    js_libraries::get,
+    js_libraries::update,
+    js_libraries::delete,
+    certificates::list,
+    certificates::create,
+    certificates::delete,
+    certificates::test,
+    rest_requests::send,
+    integrations::list,
+    integrations::create,
+    integrations::update,
+    integrations::delete,
+    oauth_tokens::list,
+    oauth_tokens::create,
+    oauth_tokens::update,
+    oauth_tokens::delete,
+    stripe_authorization::callback,
+    operator::set_stripe,
+}
+
+/// One handler's routes, at the path and methods its annotation declares.
+fn operation<P: utoipa::Path>(route: impl Fn() -> Route) -> Vec<(String, Method, Route)> {
+    P::methods()
+        .into_iter()
+        .map(|method| {
+            let method = match method {
+                HttpMethod::Get => Method::GET,
+                HttpMethod::Post => Method::POST,
+                HttpMethod::Put => Method::PUT,
+                HttpMethod::Delete => Method::DELETE,
+                HttpMethod::Patch => Method::PATCH,
+                HttpMethod::Head => Method::HEAD,
+                HttpMethod::Options => Method::OPTIONS,
+                HttpMethod::Trace => Method::TRACE,
+            };
+            (P::path(), method.clone(), route().method(method))
+        })
+        .collect()
+}
+
+/// Every route. Unknown `/api` paths answer a JSON 404; anything else is the SPA's.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
-        .service(
-            resource("/common-passwords.txt")
-                .wrap(actix_web::middleware::Compress::default())
-                .route(web::get().to(common_passwords::list)),
-        )
-        // Before the /api scope, which would answer 404 for these.
-        .service(web::redirect("/api/docs", "/api/docs/"))
-        .service(openapi::docs())
-        .service(
-            web::scope("/api")
-                .service(resource("/openapi.json").route(web::get().to(openapi::serve)))
-                .service(
-                    web::resource("/auth")
-                        .app_data(api_auth::form_config())
-                        .wrap(from_fn(rate_limit::limit_api_auth))
-                        .route(web::post().to(api_auth::authenticate))
-                        .default_service(web::to(api_auth::method_not_allowed)),
-                )
-                .service(resource("/v1/accounts").route(web::post().to(accounts::sign_up)))
-                .service(
-                    resource("/v1/session")
-                        .route(web::post().to(session::sign_in))
-                        .route(web::delete().to(session::sign_out)),
-                )
-                .service(resource("/v1/session/two-factor").route(web::post().to(session::second_step)))
-                .service(resource("/v1/session/two-factor/resend").route(web::post().to(session::resend)))
-                .service(resource("/v1/password-reset").route(web::post().to(password_reset::request)))
-                .service(resource("/v1/session/passkey-options").route(web::post().to(passkeys::begin_sign_in)))
-                .service(resource("/v1/session/passkey").route(web::post().to(passkeys::sign_in)))
-                .service(
-                    resource("/v1/session/two-factor/passkey-options")
-                        .route(web::post().to(passkeys::begin_second_factor)),
-                )
-                .service(resource("/v1/session/two-factor/passkey").route(web::post().to(passkeys::second_factor)))
-                .service(
-                    resource("/v1/me/passkeys")
-                        .route(web::get().to(passkeys::list))
-                        .route(web::post().to(passkeys::finish_registration)),
-                )
-                .service(resource("/v1/me/passkeys/registration").route(web::post().to(passkeys::begin_registration)))
-                .service(
-                    resource("/v1/me/passkeys/{id}")
-                        .route(web::patch().to(passkeys::rename))
-                        .route(web::delete().to(passkeys::delete)),
-                )
-                .service(resource("/v1/email-verification").route(web::post().to(email_verification::verify)))
-                .service(resource("/v1/me/email-verification").route(web::post().to(email_verification::resend)))
-                .service(resource("/v1/me").route(web::get().to(me::get_me)).route(web::patch().to(me::update_me)))
-                .service(
-                    resource("/v1/me/two-factor")
-                        .route(web::post().to(two_factor::start))
-                        .route(web::delete().to(two_factor::deactivate)),
-                )
-                .service(
-                    resource("/v1/applications")
-                        .route(web::get().to(applications::list))
-                        .route(web::post().to(applications::create)),
-                )
-                .service(
-                    resource("/v1/applications/{id}")
-                        .route(web::get().to(applications::get))
-                        .route(web::put().to(applications::update))
-                        .route(web::delete().to(applications::delete)),
-                )
-                .service(
-                    resource("/v1/deployments")
-                        .route(web::get().to(deployments::list))
-                        .route(web::post().to(deployments::create)),
-                )
-                .service(
-                    resource("/v1/deployments/{id}")
-                        .route(web::put().to(deployments::update))
-                        .route(web::delete().to(deployments::delete)),
-                )
-                .service(
-                    resource("/v1/js-libraries")
-                        .app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES))
-                        .route(web::get().to(js_libraries::list))
-                        .route(web::post().to(js_libraries::create)),
-                )
-                .service(
-                    resource("/v1/js-libraries/{id}")
-                        .app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES))
-                        .route(web::get().to(js_libraries::get))
-                        .route(web::put().to(js_libraries::update))
-                        .route(web::delete().to(js_libraries::delete)),
-                )
-                .service(
-                    resource("/v1/certificates")
-                        .route(web::get().to(certificates::list))
-                        .route(web::post().to(certificates::create)),
-                )
-                .service(resource("/v1/certificates/{id}").route(web::delete().to(certificates::delete)))
-                .service(resource("/v1/certificates/{id}/test").route(web::post().to(certificates::test)))
-                .service(
-                    resource("/v1/oauth-tokens")
-                        .route(web::get().to(oauth_tokens::list))
-                        .route(web::post().to(oauth_tokens::create)),
-                )
-                .service(
-                    resource("/v1/oauth-tokens/{id}")
-                        .route(web::patch().to(oauth_tokens::update))
-                        .route(web::delete().to(oauth_tokens::delete)),
-                )
-                .service(resource("/v1/oauth/stripe/callback").route(web::get().to(oauth_tokens::callback)))
-                .service(resource("/operator/accounts/{id}/stripe").route(web::put().to(operator::set_stripe)))
-                .service(
-                    resource("/v1/integrations")
-                        .route(web::get().to(integrations::list))
-                        .route(web::post().to(integrations::create)),
-                )
-                .service(
-                    resource("/v1/integrations/{id}")
-                        .route(web::put().to(integrations::update))
-                        .route(web::delete().to(integrations::delete)),
-                )
-                .service(resource("/v1/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
-                .service(
-                    resource("/v1/users/{id}")
-                        .route(web::patch().to(users::update))
-                        .route(web::delete().to(users::delete)),
-                )
-                .service(resource("/v1/users/{id}/password-reset").route(web::post().to(users::send_reset)))
-                .service(
-                    resource("/v1/users/{id}/sessions")
-                        .route(web::get().to(sessions::of_user))
-                        .route(web::delete().to(sessions::end_all_of_user)),
-                )
-                .service(
-                    resource("/v1/me/sessions")
-                        .route(web::get().to(sessions::mine))
-                        .route(web::delete().to(sessions::end_my_others)),
-                )
-                .service(resource("/v1/me/sessions/{id}").route(web::delete().to(sessions::end_mine)))
-                .service(resource("/v1/password").route(web::post().to(users::set_password)))
-                .service(
-                    resource("/v1/account")
-                        .route(web::get().to(users::get_account))
-                        .route(web::put().to(users::update_account)),
-                )
-                .service(resource("/v1/me/security-events").route(web::get().to(security_events::mine)))
-                .service(resource("/v1/security-events").route(web::get().to(security_events::account)))
-                .service(resource("/v1/rest-requests").route(web::post().to(rest_requests::send)))
-                .service(resource("/v1/me/devices").route(web::get().to(devices::list)))
-                .service(resource("/v1/me/devices/{id}").route(web::delete().to(devices::forget)))
-                .service(resource("/v1/me/two-factor/verify").route(web::post().to(two_factor::verify)))
-                .service(
-                    resource("/v1/me/two-factor/confirmation-code")
-                        .route(web::post().to(two_factor::send_confirmation_code)),
-                )
-                .service(
-                    resource("/v1/me/two-factor/recovery-codes")
-                        .route(web::post().to(two_factor::new_recovery_code_set)),
-                )
-                .service(resource("/v1/me/password").route(web::put().to(me::change_password)))
-                .service(
-                    resource("/v1/me/developer-key")
-                        .route(web::get().to(developer_keys::get_state))
-                        .route(web::post().to(developer_keys::generate)),
-                )
-                .service(resource("/v1/me/developer-key/reveal").route(web::post().to(developer_keys::reveal)))
-                .service(
-                    resource("/v1/me/tokens")
-                        .route(web::get().to(access_tokens::list_mine))
-                        .route(web::post().to(access_tokens::create)),
-                )
-                .service(resource("/v1/me/tokens/{id}").route(web::delete().to(access_tokens::revoke_mine)))
-                .service(resource("/v1/tokens").route(web::get().to(access_tokens::list_account)))
-                .service(resource("/v1/tokens/{id}").route(web::delete().to(access_tokens::revoke_in_account)))
-                .service(
-                    resource("/v1/account/token-policy")
-                        .route(web::get().to(access_tokens::get_policy))
-                        .route(web::put().to(access_tokens::put_policy)),
-                )
-                .service(resource("/v1/me/api-credentials").route(web::get().to(api_credentials::list)))
-                .service(resource("/v1/me/api-credentials/{id}").route(web::delete().to(api_credentials::revoke)))
-                .default_service(web::to(not_found)),
-        );
+    cfg.service(
+        resource("/common-passwords.txt")
+            .wrap(actix_web::middleware::Compress::default())
+            .route(web::get().to(common_passwords::list)),
+    )
+    // Before the operations, so `/api/docs/...` is not read as an API path.
+    .service(web::redirect("/api/docs", "/api/docs/"))
+    .service(openapi::docs())
+    .service(resource(paths::OPENAPI).route(web::get().to(openapi::serve)));
+    // One resource per path, fixed paths first: `/me/passkeys/registration` is not `/me/passkeys/{id}`.
+    let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
+    for (path, _, route) in operations() {
+        match resources.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push(route),
+            None => resources.push((path, vec![route])),
+        }
+    }
+    resources.sort_by_key(|(path, _)| path.contains('{'));
+    for (path, routes) in resources {
+        let methods = routes.into_iter().fold(resource(&path), Resource::route);
+        match path.as_str() {
+            paths::API_AUTH => cfg.service(
+                methods
+                    .app_data(api_auth::form_config())
+                    .wrap(from_fn(rate_limit::limit_api_auth))
+                    .default_service(web::to(api_auth::method_not_allowed)),
+            ),
+            paths::JS_LIBRARIES | paths::JS_LIBRARY => {
+                cfg.service(methods.app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES)))
+            }
+            _ => cfg.service(methods),
+        };
+    }
+    cfg.service(web::scope("/api").default_service(web::to(not_found)));
 }
 
 /// How browsers reach Keydesk, for links in mail and OAuth redirects: the configured public URL, else

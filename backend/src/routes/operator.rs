@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
+use shared::paths;
 use shared::ErrorBody;
 use subtle::ConstantTimeEq;
 
@@ -47,7 +48,7 @@ fn check_operator(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
     }
 }
 
-#[utoipa::path(put, path = "/api/operator/accounts/{id}/stripe", tag = "operator", params(("id" = String, Path)),
+#[utoipa::path(security(()), put, path = paths::OPERATOR_ACCOUNT_STRIPE, tag = "operator", params(("id" = String, Path)),
     request_body = StripeSwitch,
     responses((status = 200, body = StripeSwitch), (status = 401, body = ErrorBody),
         (status = 404, description = "No such account, or no operator token configured", body = ErrorBody)))]

@@ -3,13 +3,14 @@
 //! sign-in. Each ceremony's two halves are two requests; its state waits in the database between.
 
 use crate::audit;
-use crate::auth::passkeys::{self, credential_key, REGISTER, SECOND_FACTOR, SIGN_IN};
+use crate::auth::passkeys::{self, credential_key};
 use crate::auth::reauth::require_recent_password;
 use crate::auth::session::client_ip;
 use crate::auth::two_factor::{live_sign_in, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
 use crate::crypto::random_token;
 use crate::db::models::PasskeyRow;
+use crate::db::purposes::CeremonyPurpose;
 use crate::db::{self, passkeys as stored, two_factor_codes, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
@@ -20,6 +21,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use anyhow::Context;
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{
     AuthMethod, ChallengeRequest, NewPasskeyRequest, PasskeyCeremony, PasskeyResponse, PasskeySignInRequest,
     ReauthenticateRequest, RenamePasskeyRequest, SecurityEventKind,
@@ -57,8 +59,7 @@ fn ceremony_answer(ceremony: String, options: impl serde::Serialize) -> ApiResul
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(PasskeyCeremony { ceremony, options }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/passkeys", tag = "passkeys",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_PASSKEYS, tag = "passkeys",
     responses((status = 200, description = "Oldest first", body = [PasskeyResponse]), (status = 401, body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<PasskeyResponse>>> {
     let user_id = caller.user.id.clone();
@@ -66,9 +67,8 @@ pub async fn list(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(rows.into_iter().map(response).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/passkeys/registration", tag = "passkeys",
+#[utoipa::path(post, path = paths::MY_PASSKEY_REGISTRATION, tag = "passkeys",
     request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, description = "Options for `navigator.credentials.create`", body = PasskeyCeremony),
         (status = 401, body = ErrorBody), (status = 403, description = "`reauthentication_required`", body = ErrorBody)))]
 pub async fn begin_registration(
@@ -92,12 +92,11 @@ pub async fn begin_registration(
         selection.insert("residentKey".into(), "required".into());
         selection.insert("requireResidentKey".into(), true.into());
     }
-    let token = passkeys::begin(&state, Some(user.id.clone()), REGISTER, &ceremony).await?;
+    let token = passkeys::begin(&state, Some(user.id.clone()), CeremonyPurpose::Register, &ceremony).await?;
     ceremony_answer(token, options)
 }
 
-#[utoipa::path(post, path = "/api/v1/me/passkeys", tag = "passkeys", request_body = NewPasskeyRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_PASSKEYS, tag = "passkeys", request_body = NewPasskeyRequest,
     responses((status = 201, description = "Registered", body = PasskeyResponse), (status = 401, body = ErrorBody),
         (status = 409, description = "This passkey is registered already", body = ErrorBody),
         (status = 422, description = "The ceremony is over, or the credential did not verify", body = ErrorBody)))]
@@ -111,7 +110,7 @@ pub async fn finish_registration(
     let name = parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| ApiError::field("name", e))?;
     let credential: RegisterPublicKeyCredential = serde_json::from_value(body.credential)
         .map_err(|_| ApiError::field("credential", "Send the browser's PublicKeyCredential as JSON"))?;
-    let ceremony = passkeys::take::<PasskeyRegistration>(&state, &body.ceremony, REGISTER).await?;
+    let ceremony = passkeys::take::<PasskeyRegistration>(&state, &body.ceremony, CeremonyPurpose::Register).await?;
     let Some((Some(owner), ceremony)) = ceremony.filter(|(owner, _)| owner.as_deref() == Some(&caller.user.id)) else {
         return Err(ApiError::field("ceremony", CEREMONY_OVER));
     };
@@ -145,9 +144,8 @@ pub async fn finish_registration(
     Ok(HttpResponse::Created().json(response(row)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/me/passkeys/{id}", tag = "passkeys", params(("id" = String, Path)),
+#[utoipa::path(patch, path = paths::MY_PASSKEY, tag = "passkeys", params(("id" = String, Path)),
     request_body = RenamePasskeyRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 200, body = PasskeyResponse), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn rename(
@@ -168,9 +166,8 @@ pub async fn rename(
     renamed.map(|row| web::Json(response(row))).ok_or_else(|| ApiError::NotFound("You have no such passkey.".into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/passkeys/{id}", tag = "passkeys", params(("id" = String, Path)),
+#[utoipa::path(delete, path = paths::MY_PASSKEY, tag = "passkeys", params(("id" = String, Path)),
     request_body(content = ReauthenticateRequest, description = "`password` when the last password check is over 15 minutes old"),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
     responses((status = 204, description = "Deleted: it no longer signs in"), (status = 401, body = ErrorBody),
         (status = 403, description = "`reauthentication_required`", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
@@ -196,7 +193,7 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(post, path = "/api/v1/session/passkey-options", tag = "session",
+#[utoipa::path(security(()), post, path = paths::SESSION_PASSKEY_OPTIONS, tag = "session",
     responses((status = 200, description = "Options for `navigator.credentials.get`, any of the site's passkeys",
         body = PasskeyCeremony), (status = 429, description = "Too many from this network", body = ErrorBody)))]
 pub async fn begin_sign_in(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -207,7 +204,7 @@ pub async fn begin_sign_in(req: HttpRequest, state: web::Data<AppState>) -> ApiR
         state.webauthn.start_discoverable_authentication().context("starting a passkey sign-in")?;
     // webauthn-rs asks for the autofill ("conditional") flow; the dashboard's button wants the dialog.
     options.mediation = None;
-    let token = passkeys::begin(&state, None, SIGN_IN, &ceremony).await?;
+    let token = passkeys::begin(&state, None, CeremonyPurpose::SignIn, &ceremony).await?;
     ceremony_answer(token, options)
 }
 
@@ -229,7 +226,7 @@ fn credential_of(json: serde_json::Value) -> Result<PublicKeyCredential, ApiErro
         .map_err(|_| ApiError::field("credential", "Send the browser's PublicKeyCredential as JSON"))
 }
 
-#[utoipa::path(post, path = "/api/v1/session/passkey", tag = "session", request_body = PasskeySignInRequest,
+#[utoipa::path(security(()), post, path = paths::SESSION_PASSKEY, tag = "session", request_body = PasskeySignInRequest,
     responses((status = 200, description = "Signed in without a password; sets the session and CSRF cookies",
         body = shared::v1::SignInResponse),
         (status = 401, description = "The ceremony is over, or the passkey is unknown or did not verify", body = ErrorBody),
@@ -241,7 +238,8 @@ pub async fn sign_in(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let credential = credential_of(body.credential)?;
-    let Some((_, ceremony)) = passkeys::take::<DiscoverableAuthentication>(&state, &body.ceremony, SIGN_IN).await?
+    let Some((_, ceremony)) =
+        passkeys::take::<DiscoverableAuthentication>(&state, &body.ceremony, CeremonyPurpose::SignIn).await?
     else {
         return Err(ApiError::Unauthorized(CEREMONY_OVER.into()));
     };
@@ -281,7 +279,7 @@ fn unauthorized() -> ApiError {
     ApiError::Unauthorized(NOT_ACCEPTED.into())
 }
 
-#[utoipa::path(post, path = "/api/v1/session/two-factor/passkey-options", tag = "session",
+#[utoipa::path(security(()), post, path = paths::SESSION_TWO_FACTOR_PASSKEY_OPTIONS, tag = "session",
     request_body = ChallengeRequest,
     responses((status = 200, description = "Options for `navigator.credentials.get`, the user's passkeys",
         body = PasskeyCeremony),
@@ -298,11 +296,11 @@ pub async fn begin_second_factor(
         return Err(ApiError::field("challenge", "You have no passkey: enter the code instead."));
     }
     let (options, ceremony) = state.webauthn.start_passkey_authentication(&keys).context("a passkey challenge")?;
-    let token = passkeys::begin(&state, Some(challenge.user_id), SECOND_FACTOR, &ceremony).await?;
+    let token = passkeys::begin(&state, Some(challenge.user_id), CeremonyPurpose::SecondFactor, &ceremony).await?;
     ceremony_answer(token, options)
 }
 
-#[utoipa::path(post, path = "/api/v1/session/two-factor/passkey", tag = "session", request_body = PasskeySignInRequest,
+#[utoipa::path(security(()), post, path = paths::SESSION_TWO_FACTOR_PASSKEY, tag = "session", request_body = PasskeySignInRequest,
     responses((status = 200, description = "Signed in; sets the session and CSRF cookies", body = shared::v1::SignInResponse),
         (status = 401, description = "The challenge or ceremony is over, or the passkey did not verify", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -317,7 +315,8 @@ pub async fn second_factor(
         return Err(ApiError::field("challenge", "Send the challenge from the password step"));
     };
     let challenge = live_sign_in(&state, &token).await?;
-    let ceremony = passkeys::take::<PasskeyAuthentication>(&state, &body.ceremony, SECOND_FACTOR).await?;
+    let ceremony =
+        passkeys::take::<PasskeyAuthentication>(&state, &body.ceremony, CeremonyPurpose::SecondFactor).await?;
     let Some((_, ceremony)) = ceremony.filter(|(owner, _)| owner.as_deref() == Some(&challenge.user_id)) else {
         return Err(ApiError::Unauthorized(CEREMONY_OVER.into()));
     };

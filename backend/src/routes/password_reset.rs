@@ -8,9 +8,10 @@ use crate::db::{self, users};
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::{network_key, within_hourly_limit};
-use crate::routes::users::{send_password_link, PasswordLink};
+use crate::routes::password_links::{send_password_link, PasswordLink};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
+use shared::paths;
 use shared::v1::PasswordResetRequest;
 use shared::ErrorBody;
 
@@ -19,7 +20,7 @@ const PER_NETWORK_PER_HOUR: u32 = 10;
 /// Links mailed to one address an hour; more requests are answered the same and send nothing.
 const PER_ADDRESS_PER_HOUR: u32 = 3;
 
-#[utoipa::path(post, path = "/api/v1/password-reset", tag = "session", request_body = PasswordResetRequest,
+#[utoipa::path(security(()), post, path = paths::PASSWORD_RESET, tag = "session", request_body = PasswordResetRequest,
     responses((status = 202, description = "If an active account uses the address, a link valid for 1 hour is on its way"),
         (status = 422, body = ErrorBody), (status = 429, description = "Too many from this network", body = ErrorBody)))]
 pub async fn request(

@@ -7,11 +7,12 @@ use crate::outbound::{rest, OutboundError};
 use crate::routes::certificates::{identity_for, url_host};
 use crate::state::AppState;
 use actix_web::web;
+use shared::paths;
 use shared::v1::{RestRequest, RestResponse};
 use shared::ErrorBody;
 
-#[utoipa::path(post, path = "/api/v1/rest-requests", tag = "certificates", request_body = RestRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["rest_requests:write"])),
+#[utoipa::path(post, path = paths::REST_REQUESTS, tag = "certificates", request_body = RestRequest,
+    security(("access_token" = ["rest_requests:write"])),
     responses((status = 200, description = "The remote server's answer, whatever its status", body = RestResponse),
         (status = 422, description = "Bad URL or header", body = ErrorBody),
         (status = 502, description = "The remote server could not be reached (DNS, internal address, TLS \

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::web;
 use serde::Deserialize;
+use shared::paths;
 use shared::v1::{SecurityEvent, SecurityEventKind, SecurityEventPage};
 use shared::ErrorBody;
 
@@ -70,8 +71,8 @@ async fn load(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/me/security-events", tag = "security log", params(PageQuery),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["security_log:read"])),
+#[utoipa::path(get, path = paths::MY_SECURITY_EVENTS, tag = "security log", params(PageQuery),
+    security(("access_token" = ["security_log:read"])),
     responses((status = 200, description = "The caller's own events, newest first", body = SecurityEventPage),
         (status = 400, body = ErrorBody)))]
 pub async fn mine(
@@ -84,8 +85,8 @@ pub async fn mine(
     Ok(web::Json(load(&state, caller.account.id, Some(caller.user.id), query).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/security-events", tag = "security log", params(PageQuery),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["security_log:read"])),
+#[utoipa::path(get, path = paths::SECURITY_EVENTS, tag = "security log", params(PageQuery),
+    security(("access_token" = ["security_log:read"])),
     responses((status = 200, description = "The account's events, newest first", body = SecurityEventPage),
         (status = 400, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn account(

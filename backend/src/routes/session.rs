@@ -6,17 +6,20 @@ use crate::auth::password::Verdict;
 use crate::auth::second_factor::{self, Entered, Outcome};
 use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
 use crate::auth::throttle::{self, Keys};
-use crate::auth::two_factor::{destination_hint, live_sign_in, Challenge, PURPOSE_SIGN_IN, RESEND_AFTER, SIGN_IN_OVER};
+use crate::auth::two_factor::{destination_hint, live_sign_in, Challenge, RESEND_AFTER, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
+use crate::db::purposes::CodePurpose;
 use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::letters;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
+use shared::paths;
 use shared::v1::{
     AuthMethod, ChallengeRequest, CodeSentResponse, MeResponse, SecurityEventKind, SignInRequest, SignInResponse,
     TwoFactorMethod, TwoFactorSignInRequest,
@@ -25,7 +28,7 @@ use shared::ErrorBody;
 
 const WRONG_CREDENTIALS: &str = "The email or password is incorrect.";
 
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
+#[utoipa::path(security(()), post, path = paths::SESSION, tag = "session", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in (sets the session and CSRF cookies), or `two_factor_required` with a challenge", body = SignInResponse),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -45,14 +48,14 @@ pub async fn sign_in(
         check.note("email", problem);
     }
     let Some(password) = password else {
-        return Err(check.into_error());
+        return Err(check.into_error().into());
     };
     check.finish()?;
 
     let now = Utc::now().naive_utc();
     let email = Email::normalize(&body.email);
     let (ip, device_token) = (client_ip(&req), session::device_token(&req));
-    let (keys, user) = db::run(&state.pool, move |conn| {
+    let (keys, user) = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         let user = users::find_by_email(conn, &email)?.filter(|u| u.is_active);
         let device = device_token.zip(user.as_ref()).map(|(token, user)| session::device_id(&token, &user.id));
         let device = throttle::recognised_device(conn, device)?;
@@ -78,7 +81,7 @@ pub async fn sign_in(
         false => None,
     };
     let user_id = user.id.clone();
-    let second_factor = db::run(&state.pool, move |conn| {
+    let second_factor = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         throttle::succeeded(conn, &keys)?;
         if let Some(hash) = rehashed {
             users::update_password_hash(conn, &user_id, &hash, now)?;
@@ -107,7 +110,7 @@ async fn challenge(
     let challenge = Challenge {
         id: token_hash(&token),
         user_id: &method_row.user_id,
-        purpose: PURPOSE_SIGN_IN,
+        purpose: CodePurpose::SignIn,
         method,
         destination: &method_row.destination,
     };
@@ -123,7 +126,7 @@ async fn challenge(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/session/two-factor", tag = "session", request_body = TwoFactorSignInRequest,
+#[utoipa::path(security(()), post, path = paths::SESSION_TWO_FACTOR, tag = "session", request_body = TwoFactorSignInRequest,
     responses(
         (status = 200, description = "Signed in; sets the session and CSRF cookies", body = SignInResponse),
         (status = 401, description = "The challenge expired or is used up", body = ErrorBody),
@@ -144,13 +147,14 @@ pub async fn second_step(
         _ => return Err(ApiError::field("code", "Enter the code we sent, or one of your one-time access codes")),
     };
     let used_access_code = matches!(entered, Entered::AccessCode(_));
-    let row = match second_factor::check(&state, &req, token_hash(body.challenge.expose()), PURPOSE_SIGN_IN, entered)
-        .await?
-    {
-        Outcome::Right { row, .. } => row,
-        Outcome::Wrong => return Err(ApiError::field(field, "The code is incorrect")),
-        Outcome::Void => return Err(ApiError::Unauthorized(SIGN_IN_OVER.into())),
-    };
+    let row =
+        match second_factor::check(&state, &req, token_hash(body.challenge.expose()), CodePurpose::SignIn, entered)
+            .await?
+        {
+            Outcome::Right { row, .. } => row,
+            Outcome::Wrong => return Err(ApiError::field(field, "The code is incorrect")),
+            Outcome::Void => return Err(ApiError::Unauthorized(SIGN_IN_OVER.into())),
+        };
     if used_access_code {
         let user_id = row.user_id.clone();
         if let Some((user, _)) = db::run(&state.pool, move |conn| Ok(users::find_with_account(conn, &user_id)?)).await?
@@ -161,7 +165,7 @@ pub async fn second_step(
     finish_sign_in(&req, &state, row.user_id, AuthMethod::PasswordAndSecondFactor, StatusCode::OK).await
 }
 
-#[utoipa::path(post, path = "/api/v1/session/two-factor/resend", tag = "session", request_body = ChallengeRequest,
+#[utoipa::path(security(()), post, path = paths::SESSION_TWO_FACTOR_RESEND, tag = "session", request_body = ChallengeRequest,
     responses(
         (status = 200, description = "A new code is on its way; the one before no longer works", body = CodeSentResponse),
         (status = 401, description = "The challenge expired or is used up", body = ErrorBody),
@@ -181,7 +185,7 @@ pub async fn resend(
     let challenge = Challenge {
         id: row.id,
         user_id: &row.user_id,
-        purpose: PURPOSE_SIGN_IN,
+        purpose: CodePurpose::SignIn,
         method,
         destination: &row.destination,
     };
@@ -216,7 +220,7 @@ pub async fn finish_sign_in(
         last_seen_at: now,
     };
     let notice = (device.ip.clone(), device.user_agent.clone());
-    let (me, recognised) = db::run(&state.pool, move |conn| {
+    let (me, recognised) = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         sessions::insert(conn, &row)?;
         users::record_sign_in(conn, &user_id, now)?;
         let recognised = devices::recognise(conn, &device.id, &user_id, now)?;
@@ -239,19 +243,12 @@ pub async fn finish_sign_in(
 
 /// The unrecognized-device email. A failure is logged; it must not stop the sign-in.
 async fn notify_new_device(state: &AppState, email: &str, at: NaiveDateTime, (ip, browser): (String, String)) {
-    let body = format!(
-        "A sign-in to your Keydesk account came from a device we did not recognize.\n\n\
-         Time: {} UTC\nAddress: {ip}\nBrowser: {browser}\n\n\
-         If this was you, there is nothing to do. If not, change your password now and review your \
-         two-factor authentication settings.\n",
-        at.format("%Y-%m-%d %H:%M:%S")
-    );
-    if let Err(e) = state.mailer.send(email, "New sign-in to your Keydesk account", body).await {
+    if let Err(e) = state.mailer.send(email, letters::new_device(at, &ip, &browser)).await {
         tracing::warn!(error = ?e, "could not send the new-device notice");
     }
 }
 
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, path = paths::SESSION, tag = "session",
     security(("session_cookie" = []), ("csrf_token" = [])),
     responses((status = 204, description = "Signed out; cookies cleared"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]

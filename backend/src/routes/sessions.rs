@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::user_agents;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{SecurityEventKind, SessionInfo};
 use shared::ErrorBody;
 
@@ -36,15 +37,15 @@ fn info(session: SessionRow, current: Option<&str>) -> SessionInfo {
 
 async fn active_sessions(state: &AppState, user_id: String) -> Result<Vec<SessionRow>, ApiError> {
     let now = Utc::now().naive_utc();
-    db::run(&state.pool, move |conn| Ok(sessions::list_active_for_user(conn, &user_id, now, now - IDLE_TIMEOUT)?)).await
+    db::run_with(&state.pool, move |conn| Ok(sessions::list_active_for_user(conn, &user_id, now, now - IDLE_TIMEOUT)?))
+        .await
 }
 
 fn ended(session: &SessionRow) -> String {
     format!("{} from {}", user_agents::describe(&session.user_agent), session.ip)
 }
 
-#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "sessions",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::MY_SESSIONS, tag = "sessions",
     responses((status = 200, description = "Newest activity first", body = [SessionInfo]), (status = 401, body = ErrorBody)))]
 pub async fn mine(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<Vec<SessionInfo>>> {
     let current = caller.session().map(|s| s.id.clone());
@@ -52,8 +53,7 @@ pub async fn mine(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<
     Ok(web::Json(rows.into_iter().map(|s| info(s, current.as_deref())).collect()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "sessions", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::MY_SESSION, tag = "sessions", params(("id" = String, Path)),
     responses((status = 204, description = "Ended: its next request is refused"), (status = 401, body = ErrorBody),
         (status = 404, description = "The caller has no such session", body = ErrorBody)))]
 pub async fn end_mine(
@@ -73,8 +73,7 @@ pub async fn end_mine(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "sessions",
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::MY_SESSIONS, tag = "sessions",
     responses((status = 204, description = "Every session but the caller's ended"), (status = 401, body = ErrorBody)))]
 pub async fn end_my_others(
     req: HttpRequest,
@@ -102,8 +101,7 @@ async fn user_in_account(
         .ok_or_else(|| ApiError::NotFound("There is no such user.".into()))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = String, Path)),
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(get, path = paths::USER_SESSIONS, tag = "users", params(("id" = String, Path)),
     responses((status = 200, description = "Newest activity first", body = [SessionInfo]),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn of_user(
@@ -117,8 +115,7 @@ pub async fn of_user(
     Ok(web::Json(rows.into_iter().map(|s| info(s, current.as_deref())).collect()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::USER_SESSIONS, tag = "users", params(("id" = String, Path)),
     responses((status = 204, description = "Every session and API credential of the user ended"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn end_all_of_user(

@@ -5,12 +5,10 @@ use crate::audit;
 use crate::auth::reauth::{confirm_password, require_recent_password};
 use crate::auth::second_factor::{self, confirmation_id, require_for_change, Entered, Outcome};
 use crate::auth::totp;
-use crate::auth::two_factor::{
-    self, access_code_hash, destination_hint, new_recovery_codes, Challenge, PURPOSE_CONFIRM, PURPOSE_SETUP,
-    RESEND_AFTER,
-};
+use crate::auth::two_factor::{self, access_code_hash, destination_hint, new_recovery_codes, Challenge, RESEND_AFTER};
 use crate::auth::CurrentUser;
 use crate::db::models::TwoFactorRow;
+use crate::db::purposes::CodePurpose;
 use crate::db::{self, api_credentials, sessions, two_factor as tf, two_factor_codes};
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
@@ -18,6 +16,7 @@ use crate::notices::{self, Notice};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use shared::paths;
 use shared::v1::{
     parse_phone, AuthenticatorSetup, CodeSentResponse, PasswordConfirmation, RecoveryCodesResponse, SecurityEventKind,
     StartTwoFactorRequest, TwoFactorMethod, VerifyCodeRequest,
@@ -26,11 +25,10 @@ use shared::ErrorBody;
 use shared::ErrorCode;
 
 fn setup_id(user_id: &str) -> String {
-    format!("{PURPOSE_SETUP}:{user_id}")
+    format!("{}:{user_id}", CodePurpose::Setup.as_str())
 }
 
-#[utoipa::path(post, path = "/api/v1/me/two-factor", tag = "two-factor", request_body = StartTwoFactorRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_TWO_FACTOR, tag = "two-factor", request_body = StartTwoFactorRequest,
     responses((status = 200, description = "A code was sent", body = CodeSentResponse),
         (status = 403, description = "`reauthentication_required`", body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, description = "A code was sent under a minute ago", body = ErrorBody),
@@ -66,7 +64,7 @@ pub async fn start(
     let challenge = Challenge {
         id: setup_id(&caller.user.id),
         user_id: &caller.user.id,
-        purpose: PURPOSE_SETUP,
+        purpose: CodePurpose::Setup,
         method: body.method,
         destination: &destination,
     };
@@ -80,8 +78,7 @@ pub async fn start(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/two-factor/verify", tag = "two-factor", request_body = VerifyCodeRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_TWO_FACTOR_VERIFY, tag = "two-factor", request_body = VerifyCodeRequest,
     responses((status = 200, description = "2FA is on; the one-time access codes, shown this once", body = RecoveryCodesResponse),
         (status = 422, description = "Wrong, expired or used-up code", body = ErrorBody)))]
 pub async fn verify(
@@ -92,7 +89,7 @@ pub async fn verify(
 ) -> ApiResult<web::Json<RecoveryCodesResponse>> {
     let entered = Entered::Code(body.into_inner().code.trim().to_string());
     let (pending, totp_step) =
-        match second_factor::check(&state, &request, setup_id(&caller.user.id), PURPOSE_SETUP, entered).await? {
+        match second_factor::check(&state, &request, setup_id(&caller.user.id), CodePurpose::Setup, entered).await? {
             Outcome::Right { row, totp_step } => (row, totp_step),
             Outcome::Wrong => return Err(ApiError::field("code", "The code is incorrect")),
             Outcome::Void => {
@@ -113,7 +110,7 @@ pub async fn verify(
         last_totp_step: totp_step,
     };
     let keep = caller.session().map(|s| s.id.clone()).unwrap_or_default();
-    let was_on = db::run(&state.pool, move |conn| {
+    let was_on = db::run_with(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
             let was_on = tf::find(conn, &row.user_id)?.is_some();
@@ -132,8 +129,7 @@ pub async fn verify(
     Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes.into_iter().map(Into::into).collect() }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/two-factor", tag = "two-factor", request_body = PasswordConfirmation,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(delete, path = paths::MY_TWO_FACTOR, tag = "two-factor", request_body = PasswordConfirmation,
     responses((status = 204, description = "2FA is off; contact details and codes deleted"),
         (status = 422, body = ErrorBody)))]
 pub async fn deactivate(
@@ -156,8 +152,7 @@ pub async fn deactivate(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(post, path = "/api/v1/me/two-factor/recovery-codes", tag = "two-factor", request_body = PasswordConfirmation,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_TWO_FACTOR_RECOVERY_CODES, tag = "two-factor", request_body = PasswordConfirmation,
     responses((status = 200, description = "A new set; the old one is void", body = RecoveryCodesResponse),
         (status = 409, description = "2FA is not on", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn new_recovery_code_set(
@@ -170,7 +165,7 @@ pub async fn new_recovery_code_set(
     let codes = two_factor::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| access_code_hash(&state, c)).collect();
     let user_id = caller.user.id.clone();
-    db::run(&state.pool, move |conn| {
+    db::run_with(&state.pool, move |conn| {
         if tf::find(conn, &user_id)?.is_none() {
             return Err(ApiError::Conflict {
                 code: ErrorCode::TwoFactorOff,
@@ -186,8 +181,7 @@ pub async fn new_recovery_code_set(
     Ok(web::Json(RecoveryCodesResponse { recovery_codes: codes.into_iter().map(Into::into).collect() }))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/two-factor/confirmation-code", tag = "two-factor",
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::MY_TWO_FACTOR_CONFIRMATION_CODE, tag = "two-factor",
     responses((status = 200, description = "A code was sent to the method in force (nothing is sent for an authenticator app), for `two_factor_code` in a change that needs it", body = CodeSentResponse),
         (status = 409, description = "`two_factor_off`", body = ErrorBody),
         (status = 429, description = "A code was sent under a minute ago", body = ErrorBody),
@@ -207,7 +201,7 @@ pub async fn send_confirmation_code(
     let challenge = Challenge {
         id: confirmation_id(&caller.user.id),
         user_id: &caller.user.id,
-        purpose: PURPOSE_CONFIRM,
+        purpose: CodePurpose::Confirm,
         method,
         destination: &method_row.destination,
     };

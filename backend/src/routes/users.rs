@@ -1,33 +1,23 @@
 //! Admin options: the account's users (list, add with an invitation email, edit, reset password,
-//! deactivate, delete), setting a password from an emailed link, and the account's company details.
+//! deactivate, delete). The links they are mailed are [`super::password_links`]'s.
 
 use crate::audit;
-use crate::auth::{AdminUser, CurrentUser};
-use crate::crypto::{random_token, token_hash};
+use crate::auth::AdminUser;
 use crate::db::models::{NewUser, UserRow};
-use crate::db::{
-    self, access_tokens, accounts, api_credentials, developer_keys, is_unique_violation, password_tokens, sessions,
-    users,
-};
-use crate::domain::{Email, FieldCheck, NewPassword, PersonName};
+use crate::db::{self, access_tokens, api_credentials, is_unique_violation, sessions, users};
+use crate::domain::{Email, FieldCheck, PersonName};
 use crate::email_verification::{self, Holder};
 use crate::error::{ApiError, ApiResult};
-use crate::notices::{self, Notice};
-use crate::routes::public_base;
+use crate::routes::password_links::{send_password_link, PasswordLink, NO_PASSWORD};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use diesel::Connection;
-use shared::v1::{AccountInfo, AccountUser, NewUserRequest, Role, SecurityEventKind, SetPasswordRequest, UserUpdate};
+use shared::paths;
+use shared::v1::{AccountUser, NewUserRequest, Role, SecurityEventKind, UserUpdate};
 use shared::ErrorBody;
 use shared::ErrorCode;
 use uuid::Uuid;
-
-const INVITE_LIFETIME_DAYS: i64 = 7;
-const RESET_LIFETIME_HOURS: i64 = 1;
-/// Stored for invited users until they choose one: no argon2 hash matches it.
-const NO_PASSWORD: &str = "!";
-const ACCOUNT_FIELD_MAX_CHARS: usize = 200;
 
 fn account_user(user: UserRow, two_factor: bool) -> AccountUser {
     AccountUser {
@@ -63,8 +53,8 @@ fn full_name(first: &str, last: &str) -> String {
     format!("{} {}", first.trim(), last.trim()).trim().to_string()
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:read"])),
+#[utoipa::path(get, path = paths::USERS, tag = "users",
+    security(("access_token" = ["users:read"])),
     responses((status = 200, body = [AccountUser]), (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> ApiResult<web::Json<Vec<AccountUser>>> {
     let account_id = caller.account.id;
@@ -72,50 +62,8 @@ pub async fn list(state: web::Data<AppState>, AdminUser(caller): AdminUser) -> A
     Ok(web::Json(rows.into_iter().map(|(user, two_factor)| account_user(user, two_factor)).collect()))
 }
 
-/// Why a user is mailed a link to choose a password.
-#[derive(Clone, PartialEq, Eq)]
-pub enum PasswordLink {
-    /// An admin added them: the account's name, and the admin's name and email.
-    Invite { account: String, admin: String },
-    /// An admin asked for a reset.
-    AdminReset,
-    /// They asked for one themselves ("Forgot password?").
-    SelfReset,
-}
-
-/// Emails the user a link to set a password; earlier links of the same kind stop working.
-pub async fn send_password_link(state: &AppState, user: &UserRow, why: PasswordLink) -> ApiResult<()> {
-    let token = random_token();
-    let (purpose, lifetime) = match why {
-        PasswordLink::Invite { .. } => ("invite", Duration::days(INVITE_LIFETIME_DAYS)),
-        PasswordLink::AdminReset | PasswordLink::SelfReset => ("reset", Duration::hours(RESET_LIFETIME_HOURS)),
-    };
-    let (user_id, hash, expires_at) = (user.id.clone(), token_hash(&token), Utc::now().naive_utc() + lifetime);
-    db::run(&state.pool, move |conn| Ok(password_tokens::replace(conn, &user_id, purpose, &hash, expires_at)?)).await?;
-    let link = format!("{}/set-password?token={token}", public_base(state));
-    let name = &user.name;
-    let (subject, body) = match why {
-        PasswordLink::Invite { account, admin } => (
-            "You have been invited to Keydesk",
-            format!("Hello {name},\n\n{admin} added you to the Keydesk account \"{account}\". Choose your password here (the link works once, for 7 days):\n\n{link}\n\nIf you did not expect this, you can ignore this email.\n"),
-        ),
-        PasswordLink::AdminReset => (
-            "Reset your Keydesk password",
-            format!("Hello {name},\n\nAn admin asked for a password reset for your account. Choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf you did not expect this, tell your admin.\n"),
-        ),
-        PasswordLink::SelfReset => (
-            "Reset your Keydesk password",
-            format!("Hello {name},\n\nSomeone asked to reset the password of your Keydesk account. If it was you, choose a new password here (the link works once, for 1 hour):\n\n{link}\n\nIf it was not you, ignore this email: your password stays as it is.\n"),
-        ),
-    };
-    state.mailer.send(&user.email, subject, body).await.map_err(|e| {
-        tracing::warn!(error = %e, "the password link could not be sent");
-        ApiError::DeliveryFailed(format!("The email to {} could not be sent. Try again later.", user.email))
-    })
-}
-
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserRequest,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
+#[utoipa::path(post, path = paths::USERS, tag = "users", request_body = NewUserRequest,
+    security(("access_token" = ["users:write"])),
     responses((status = 201, description = "Added; an email invites them to set a password", body = AccountUser),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 409, description = "The email is taken (across all accounts)", body = ErrorBody),
@@ -131,7 +79,7 @@ pub async fn create(
     let first = check.take("first_name", PersonName::parse(&body.first_name));
     let last = check.take("last_name", PersonName::parse(&body.last_name));
     let email = check.take("email", Email::parse(&body.email));
-    let (Some(first), Some(last), Some(email)) = (first, last, email) else { return Err(check.into_error()) };
+    let (Some(first), Some(last), Some(email)) = (first, last, email) else { return Err(check.into_error().into()) };
     let now = Utc::now().naive_utc();
     let invite = PasswordLink::Invite {
         account: caller.account.name.clone(),
@@ -152,10 +100,10 @@ pub async fn create(
         can_create: body.can_create,
         can_share: body.can_share,
         // The only way in is the link mailed to the address, which proves it.
-        email_verified: 1,
+        email_verified: true,
     };
     let user_id = user.id.clone();
-    let created = db::run(&state.pool, move |conn| {
+    let created = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {
         conn.transaction(|conn| {
             // An unverified sign-up reserves nothing: the invitation takes the address over.
             // (Not a user of this account: that would be the admin inviting their own address.)
@@ -177,8 +125,8 @@ pub async fn create(
     Ok(HttpResponse::Created().json(account_user(created, false)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
+#[utoipa::path(patch, path = paths::USER, tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
+    security(("access_token" = ["users:write"])),
     responses((status = 200, body = AccountUser), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Email taken, or the last active admin would be lost", body = ErrorBody),
@@ -197,7 +145,7 @@ pub async fn update(
     let email = body.email.as_deref().map(|e| check.take("email", Email::parse(e)));
     check.finish()?;
     let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let (updated, was_admin, revoked_tokens) = db::run(&state.pool, move |conn| {
+    let (updated, was_admin, revoked_tokens) = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let mut user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
             let was_admin = user.role() == Role::Admin;
@@ -258,8 +206,8 @@ pub async fn update(
     Ok(web::Json(updated))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
+#[utoipa::path(delete, path = paths::USER, tag = "users", params(("id" = String, Path)),
+    security(("access_token" = ["users:write"])),
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, description = "The last active admin", body = ErrorBody)))]
 pub async fn delete(
@@ -269,7 +217,7 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id) = (caller.account.id.clone(), id.into_inner());
-    let email = db::run(&state.pool, move |conn| {
+    let email = db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let user = users::find_in_account(conn, &account_id, &id)?.ok_or_else(not_found)?;
             if user.role() == Role::Admin && user.is_active && users::active_admins(conn, &account_id)? <= 1 {
@@ -284,8 +232,7 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = String, Path)),
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = [])),
+#[utoipa::path(post, path = paths::USER_PASSWORD_RESET, tag = "users", params(("id" = String, Path)),
     responses((status = 204, description = "The user was emailed a link to choose a new password"),
         (status = 403, description = "Not an admin", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn send_reset(
@@ -299,96 +246,4 @@ pub async fn send_reset(
         .ok_or_else(not_found)?;
     send_password_link(&state, &user, PasswordLink::AdminReset).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[utoipa::path(post, path = "/api/v1/password", tag = "users", request_body = SetPasswordRequest,
-    responses((status = 204, description = "The password is set; sign in with it"),
-        (status = 422, description = "The link is not valid (any more), or the password breaks the policy", body = ErrorBody)))]
-pub async fn set_password(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Json<SetPasswordRequest>,
-) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    if body.new_password != body.new_password_confirmation {
-        return Err(ApiError::field("new_password_confirmation", "The two passwords do not match"));
-    }
-    let hash = token_hash(body.token.expose());
-    let now = Utc::now().naive_utc();
-    // The link is spent by this request whatever follows: a leaked link is good for one try.
-    let user = db::run(&state.pool, move |conn| {
-        let Some(user_id) = password_tokens::take(conn, &hash, &["invite", "reset"], now)? else { return Ok(None) };
-        Ok(users::find_with_account(conn, &user_id)?.map(|(user, _)| user))
-    })
-    .await?
-    .ok_or_else(|| ApiError::field("token", "This link is not valid any more. Ask your admin for a new one"))?;
-    let new_password = NewPassword::parse(body.new_password.expose(), None, &user.email).map_err(|problems| {
-        ApiError::validation(shared::FieldErrors::from([("new_password".to_string(), problems)]))
-    })?;
-    let hashed = state.hashing.hash(new_password.expose().to_string()).await?;
-    // An invited user sets a first password; anyone else is resetting one.
-    let (had_password, email) = (user.password_hash != NO_PASSWORD, user.email.clone());
-    db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            users::update_password_hash(conn, &user.id, &hashed, now)?;
-            // Whoever held the old password may hold these too: all of them end.
-            sessions::delete_all_for_user(conn, &user.id)?;
-            api_credentials::delete_all_for_user(conn, &user.id)?;
-            developer_keys::delete_for_user(conn, &user.id)?;
-            Ok::<_, ApiError>(())
-        })
-    })
-    .await?;
-    if had_password {
-        notices::send(&state, &req, &email, Notice::PasswordChanged);
-    }
-    Ok(HttpResponse::NoContent().finish())
-}
-
-#[utoipa::path(get, path = "/api/v1/account", tag = "users",
-    security(("session_cookie" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:read"])),
-    responses((status = 200, body = AccountInfo)))]
-pub async fn get_account(caller: CurrentUser) -> ApiResult<web::Json<AccountInfo>> {
-    let a = caller.account;
-    Ok(web::Json(AccountInfo {
-        company_name: a.company_name,
-        address: a.address,
-        city: a.city,
-        state: a.state,
-        zip: a.zip,
-        phone: a.phone,
-    }))
-}
-
-#[utoipa::path(put, path = "/api/v1/account", tag = "users", request_body = AccountInfo,
-    security(("session_cookie" = [], "csrf_token" = []), ("bearer" = []), ("basic" = []), ("access_token" = ["users:write"])),
-    responses((status = 200, body = AccountInfo), (status = 403, description = "Not an admin", body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
-pub async fn update_account(
-    state: web::Data<AppState>,
-    AdminUser(caller): AdminUser,
-    body: web::Json<AccountInfo>,
-) -> ApiResult<web::Json<AccountInfo>> {
-    let mut info = body.into_inner();
-    let mut check = FieldCheck::default();
-    for (field, value) in [
-        ("company_name", &mut info.company_name),
-        ("address", &mut info.address),
-        ("city", &mut info.city),
-        ("state", &mut info.state),
-        ("zip", &mut info.zip),
-        ("phone", &mut info.phone),
-    ] {
-        *value = value.trim().to_string();
-        if value.chars().count() > ACCOUNT_FIELD_MAX_CHARS || value.chars().any(char::is_control) {
-            check.note(field, format!("Use at most {ACCOUNT_FIELD_MAX_CHARS} characters on one line"));
-        }
-    }
-    if !info.phone.is_empty() && !info.phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
-        check.note("phone", "Use digits, spaces and + - ( ) only");
-    }
-    check.finish()?;
-    let (account_id, saved) = (caller.account.id, info.clone());
-    db::run(&state.pool, move |conn| Ok(accounts::update_info(conn, &account_id, &saved)?)).await?;
-    Ok(web::Json(info))
 }

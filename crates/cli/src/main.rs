@@ -9,6 +9,7 @@ mod client;
 
 use clap::{Parser, Subcommand};
 use client::Client;
+use shared::paths;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -85,18 +86,18 @@ fn main() -> ExitCode {
         Err(message) => return fail(&message),
     };
     let result = match cli.command {
-        Command::Me => client.get::<shared::v1::MeResponse>("/api/v1/me").map(|v| to_json(&v)),
+        Command::Me => client.get::<shared::v1::MeResponse>(paths::ME).map(|v| to_json(&v)),
         Command::DeveloperKey => {
-            client.get::<shared::v1::DeveloperKeyState>("/api/v1/me/developer-key").map(|v| to_json(&v))
+            client.get::<shared::v1::DeveloperKeyState>(paths::MY_DEVELOPER_KEY).map(|v| to_json(&v))
         }
         Command::ApiCredentials(ApiCredentialsCommand::List) => {
-            client.get::<Vec<shared::v1::ApiCredentialResponse>>("/api/v1/me/api-credentials").map(|v| to_json(&v))
+            client.get::<Vec<shared::v1::ApiCredentialResponse>>(paths::MY_API_CREDENTIALS).map(|v| to_json(&v))
         }
         Command::ApiCredentials(ApiCredentialsCommand::Revoke { id }) => {
-            client.delete(&format!("/api/v1/me/api-credentials/{id}")).map(|()| "{}".to_string())
+            client.delete(&paths::with_id(paths::MY_API_CREDENTIAL, &id)).map(|()| "{}".to_string())
         }
         Command::Tokens(TokensCommand::List) => {
-            client.get::<Vec<shared::v1::AccessToken>>("/api/v1/me/tokens").map(|v| to_json(&v))
+            client.get::<Vec<shared::v1::AccessToken>>(paths::MY_TOKENS).map(|v| to_json(&v))
         }
         Command::Tokens(TokensCommand::Create { name, scopes, expires_in_days, no_expiry: _, networks }) => {
             let request = shared::v1::CreateAccessTokenRequest {
@@ -106,10 +107,10 @@ fn main() -> ExitCode {
                 allowed_networks: networks,
                 password: None,
             };
-            client.post::<_, shared::v1::CreatedAccessToken>("/api/v1/me/tokens", &request).map(|v| to_json(&v))
+            client.post::<_, shared::v1::CreatedAccessToken>(paths::MY_TOKENS, &request).map(|v| to_json(&v))
         }
         Command::Tokens(TokensCommand::Revoke { id }) => {
-            client.delete(&format!("/api/v1/me/tokens/{id}")).map(|()| "{}".to_string())
+            client.delete(&paths::with_id(paths::MY_TOKEN, &id)).map(|()| "{}".to_string())
         }
     };
     match result {

@@ -1,4 +1,7 @@
-//! Automated email through lettre: SMTP when configured, else the outbox.
+//! Automated email through lettre: SMTP when configured, else the outbox. What each message says
+//! is in [`letters`].
+
+pub mod letters;
 
 use crate::config::{MailSettings, Settings};
 use crate::outbox;
@@ -46,7 +49,7 @@ impl Mailer {
     }
 
     /// Sends a plain-text message; the error says why it could not go.
-    pub async fn send(&self, to: &str, subject: &str, body: String) -> anyhow::Result<()> {
+    pub async fn send(&self, to: &str, letters::Letter { subject, body }: letters::Letter) -> anyhow::Result<()> {
         let to: Mailbox = to.parse().with_context(|| format!("{to} is not a valid address"))?;
         let message = Message::builder()
             .from(self.from.clone())
