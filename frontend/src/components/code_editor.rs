@@ -1,5 +1,6 @@
 //! A monospace code editor with line numbers and a live character counter.
 
+use crate::components::modal_form::FormErrors;
 use leptos::prelude::*;
 
 /// The textarea grows with its lines (no wrapping), so one scrolling frame keeps the numbers aligned.
@@ -9,8 +10,10 @@ pub fn CodeEditor(
     label: &'static str,
     value: RwSignal<String>,
     max_chars: usize,
-    #[prop(into)] error: Signal<Option<String>>,
+    /// The code's name in the API, whose problems the enclosing form's [`FormErrors`] holds.
+    errors_for: &'static str,
 ) -> impl IntoView {
+    let error = FormErrors::find().map(|errors| errors.field(errors_for)).unwrap_or_default();
     let lines = move || value.with(|v| v.lines().count().max(1) + usize::from(v.ends_with('\n')));
     let count = move || value.with(|v| v.chars().count());
     let (count_id, error_id) = (format!("{id}-count"), format!("{id}-error"));

@@ -46,24 +46,10 @@ pub fn ModalFrame(
     }
 }
 
-/// A row's destructive button: it picks the row as `target` and opens the confirmation.
-#[component]
-pub fn AskButton<T: Clone + Send + Sync + 'static>(
-    label: &'static str,
-    item: T,
-    target: RwSignal<Option<T>>,
-    confirm: RwSignal<bool>,
-) -> impl IntoView {
-    view! {
-        <button class="button danger-outline small" on:click=move |_| {
-            target.set(Some(item.clone()));
-            confirm.set(true);
-        }>{label}</button>
-    }
-}
-
-/// A list's destructive row action, asked first: [`Removal::button`] on a row picks it and opens the
-/// [`RemovalDialog`], which names the picked row and, on its verb, hands the row to `on_yes`.
+/// A list's row action that is asked first (removing the row, or another step with consequences
+/// such as deactivating a user): [`Removal::button`] on a row, or the row's own button calling
+/// [`Removal::ask`], picks it and opens the [`RemovalDialog`], which names the picked row and, on
+/// its verb, hands the row to `on_yes`.
 pub struct Removal<T: Send + Sync + 'static> {
     picked: RwSignal<Option<T>>,
     open: RwSignal<bool>,
@@ -84,9 +70,15 @@ impl<T: Send + Sync + 'static> Default for Removal<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Removal<T> {
-    /// The row's button ("Delete", "Revoke"): picks `item` and asks.
+    /// The row's destructive button ("Delete", "Revoke"): picks `item` and asks.
     pub fn button(self, label: &'static str, item: T) -> impl IntoView {
-        view! { <AskButton label item target=self.picked confirm=self.open/> }
+        view! { <button class="button danger-outline small" on:click=move |_| self.ask(item.clone())>{label}</button> }
+    }
+
+    /// Picks `item` and asks.
+    pub fn ask(self, item: T) {
+        self.picked.set(Some(item));
+        self.open.set(true);
     }
 }
 

@@ -1,5 +1,6 @@
 //! A labelled text input with its error message, tied to a signal.
 
+use crate::components::modal_form::FormErrors;
 use leptos::prelude::*;
 
 #[component]
@@ -12,6 +13,10 @@ pub fn Field(
     /// The problem to show under the field, if any.
     #[prop(into, optional)]
     error: Signal<Option<String>>,
+    /// Instead of `error`: the field's name in the API, whose problems the enclosing form's
+    /// [`FormErrors`] holds (a [`crate::components::modal_form::ModalForm`] provides them).
+    #[prop(optional)]
+    errors_for: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] required: bool,
@@ -19,6 +24,7 @@ pub fn Field(
     #[prop(optional)]
     autofocus: bool,
 ) -> impl IntoView {
+    let error = errors_for.and_then(|name| Some(FormErrors::find()?.field(name))).unwrap_or(error);
     let input = NodeRef::<leptos::html::Input>::new();
     if autofocus {
         input.on_load(|input| {

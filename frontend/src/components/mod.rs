@@ -8,6 +8,7 @@ pub mod data_table;
 pub mod dialog;
 pub mod field;
 pub mod header;
+pub mod modal_form;
 pub mod notice;
 pub mod password_rules;
 pub mod second_factor_field;

@@ -6,6 +6,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
 use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, FormErrors, ModalForm};
 use crate::components::time::Time;
 use crate::state::{format_time, Notices, ReloadingList};
 use leptos::prelude::*;
@@ -92,52 +93,35 @@ fn AddCertificate(open: RwSignal<bool>, list: ReloadingList<CertificateResponse>
     let notices = Notices::get();
     let domain = RwSignal::new(String::new());
     let file_input = NodeRef::<leptos::html::Input>::new();
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let saving = RwSignal::new(false);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let add = form_action(move |(): &()| {
         let file = file_input
             .get()
             .and_then(|input| input.unchecked_into::<web_sys::HtmlInputElement>().files())
             .and_then(|files| files.get(0));
-        let Some(file) = file else {
-            failure.set(Some(ApiFailure::for_field("file", "Choose the .pem file to upload")));
-            return;
-        };
-        saving.set(true);
-        spawn_local(async move {
-            match api::add_certificate(domain.get_untracked(), file).await {
-                Ok(_) => {
-                    open.set(false);
-                    list.reload();
-                    notices.show("The certificate is added.");
-                }
-                Err(f) => failure.set(Some(f)),
-            }
-            saving.set(false);
-        });
-    };
-    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+        let domain = domain.get_untracked();
+        async move {
+            let file = file.ok_or_else(|| ApiFailure::for_field("file", "Choose the .pem file to upload"))?;
+            api::add_certificate(domain, file).await?;
+            open.set(false);
+            list.reload();
+            notices.show("The certificate is added.");
+            Ok(())
+        }
+    });
+    let file_error = FormErrors::of(add).field("file");
 
     view! {
-        <ModalFrame labelledby="add-certificate-title" on_close=Callback::new(move |()| { open.set(false); })>
-            <form class="modal" on:submit=add novalidate>
-                <h2 id="add-certificate-title">"Add certificate"</h2>
-                <Field id="certificate-domain" label="Domain" value=domain error=field_error("domain") required=true/>
-                <div class="field" class:has-error=move || field_error("file").with(Option::is_some)>
-                    <label for="certificate-file">"Upload file (.pem)"</label>
-                    <input id="certificate-file" type="file" accept=".pem,application/x-pem-file" node_ref=file_input
-                        aria-describedby="certificate-file-help certificate-file-error"/>
-                    <p class="meta" id="certificate-file-help">"The client certificate (and its chain) with its unencrypted private key, in one PEM file."</p>
-                    <p class="field-error" id="certificate-file-error" role="alert">{move || field_error("file").get()}</p>
-                </div>
-                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary" disabled=move || saving.get()>"Add"</button>
-                </div>
-            </form>
-        </ModalFrame>
+        <ModalForm title="Add certificate" title_id="add-certificate-title" save_label="Add" action=add
+            on_close=Callback::new(move |()| open.set(false))>
+            <Field id="certificate-domain" label="Domain" value=domain errors_for="domain" required=true/>
+            <div class="field" class:has-error=move || file_error.with(Option::is_some)>
+                <label for="certificate-file">"Upload file (.pem)"</label>
+                <input id="certificate-file" type="file" accept=".pem,application/x-pem-file" node_ref=file_input
+                    aria-describedby="certificate-file-help certificate-file-error"/>
+                <p class="meta" id="certificate-file-help">"The client certificate (and its chain) with its unencrypted private key, in one PEM file."</p>
+                <p class="field-error" id="certificate-file-error" role="alert">{move || file_error.get()}</p>
+            </div>
+        </ModalForm>
     }
 }
 

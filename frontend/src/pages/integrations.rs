@@ -1,15 +1,15 @@
 //! `/account/integrations`: everyone sees the account's integrations; admins add, edit and delete them.
 //! The form is built from each type's fields in `shared`; secret fields are write-only.
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::account_shell::AccountShell;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, FormErrors, ModalForm};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList, Session};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::v1::{IntegrationRequest, IntegrationResponse, IntegrationType, Role};
 use std::collections::BTreeMap;
 
@@ -91,72 +91,70 @@ fn IntegrationEditor(
     let name = RwSignal::new(integration.as_ref().map(|i| i.name.clone()).unwrap_or_default());
     let kind = RwSignal::new(integration.as_ref().map(|i| i.kind).unwrap_or(IntegrationType::AwsS3));
     let values = RwSignal::new(integration.as_ref().map(|i| i.config.clone()).unwrap_or_default());
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let request = IntegrationRequest { name: name.get(), kind: kind.get(), config: values.get() };
+    let save = form_action(move |(): &()| {
+        let request = IntegrationRequest {
+            name: name.get_untracked(),
+            kind: kind.get_untracked(),
+            config: values.get_untracked(),
+        };
         let id = id.clone();
-        spawn_local(async move {
-            match api::save_integration(id, request).await {
-                Ok(_) => {
-                    open.set(false);
-                    list.reload();
-                    notices.show("The integration is saved.");
-                }
-                Err(f) => failure.set(Some(f)),
-            }
-        });
-    };
-    let field_error = move |field: String| Signal::derive(move || failure.get().and_then(|f| f.field(&field)));
+        async move {
+            api::save_integration(id, request).await?;
+            open.set(false);
+            list.reload();
+            notices.show("The integration is saved.");
+            Ok(())
+        }
+    });
+    let errors = FormErrors::of(save);
 
     view! {
-        <ModalFrame labelledby="integration-editor-title" wide=true on_close=Callback::new(move |()| { open.set(false); })>
-            <form class="modal wide" on:submit=save novalidate>
-                <h2 id="integration-editor-title">{if is_edit { "Edit integration" } else { "Add integration" }}</h2>
-                <Field id="integration-name" label="Name" value=name error=field_error("name".into()) required=true/>
-                <div class="field">
-                    <label for="integration-type">"Type"</label>
-                    <select id="integration-type" on:change=move |ev| {
-                        if let Some(t) = IntegrationType::parse(&event_target_value(&ev)) {
-                            kind.set(t);
-                            values.set(BTreeMap::new());
-                        }
-                    }>
-                        {IntegrationType::ALL.into_iter().map(|t| view! {
-                            <option value=t.as_str() selected=move || kind.get() == t>{t.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                {move || kind.get().fields().iter().map(|f| {
-                    let input_id = format!("integration-{}", f.name);
-                    let error = field_error(format!("config.{}", f.name));
-                    let field_name = f.name;
-                    let hint = (f.secret && is_edit).then_some("Set; leave empty to keep it");
-                    view! {
-                        <div class="field" class:has-error=move || error.with(Option::is_some)>
-                            <label for=input_id.clone()>{f.label}</label>
-                            {if f.name == "service_account_json" {
-                                view! {
-                                    <textarea id=input_id.clone() class="code-editor plain" rows="5" spellcheck="false" placeholder=hint
-                                        on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })></textarea>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <input id=input_id.clone() type=if f.secret { "password" } else { "text" } autocomplete="off" placeholder=hint
-                                        prop:value=move || values.with(|v| v.get(field_name).cloned().unwrap_or_default())
-                                        on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })/>
-                                }.into_any()
-                            }}
-                            <p class="field-error" role="alert">{move || error.get()}</p>
-                        </div>
+        <ModalForm
+            title=if is_edit { "Edit integration" } else { "Add integration" }
+            title_id="integration-editor-title"
+            save_label="Save integration"
+            action=save
+            on_close=Callback::new(move |()| open.set(false))
+            wide=true
+        >
+            <Field id="integration-name" label="Name" value=name errors_for="name" required=true/>
+            <div class="field">
+                <label for="integration-type">"Type"</label>
+                <select id="integration-type" on:change=move |ev| {
+                    if let Some(t) = IntegrationType::parse(&event_target_value(&ev)) {
+                        kind.set(t);
+                        values.set(BTreeMap::new());
                     }
-                }).collect_view()}
-                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary">"Save integration"</button>
-                </div>
-            </form>
-        </ModalFrame>
+                }>
+                    {IntegrationType::ALL.into_iter().map(|t| view! {
+                        <option value=t.as_str() selected=move || kind.get() == t>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || kind.get().fields().iter().map(|f| {
+                let input_id = format!("integration-{}", f.name);
+                let error = errors.field(format!("config.{}", f.name));
+                let field_name = f.name;
+                let hint = (f.secret && is_edit).then_some("Set; leave empty to keep it");
+                view! {
+                    <div class="field" class:has-error=move || error.with(Option::is_some)>
+                        <label for=input_id.clone()>{f.label}</label>
+                        {if f.name == "service_account_json" {
+                            view! {
+                                <textarea id=input_id.clone() class="code-editor plain" rows="5" spellcheck="false" placeholder=hint
+                                    on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })></textarea>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <input id=input_id.clone() type=if f.secret { "password" } else { "text" } autocomplete="off" placeholder=hint
+                                    prop:value=move || values.with(|v| v.get(field_name).cloned().unwrap_or_default())
+                                    on:input=move |ev| values.update(|v| { v.insert(field_name.into(), event_target_value(&ev)); })/>
+                            }.into_any()
+                        }}
+                        <p class="field-error" role="alert">{move || error.get()}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </ModalForm>
     }
 }

@@ -1,15 +1,15 @@
 //! `/account/js-libraries`: the JS Libraries tab.
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::account_shell::AccountShell;
 use crate::components::code_editor::CodeEditor;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{ModalFrame, Removal, RemovalDialog};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, ModalForm, Unsaved};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::v1::{JsLibraryRequest, JsLibraryResponse};
 use shared::validate::JS_CODE_MAX_CHARS;
 
@@ -18,55 +18,16 @@ pub fn JsLibrariesPage() -> impl IntoView {
     let notices = Notices::get();
     let libraries = ReloadingList::new(api::list_js_libraries);
     let editor_open = RwSignal::new(false);
-    let editing = RwSignal::new(None::<String>);
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let saving = RwSignal::new(false);
+    let editing = RwSignal::new(None::<JsLibraryResponse>);
     let deleting = Removal::<JsLibraryResponse>::default();
-
-    // What the editor opened with, so closing it with changes asks first.
-    let opened_with = RwSignal::new((String::new(), String::new(), String::new()));
     let open_editor = move |library: Option<JsLibraryResponse>| {
-        editing.set(library.as_ref().map(|l| l.id.clone()));
-        name.set(library.as_ref().map(|l| l.name.clone()).unwrap_or_default());
-        description.set(library.as_ref().map(|l| l.description.clone()).unwrap_or_default());
-        code.set(library.map(|l| l.code).unwrap_or_default());
-        opened_with.set((name.get_untracked(), description.get_untracked(), code.get_untracked()));
-        failure.set(None);
+        editing.set(library);
         editor_open.set(true);
-    };
-    let close_editor = move || {
-        let changed =
-            opened_with.get_untracked() != (name.get_untracked(), description.get_untracked(), code.get_untracked());
-        let discard =
-            !changed || window().confirm_with_message("Discard your unsaved changes to this library?").unwrap_or(false);
-        if discard {
-            editor_open.set(false);
-        }
-    };
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        saving.set(true);
-        let request = JsLibraryRequest { name: name.get(), description: description.get(), code: code.get() };
-        spawn_local(async move {
-            match api::save_js_library(editing.get_untracked(), request).await {
-                Ok(_) => {
-                    editor_open.set(false);
-                    libraries.reload();
-                    notices.show("The library is saved.");
-                }
-                Err(f) => failure.set(Some(f)),
-            }
-            saving.set(false);
-        });
     };
     let remove = move |library: JsLibraryResponse| {
         let detach = !library.deployed_applications.is_empty();
         libraries.remove(notices, api::delete_js_library(library.id, detach), "The library is deleted.");
     };
-    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
 
     view! {
         <AccountShell>
@@ -98,19 +59,7 @@ pub fn JsLibrariesPage() -> impl IntoView {
                 }/>
             </section>
             <Show when=move || editor_open.get()>
-                <ModalFrame labelledby="library-editor-title" wide=true on_close=Callback::new(move |()| close_editor())>
-                    <form class="modal wide" on:submit=save novalidate>
-                        <h2 id="library-editor-title">{move || if editing.with(Option::is_some) { "Edit JS library" } else { "Add JS library" }}</h2>
-                        <Field id="library-name" label="Name" value=name error=field_error("name") required=true/>
-                        <Field id="library-description" label="Description" value=description error=field_error("description")/>
-                        <CodeEditor id="library-code" label="Code" value=code max_chars=JS_CODE_MAX_CHARS error=field_error("code")/>
-                        <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                        <div class="modal-actions">
-                            <button type="button" class="button secondary" on:click=move |_| close_editor()>"Cancel"</button>
-                            <button type="submit" class="button primary" disabled=move || saving.get()>"Save library"</button>
-                        </div>
-                    </form>
-                </ModalFrame>
+                <LibraryEditor open=editor_open library=editing.get_untracked() list=libraries/>
             </Show>
             <RemovalDialog
                 removal=deleting
@@ -126,5 +75,60 @@ pub fn JsLibrariesPage() -> impl IntoView {
                 on_yes=Callback::new(remove)
             />
         </AccountShell>
+    }
+}
+
+/// Add or edit a library: name, description and code. Closing it with unsaved changes asks first.
+#[component]
+fn LibraryEditor(
+    open: RwSignal<bool>,
+    library: Option<JsLibraryResponse>,
+    list: ReloadingList<JsLibraryResponse>,
+) -> impl IntoView {
+    let notices = Notices::get();
+    let id = library.as_ref().map(|l| l.id.clone());
+    let is_edit = id.is_some();
+    let (first_name, first_description, first_code) =
+        library.map(|l| (l.name, l.description, l.code)).unwrap_or_default();
+    let name = RwSignal::new(first_name.clone());
+    let description = RwSignal::new(first_description.clone());
+    let code = RwSignal::new(first_code.clone());
+    let changed = Signal::derive(move || {
+        name.with(|n| *n != first_name)
+            || description.with(|d| *d != first_description)
+            || code.with(|c| *c != first_code)
+    });
+    let save = form_action(move |(): &()| {
+        let (id, request) = (
+            id.clone(),
+            JsLibraryRequest {
+                name: name.get_untracked(),
+                description: description.get_untracked(),
+                code: code.get_untracked(),
+            },
+        );
+        async move {
+            api::save_js_library(id, request).await?;
+            open.set(false);
+            list.reload();
+            notices.show("The library is saved.");
+            Ok(())
+        }
+    });
+
+    view! {
+        <ModalForm
+            title=if is_edit { "Edit JS library" } else { "Add JS library" }
+            title_id="library-editor-title"
+            save_label="Save library"
+            action=save
+            on_close=Callback::new(move |()| open.set(false))
+            unsaved=Unsaved { question: "Discard your unsaved changes to this library?", changed }
+            wide=true
+        >
+            <Field id="library-name" label="Name" value=name errors_for="name" required=true/>
+            <Field id="library-description" label="Description" value=description errors_for="description"/>
+            <CodeEditor id="library-code" label="Code" value=code max_chars=JS_CODE_MAX_CHARS errors_for="code"/>
+        </ModalForm>
     }
 }

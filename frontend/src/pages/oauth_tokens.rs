@@ -1,12 +1,13 @@
 //! `/account/oauth-tokens`: Stripe tokens (accounts with Stripe enabled). Adding one leaves for Stripe's
 //! authorize page; Stripe's redirect brings the browser back here with `added` or `error`.
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::account_shell::AccountShell;
 use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, FormErrors, ModalForm};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -25,18 +26,15 @@ pub fn OAuthTokensPage() -> impl IntoView {
     }
     let editor_open = RwSignal::new(false);
     let editing = RwSignal::new(None::<OAuthTokenResponse>);
-    let confirm_delete = RwSignal::new(false);
-    let confirm_local = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<OAuthTokenResponse>);
-    let deauthorize_problem = RwSignal::new(String::new());
-    let remove = move |local_only: bool| {
-        let Some(token) = deleting.get_untracked() else { return };
+    let deleting = Removal::<OAuthTokenResponse>::default();
+    // Stripe could not be told: the token with Stripe's answer, asked whether to remove it here only.
+    let removing_here = Removal::<(OAuthTokenResponse, String)>::default();
+    let remove = move |token: OAuthTokenResponse, local_only: bool| {
         spawn_local(async move {
-            match api::delete_oauth_token(token.id, local_only).await {
+            match api::delete_oauth_token(token.id.clone(), local_only).await {
                 Ok(()) => notices.show("The token is deleted."),
                 Err(f) if f.body.code == shared::ErrorCode::DeauthorizationFailed => {
-                    deauthorize_problem.set(f.message());
-                    confirm_local.set(true);
+                    removing_here.ask((token, f.message()));
                 }
                 Err(f) => notices.show(f.message()),
             }
@@ -76,7 +74,7 @@ pub fn OAuthTokensPage() -> impl IntoView {
                                     <td><Time at=t.created_at/></td>
                                     <td class="actions">
                                         <button class="button secondary small" on:click=move |_| open_editor(Some(for_edit.clone()))>"Edit"</button>
-                                        <AskButton label="Delete" item=t.clone() target=deleting confirm=confirm_delete/>
+                                        {deleting.button("Delete", t.clone())}
                                     </td>
                                 </tr>
                             }
@@ -87,21 +85,19 @@ pub fn OAuthTokensPage() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <TokenEditor open=editor_open token=editing.get_untracked() list=tokens/>
             </Show>
-            <ConfirmDialog
-                open=confirm_delete
+            <RemovalDialog
+                removal=deleting
                 title="Delete this token?"
-                message="Keydesk's access is revoked at Stripe, and deployments using the token lose it."
+                message=|_: &OAuthTokenResponse| "Keydesk's access is revoked at Stripe, and deployments using the token lose it.".into()
                 yes_label="Delete token"
-                danger=true
-                on_yes=Callback::new(move |()| remove(false))
+                on_yes=Callback::new(move |token: OAuthTokenResponse| remove(token, false))
             />
-            <ConfirmDialog
-                open=confirm_local
+            <RemovalDialog
+                removal=removing_here
                 title="Remove it here anyway?"
-                message=Signal::derive(move || deauthorize_problem.get())
+                message=|(_, problem): &(OAuthTokenResponse, String)| problem.clone()
                 yes_label="Remove here only"
-                danger=true
-                on_yes=Callback::new(move |()| remove(true))
+                on_yes=Callback::new(move |(token, _): (OAuthTokenResponse, String)| remove(token, true))
             />
         </AccountShell>
     }
@@ -119,74 +115,58 @@ fn TokenEditor(
     let is_edit = id.is_some();
     let description = RwSignal::new(token.as_ref().map(|t| t.description.clone()).unwrap_or_default());
     let token_type = RwSignal::new(token.as_ref().map(|t| t.token_type).unwrap_or(TokenType::Test));
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
+    let submit = form_action(move |(): &()| {
         let id = id.clone();
-        spawn_local(async move {
+        let (description, token_type) = (description.get_untracked(), token_type.get_untracked());
+        async move {
             let authorize_url = match id {
                 None => {
-                    let request = OAuthTokenRequest {
-                        provider: "stripe".into(),
-                        token_type: token_type.get_untracked(),
-                        description: description.get_untracked(),
-                    };
-                    api::start_oauth_token(request).await.map(|started| Some(started.authorize_url))
+                    let request = OAuthTokenRequest { provider: "stripe".into(), token_type, description };
+                    api::start_oauth_token(request).await.map(|started| Some(started.authorize_url))?
                 }
                 Some(id) => {
-                    let request = OAuthTokenUpdate {
-                        description: Some(description.get_untracked()),
-                        token_type: Some(token_type.get_untracked()),
-                    };
-                    api::update_oauth_token(id, request).await.map(|saved| saved.authorize_url)
+                    let request = OAuthTokenUpdate { description: Some(description), token_type: Some(token_type) };
+                    api::update_oauth_token(id, request).await.map(|saved| saved.authorize_url)?
                 }
             };
             match authorize_url {
-                Ok(Some(url)) => api::go_to(&url),
-                Ok(None) => {
+                Some(url) => api::go_to(&url),
+                None => {
                     open.set(false);
                     list.reload();
                     notices.show("The token is saved.");
                 }
-                Err(f) => failure.set(Some(f)),
             }
-            busy.set(false);
-        });
-    };
-    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
-    let title = if is_edit { "Edit token" } else { "Add token" };
+            Ok(())
+        }
+    });
+    let type_error = FormErrors::of(submit).field("token_type");
 
     view! {
-        <ModalFrame labelledby="token-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
-            <form class="modal" on:submit=submit novalidate>
-                <h2 id="token-editor-title">{title}</h2>
-                <div class="field">
-                    <label for="token-provider">"Select token provider"</label>
-                    <select id="token-provider" disabled=is_edit><option value="stripe" selected=true>"Stripe"</option></select>
-                </div>
-                <div class="field" class:has-error=move || field_error("token_type").with(Option::is_some)>
-                    <label for="token-type">"Select token type"</label>
-                    <select id="token-type" on:change=move |ev| {
-                        token_type.set(TokenType::parse(&event_target_value(&ev)).unwrap_or(TokenType::Test))
-                    }>
-                        {[TokenType::Test, TokenType::Live].into_iter().map(|t| view! {
-                            <option value=t.as_str() selected=move || token_type.get() == t>{t.label()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" role="alert">{move || field_error("token_type").get()}</p>
-                    {is_edit.then(|| view! { <p class="meta">"Changing the type authorizes the token again on Stripe."</p> })}
-                </div>
-                <Field id="token-description" label="Token description" value=description error=field_error("description")/>
-                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
-                        {if is_edit { "Save" } else { "Continue to Stripe" }}
-                    </button>
-                </div>
-            </form>
-        </ModalFrame>
+        <ModalForm
+            title=if is_edit { "Edit token" } else { "Add token" }
+            title_id="token-editor-title"
+            save_label=if is_edit { "Save" } else { "Continue to Stripe" }
+            action=submit
+            on_close=Callback::new(move |()| open.set(false))
+        >
+            <div class="field">
+                <label for="token-provider">"Select token provider"</label>
+                <select id="token-provider" disabled=is_edit><option value="stripe" selected=true>"Stripe"</option></select>
+            </div>
+            <div class="field" class:has-error=move || type_error.with(Option::is_some)>
+                <label for="token-type">"Select token type"</label>
+                <select id="token-type" on:change=move |ev| {
+                    token_type.set(TokenType::parse(&event_target_value(&ev)).unwrap_or(TokenType::Test))
+                }>
+                    {[TokenType::Test, TokenType::Live].into_iter().map(|t| view! {
+                        <option value=t.as_str() selected=move || token_type.get() == t>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{move || type_error.get()}</p>
+                {is_edit.then(|| view! { <p class="meta">"Changing the type authorizes the token again on Stripe."</p> })}
+            </div>
+            <Field id="token-description" label="Token description" value=description errors_for="description"/>
+        </ModalForm>
     }
 }

@@ -5,8 +5,9 @@
 use crate::api::{self, ApiFailure, NewAccessToken};
 use crate::components::copy_button::CopyButton;
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{ModalFrame, PasswordDialog, Removal, RemovalDialog};
+use crate::components::dialog::{PasswordDialog, Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, FormErrors, ModalForm};
 use crate::state::{format_time, now, utc_date, Notices, ReloadingList};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -81,8 +82,6 @@ fn TokenForm(
     let expiry = RwSignal::new(preset.map_or_else(|| "custom".to_string(), |d| d.to_string()));
     let custom_days = RwSignal::new(max_days.min(30).to_string());
     let networks = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let busy = RwSignal::new(false);
     let reauth_open = RwSignal::new(false);
     let reauth_error = RwSignal::new(None::<String>);
 
@@ -100,19 +99,17 @@ fn TokenForm(
             .collect(),
         password: password.map(Secret::from),
     };
-    let create = move |password: Option<String>| {
-        let request = request(password);
+    // Sent first with no password; again with the one asked for, when the server wants it.
+    let create = form_action(move |password: &Option<String>| {
+        let request = request(password.clone());
         // The shared rules first, so the form says what the server would, before anything is sent.
-        if let Some(problems) = ApiFailure::for_problems(request.problems(&policy)) {
-            reauth_open.set(false);
-            return failure.set(Some(problems));
-        }
-        failure.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            let outcome = api::create_access_token(request).await;
-            busy.set(false);
-            match outcome {
+        let problems = ApiFailure::for_problems(request.problems(&policy));
+        async move {
+            if let Some(problems) = problems {
+                reauth_open.set(false);
+                return Err(problems);
+            }
+            match api::create_access_token(request).await {
                 Ok(new) => {
                     reauth_open.set(false);
                     created.set(Some(new));
@@ -125,14 +122,15 @@ fn TokenForm(
                 Err(f) if f.field("password").is_some() => reauth_error.set(f.field("password")),
                 Err(f) => {
                     reauth_open.set(false);
-                    failure.set(Some(f));
+                    return Err(f);
                 }
             }
-        });
-    };
-    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+            Ok(())
+        }
+    });
+    let errors = FormErrors::of(create);
     let (scopes_error, expiry_error, networks_error) =
-        (field_error("scopes"), field_error("expires_in_days"), field_error("allowed_networks"));
+        (errors.field("scopes"), errors.field("expires_in_days"), errors.field("allowed_networks"));
     // The selects hold their own state (the form is new each time it opens): no option needs a
     // reactive `selected`, only the first choice a static one.
     let initial = expiry.get_untracked();
@@ -142,85 +140,81 @@ fn TokenForm(
     };
 
     view! {
-        <ModalFrame labelledby="create-token-title" wide=true on_close=Callback::new(move |()| creating.set(None))>
-            <form class="modal wide" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                create(None);
-            }>
-                <h2 id="create-token-title">"Create a token"</h2>
-                <Field id="token-name" label="Token name" value=name error=field_error("name") required=true autofocus=true/>
-                <fieldset class="scopes" aria-describedby="token-scopes-error">
-                    <legend>"Access"</legend>
-                    {TokenResource::ALL.iter().map(|&resource| {
-                        let id = format!("scope-{}", resource.as_str());
-                        view! {
-                            <div class="scope-row">
-                                <label for=id.clone()>{resource.label()}</label>
-                                <select id=id on:change=move |ev| {
-                                    let access = match event_target_value(&ev).as_str() {
-                                        "read" => Some(TokenAccess::Read),
-                                        "write" => Some(TokenAccess::Write),
-                                        _ => None,
-                                    };
-                                    scopes.update(|s| match access {
-                                        Some(access) => { s.insert(resource, access); }
-                                        None => { s.remove(&resource); }
-                                    });
-                                }>
-                                    <option value="">"No access"</option>
-                                    <option value="read">"Read"</option>
-                                    <option value="write">"Read and write"</option>
-                                </select>
-                            </div>
-                        }
-                    }).collect_view()}
-                    <p class="field-error" id="token-scopes-error" role="alert">{move || scopes_error.get()}</p>
-                </fieldset>
-                <div class="field" class:has-error=move || expiry_error.with(Option::is_some)>
-                    <label for="token-expiry">"Expiration"</label>
-                    <select id="token-expiry" aria-describedby="token-expiry-help token-expiry-error"
-                        on:change=move |ev| expiry.set(event_target_value(&ev))>
-                        {PRESET_DAYS
-                            .into_iter()
-                            .filter(|d| *d <= max_days)
-                            .map(|d| expiry_option(d.to_string(), format!("{d} days")))
-                            .collect_view()}
-                        {expiry_option("custom".into(), "Custom…".into())}
-                        {policy.allow_no_expiry.then(|| expiry_option("never".into(), "No expiry".into()))}
-                    </select>
-                    <p class="meta" id="token-expiry-help">{move || match days() {
-                        None => "The token never expires.".to_string(),
-                        Some(d) if (1..=max_days).contains(&d) => format!(
-                            "The token expires on {}.",
-                            utc_date(now() + chrono::Duration::days(i64::from(d))),
-                        ),
-                        Some(_) => format!("This account allows up to {max_days} days."),
-                    }}</p>
-                    <p class="field-error" id="token-expiry-error" role="alert">{move || expiry_error.get()}</p>
-                </div>
-                <Show when=move || expiry.with(|e| e == "custom")>
-                    <Field id="token-days" label="Days" kind="number" value=custom_days required=true/>
-                </Show>
-                <div class="field" class:has-error=move || networks_error.with(Option::is_some)>
-                    <label for="token-networks">"Allowed networks (optional)"</label>
-                    <textarea id="token-networks" rows="3" spellcheck="false" placeholder="203.0.113.0/24"
-                        aria-describedby="token-networks-help token-networks-error"
-                        prop:value=move || networks.get()
-                        on:input=move |ev| networks.set(event_target_value(&ev))></textarea>
-                    <p class="meta" id="token-networks-help">
-                        "One address or CIDR network a line. Empty: the token works from anywhere."
-                    </p>
-                    <p class="field-error" id="token-networks-error" role="alert">{move || networks_error.get()}</p>
-                </div>
-                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| creating.set(None)>"Cancel"</button>
-                    <button type="submit" class="button primary" disabled=move || busy.get()>"Create token"</button>
-                </div>
-            </form>
-        </ModalFrame>
+        <ModalForm
+            title="Create a token"
+            title_id="create-token-title"
+            save_label="Create token"
+            action=create
+            on_close=Callback::new(move |()| creating.set(None))
+            wide=true
+        >
+            <Field id="token-name" label="Token name" value=name errors_for="name" required=true autofocus=true/>
+            <fieldset class="scopes" aria-describedby="token-scopes-error">
+                <legend>"Access"</legend>
+                {TokenResource::ALL.iter().map(|&resource| {
+                    let id = format!("scope-{}", resource.as_str());
+                    view! {
+                        <div class="scope-row">
+                            <label for=id.clone()>{resource.label()}</label>
+                            <select id=id on:change=move |ev| {
+                                let access = match event_target_value(&ev).as_str() {
+                                    "read" => Some(TokenAccess::Read),
+                                    "write" => Some(TokenAccess::Write),
+                                    _ => None,
+                                };
+                                scopes.update(|s| match access {
+                                    Some(access) => { s.insert(resource, access); }
+                                    None => { s.remove(&resource); }
+                                });
+                            }>
+                                <option value="">"No access"</option>
+                                <option value="read">"Read"</option>
+                                <option value="write">"Read and write"</option>
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+                <p class="field-error" id="token-scopes-error" role="alert">{move || scopes_error.get()}</p>
+            </fieldset>
+            <div class="field" class:has-error=move || expiry_error.with(Option::is_some)>
+                <label for="token-expiry">"Expiration"</label>
+                <select id="token-expiry" aria-describedby="token-expiry-help token-expiry-error"
+                    on:change=move |ev| expiry.set(event_target_value(&ev))>
+                    {PRESET_DAYS
+                        .into_iter()
+                        .filter(|d| *d <= max_days)
+                        .map(|d| expiry_option(d.to_string(), format!("{d} days")))
+                        .collect_view()}
+                    {expiry_option("custom".into(), "Custom…".into())}
+                    {policy.allow_no_expiry.then(|| expiry_option("never".into(), "No expiry".into()))}
+                </select>
+                <p class="meta" id="token-expiry-help">{move || match days() {
+                    None => "The token never expires.".to_string(),
+                    Some(d) if (1..=max_days).contains(&d) => format!(
+                        "The token expires on {}.",
+                        utc_date(now() + chrono::Duration::days(i64::from(d))),
+                    ),
+                    Some(_) => format!("This account allows up to {max_days} days."),
+                }}</p>
+                <p class="field-error" id="token-expiry-error" role="alert">{move || expiry_error.get()}</p>
+            </div>
+            <Show when=move || expiry.with(|e| e == "custom")>
+                <Field id="token-days" label="Days" kind="number" value=custom_days required=true/>
+            </Show>
+            <div class="field" class:has-error=move || networks_error.with(Option::is_some)>
+                <label for="token-networks">"Allowed networks (optional)"</label>
+                <textarea id="token-networks" rows="3" spellcheck="false" placeholder="203.0.113.0/24"
+                    aria-describedby="token-networks-help token-networks-error"
+                    prop:value=move || networks.get()
+                    on:input=move |ev| networks.set(event_target_value(&ev))></textarea>
+                <p class="meta" id="token-networks-help">
+                    "One address or CIDR network a line. Empty: the token works from anywhere."
+                </p>
+                <p class="field-error" id="token-networks-error" role="alert">{move || networks_error.get()}</p>
+            </div>
+        </ModalForm>
         // Beside the form, not in it: its own form's submit event would bubble into this one.
-        <PasswordDialog open=reauth_open error=reauth_error on_submit=Callback::new(move |p| create(Some(p)))/>
+        <PasswordDialog open=reauth_open error=reauth_error on_submit=Callback::new(move |p: String| { create.dispatch(Some(p)); })/>
     }
 }
 

@@ -2,8 +2,9 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{AskButton, ConfirmDialog, ModalFrame};
+use crate::components::dialog::{Removal, RemovalDialog};
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, ModalForm};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -24,12 +25,9 @@ pub fn AccountUsers() -> impl IntoView {
     let users = ReloadingList::new(api::list_users);
     let editor_open = RwSignal::new(false);
     let editing = RwSignal::new(None::<AccountUser>);
-    let confirm_delete = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<AccountUser>);
-    let confirm_sign_out = RwSignal::new(false);
-    let confirm_deactivate = RwSignal::new(false);
-    let deactivating = RwSignal::new(None::<AccountUser>);
-    let signing_out = RwSignal::new(None::<AccountUser>);
+    let deleting = Removal::<AccountUser>::default();
+    let deactivating = Removal::<AccountUser>::default();
+    let signing_out = Removal::<AccountUser>::default();
     let open_editor = move |user: Option<AccountUser>| {
         editing.set(user);
         editor_open.set(true);
@@ -52,19 +50,10 @@ pub fn AccountUsers() -> impl IntoView {
             if active { "The user is reactivated." } else { "The user is deactivated." },
         )
     };
-    let deactivate = move |()| {
-        if let Some(user) = deactivating.get_untracked() {
-            set_active(user.id, false);
-        }
-    };
-    let sign_out = move |()| {
-        let Some(user) = signing_out.get_untracked() else { return };
+    let sign_out = move |user: AccountUser| {
         act(Box::pin(api::sign_user_out_everywhere(user.id)), "The user is signed out everywhere.");
     };
-    let remove = move |()| {
-        let Some(user) = deleting.get_untracked() else { return };
-        users.remove(notices, api::delete_user(user.id), "The user is deleted.");
-    };
+    let remove = move |user: AccountUser| users.remove(notices, api::delete_user(user.id), "The user is deleted.");
 
     view! {
         <section class="card" aria-labelledby="users-title">
@@ -98,14 +87,11 @@ pub fn AccountUsers() -> impl IntoView {
                                     )>"Send reset"</button>
                                     <button class="button secondary small" on:click=move |_| match for_toggle.active {
                                         // Deactivating signs them out at once: ask first.
-                                        true => {
-                                            deactivating.set(Some(for_toggle.clone()));
-                                            confirm_deactivate.set(true);
-                                        }
+                                        true => deactivating.ask(for_toggle.clone()),
                                         false => set_active(for_toggle.id.clone(), true),
                                     }>{if u.active { "Deactivate" } else { "Reactivate" }}</button>
-                                    <AskButton label="Sign out everywhere" item=u.clone() target=signing_out confirm=confirm_sign_out/>
-                                    <AskButton label="Delete" item=u.clone() target=deleting confirm=confirm_delete/>
+                                    {signing_out.button("Sign out everywhere", u.clone())}
+                                    {deleting.button("Delete", u.clone())}
                                 </td>
                             </tr>
                         }
@@ -115,38 +101,25 @@ pub fn AccountUsers() -> impl IntoView {
             <Show when=move || editor_open.get()>
                 <UserEditor open=editor_open user=editing.get_untracked() list=users/>
             </Show>
-            <ConfirmDialog
-                open=confirm_deactivate
+            <RemovalDialog
+                removal=deactivating
                 title="Deactivate this user?"
-                message=Signal::derive(move || {
-                    deactivating
-                        .get()
-                        .map(|u| format!("{} is signed out at once and cannot sign in until reactivated.", u.name))
-                        .unwrap_or_default()
-                })
+                message=|u: &AccountUser| format!("{} is signed out at once and cannot sign in until reactivated.", u.name)
                 yes_label="Deactivate user"
-                danger=true
-                on_yes=Callback::new(deactivate)
+                on_yes=Callback::new(move |user: AccountUser| set_active(user.id, false))
             />
-            <ConfirmDialog
-                open=confirm_sign_out
+            <RemovalDialog
+                removal=signing_out
                 title="Sign this user out everywhere?"
-                message=Signal::derive(move || {
-                    signing_out
-                        .get()
-                        .map(|u| format!("Every session and API credential of {} ends at once.", u.name))
-                        .unwrap_or_default()
-                })
+                message=|u: &AccountUser| format!("Every session and API credential of {} ends at once.", u.name)
                 yes_label="Sign out everywhere"
-                danger=true
                 on_yes=Callback::new(sign_out)
             />
-            <ConfirmDialog
-                open=confirm_delete
+            <RemovalDialog
+                removal=deleting
                 title="Delete this user?"
-                message=Signal::derive(move || deleting.get().map(|u| format!("{} will lose access at once.", u.name)).unwrap_or_default())
+                message=|u: &AccountUser| format!("{} will lose access at once.", u.name)
                 yes_label="Delete user"
-                danger=true
                 on_yes=Callback::new(remove)
             />
         </section>
@@ -169,48 +142,38 @@ fn UserEditor(open: RwSignal<bool>, user: Option<AccountUser>, list: ReloadingLi
     let admin = RwSignal::new(user.as_ref().is_some_and(|u| u.admin));
     let can_create = RwSignal::new(user.as_ref().is_none_or(|u| u.can_create));
     let can_share = RwSignal::new(user.as_ref().is_none_or(|u| u.can_share));
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let save = form_action(move |(): &()| {
         let id = id.clone();
-        spawn_local(async move {
-            let outcome = match id {
-                None => api::add_user(NewUserRequest {
-                    first_name: first_name.get_untracked(),
-                    last_name: last_name.get_untracked(),
-                    email: email.get_untracked(),
-                    admin: admin.get_untracked(),
-                    can_create: can_create.get_untracked(),
-                    can_share: can_share.get_untracked(),
-                })
-                .await
-                .map(|_| "The user is added and has been emailed a link to set a password."),
+        let (first_name, last_name, email) =
+            (first_name.get_untracked(), last_name.get_untracked(), email.get_untracked());
+        let (admin, can_create, can_share) =
+            (admin.get_untracked(), can_create.get_untracked(), can_share.get_untracked());
+        async move {
+            let message = match id {
+                None => api::add_user(NewUserRequest { first_name, last_name, email, admin, can_create, can_share })
+                    .await
+                    .map(|_| "The user is added and has been emailed a link to set a password.")?,
                 Some(id) => api::update_user(
                     id,
                     UserUpdate {
-                        first_name: Some(first_name.get_untracked()),
-                        last_name: Some(last_name.get_untracked()),
-                        email: Some(email.get_untracked()),
-                        admin: Some(admin.get_untracked()),
-                        can_create: Some(can_create.get_untracked()),
-                        can_share: Some(can_share.get_untracked()),
+                        first_name: Some(first_name),
+                        last_name: Some(last_name),
+                        email: Some(email),
+                        admin: Some(admin),
+                        can_create: Some(can_create),
+                        can_share: Some(can_share),
                         active: None,
                     },
                 )
                 .await
-                .map(|_| "The user is saved."),
+                .map(|_| "The user is saved.")?,
             };
-            match outcome {
-                Ok(message) => {
-                    open.set(false);
-                    list.reload();
-                    notices.show(message);
-                }
-                Err(f) => failure.set(Some(f)),
-            }
-        });
-    };
-    let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
+            open.set(false);
+            list.reload();
+            notices.show(message);
+            Ok(())
+        }
+    });
     let check = move |id: &'static str, label: &'static str, value: RwSignal<bool>| {
         view! {
             <label class="choice" for=id>
@@ -221,24 +184,22 @@ fn UserEditor(open: RwSignal<bool>, user: Option<AccountUser>, list: ReloadingLi
     };
 
     view! {
-        <ModalFrame labelledby="user-editor-title" on_close=Callback::new(move |()| { open.set(false); })>
-            <form class="modal" on:submit=save novalidate>
-                <h2 id="user-editor-title">{if is_edit { "Edit user" } else { "Add user" }}</h2>
-                <Field id="user-first-name" label="First name" value=first_name error=field_error("first_name") required=true/>
-                <Field id="user-last-name" label="Last name" value=last_name error=field_error("last_name") required=true/>
-                <Field id="user-email" label="Email" kind="email" value=email error=field_error("email") required=true/>
-                <fieldset class="choices">
-                    <legend>"Role and permissions"</legend>
-                    {check("user-admin", "Account admin", admin)}
-                    {check("user-can-create", "Can create", can_create)}
-                    {check("user-can-share", "Can share", can_share)}
-                </fieldset>
-                <p class="form-error" role="alert">{move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary">{if is_edit { "Save user" } else { "Add user" }}</button>
-                </div>
-            </form>
-        </ModalFrame>
+        <ModalForm
+            title=if is_edit { "Edit user" } else { "Add user" }
+            title_id="user-editor-title"
+            save_label=if is_edit { "Save user" } else { "Add user" }
+            action=save
+            on_close=Callback::new(move |()| open.set(false))
+        >
+            <Field id="user-first-name" label="First name" value=first_name errors_for="first_name" required=true/>
+            <Field id="user-last-name" label="Last name" value=last_name errors_for="last_name" required=true/>
+            <Field id="user-email" label="Email" kind="email" value=email errors_for="email" required=true/>
+            <fieldset class="choices">
+                <legend>"Role and permissions"</legend>
+                {check("user-admin", "Account admin", admin)}
+                {check("user-can-create", "Can create", can_create)}
+                {check("user-can-share", "Can share", can_share)}
+            </fieldset>
+        </ModalForm>
     }
 }

@@ -3,8 +3,9 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::data_table::{DataTable, ListView};
-use crate::components::dialog::{ModalFrame, PasswordDialog};
+use crate::components::dialog::PasswordDialog;
 use crate::components::field::Field;
+use crate::components::modal_form::{form_action, ModalForm};
 use crate::components::time::Time;
 use crate::state::{Notices, ReloadingList};
 use leptos::prelude::*;
@@ -22,63 +23,11 @@ enum Naming {
 pub fn Passkeys() -> impl IntoView {
     let notices = Notices::get();
     let passkeys = ReloadingList::new(api::list_passkeys);
-    let naming = RwSignal::new(None::<Naming>);
-    let name = RwSignal::new(String::new());
-    let name_error = RwSignal::new(None::<String>);
-    let reauth_open = RwSignal::new(false);
+    let naming = RwSignal::new(None::<(Naming, String)>);
     let removing = RwSignal::new(None::<PasskeyResponse>);
     let remove_open = RwSignal::new(false);
     let dialog_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let added = move |outcome: Result<PasskeyResponse, ApiFailure>| match outcome {
-        Ok(passkey) => {
-            naming.set(None);
-            reauth_open.set(false);
-            notices.show(format!("The passkey \"{}\" is added: it can sign you in without a password.", passkey.name));
-            passkeys.reload();
-        }
-        Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
-            dialog_error.set(None);
-            reauth_open.set(true);
-        }
-        Err(f) => {
-            reauth_open.set(false);
-            dialog_error.set(f.field("password"));
-            name_error.set(Some(f.field("name").unwrap_or_else(|| f.message())));
-        }
-    };
-    let add = move |password: Option<String>| {
-        busy.set(true);
-        let chosen = name.get_untracked();
-        spawn_local(async move {
-            added(api::add_passkey(chosen, password).await);
-            busy.set(false);
-        });
-    };
-    let save_name = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        name_error.set(None);
-        match naming.get_untracked() {
-            Some(Naming::New) => add(None),
-            Some(Naming::Rename(id)) => spawn_local(async move {
-                match api::rename_passkey(id, name.get_untracked()).await {
-                    Ok(_) => {
-                        naming.set(None);
-                        notices.show("The passkey is renamed.");
-                        passkeys.reload();
-                    }
-                    Err(f) => name_error.set(Some(f.field("name").unwrap_or_else(|| f.message()))),
-                }
-            }),
-            None => {}
-        }
-    };
-    let open_naming = move |mode: Naming, current: String| {
-        name.set(current);
-        name_error.set(None);
-        naming.set(Some(mode));
-    };
+    let open_naming = move |mode: Naming, current: String| naming.set(Some((mode, current)));
     let remove = Callback::new(move |password: String| {
         let Some(passkey) = removing.get_untracked() else { return };
         spawn_local(async move {
@@ -129,23 +78,7 @@ pub fn Passkeys() -> impl IntoView {
                     }).collect_view()}
                 </DataTable>
             }/>
-            <Show when=move || naming.with(Option::is_some)>
-                <ModalFrame labelledby="passkey-name-title" on_close=Callback::new(move |()| { naming.set(None); })>
-                    <form class="modal" on:submit=save_name>
-                        <h2 id="passkey-name-title">
-                            {move || if naming.get() == Some(Naming::New) { "Add a passkey" } else { "Rename passkey" }}
-                        </h2>
-                        <Field id="passkey-name" label="Passkey name" value=name error=name_error required=true/>
-                        <div class="modal-actions">
-                            <button type="button" class="button secondary" on:click=move |_| naming.set(None)>"Cancel"</button>
-                            <button type="submit" class="button primary" disabled=move || busy.get()>
-                                {move || if naming.get() == Some(Naming::New) { "Add passkey" } else { "Save name" }}
-                            </button>
-                        </div>
-                    </form>
-                </ModalFrame>
-            </Show>
-            <PasswordDialog open=reauth_open error=dialog_error on_submit=Callback::new(move |p| add(Some(p)))/>
+            {move || naming.get().map(|(mode, current)| view! { <NameDialog mode current naming list=passkeys/> })}
             <PasswordDialog
                 open=remove_open
                 error=dialog_error
@@ -156,5 +89,74 @@ pub fn Passkeys() -> impl IntoView {
                 danger=true
             />
         </div>
+    }
+}
+
+/// Names a new passkey (the browser then makes it, asking for the password first when the last
+/// sign-in is old) or renames one.
+#[component]
+fn NameDialog(
+    mode: Naming,
+    current: String,
+    naming: RwSignal<Option<(Naming, String)>>,
+    list: ReloadingList<PasskeyResponse>,
+) -> impl IntoView {
+    let notices = Notices::get();
+    let is_new = mode == Naming::New;
+    let name = RwSignal::new(current);
+    let reauth_open = RwSignal::new(false);
+    let reauth_error = RwSignal::new(None::<String>);
+    // Whatever went wrong shows under the name.
+    let under_name = |f: ApiFailure| match f.field("name") {
+        Some(_) => f,
+        None => ApiFailure::for_field("name", &f.message()),
+    };
+    // Sent with no password; again with the one asked for, when the server wants it.
+    let save = form_action(move |password: &Option<String>| {
+        let (mode, chosen, password) = (mode.clone(), name.get_untracked(), password.clone());
+        async move {
+            match mode {
+                Naming::New => match api::add_passkey(chosen, password).await {
+                    Ok(passkey) => {
+                        naming.set(None);
+                        notices.show(format!(
+                            "The passkey \"{}\" is added: it can sign you in without a password.",
+                            passkey.name
+                        ));
+                        list.reload();
+                    }
+                    Err(f) if f.body.code == shared::ErrorCode::ReauthenticationRequired => {
+                        reauth_error.set(None);
+                        reauth_open.set(true);
+                    }
+                    Err(f) => {
+                        reauth_open.set(false);
+                        reauth_error.set(f.field("password"));
+                        return Err(under_name(f));
+                    }
+                },
+                Naming::Rename(id) => {
+                    api::rename_passkey(id, chosen).await.map_err(under_name)?;
+                    naming.set(None);
+                    notices.show("The passkey is renamed.");
+                    list.reload();
+                }
+            }
+            Ok(())
+        }
+    });
+
+    view! {
+        <ModalForm
+            title=if is_new { "Add a passkey" } else { "Rename passkey" }
+            title_id="passkey-name-title"
+            save_label=if is_new { "Add passkey" } else { "Save name" }
+            action=save
+            on_close=Callback::new(move |()| naming.set(None))
+            browser_checks=true
+        >
+            <Field id="passkey-name" label="Passkey name" value=name errors_for="name" required=true/>
+        </ModalForm>
+        <PasswordDialog open=reauth_open error=reauth_error on_submit=Callback::new(move |p: String| { save.dispatch(Some(p)); })/>
     }
 }
