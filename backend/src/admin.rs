@@ -109,22 +109,8 @@ fn create_user(
     let hash = password::hash(new_password.expose())?;
     let mut conn = db::pool::connect_sized(location, 1)?.get()?;
     let now = Utc::now().naive_utc();
-    let mut user = NewUser {
-        id: Uuid::new_v4().to_string(),
-        account_id: String::new(),
-        name: name.as_str().into(),
-        email: email.as_str().into(),
-        email_normalized: email.normalized().into(),
-        password_hash: hash,
-        role,
-        is_active: true,
-        created_at: now,
-        updated_at: now,
-        can_create: true,
-        can_share: true,
-        // The operator made this user by hand: there is nobody to prove the address to.
-        email_verified: true,
-    };
+    // The operator made this user by hand: there is nobody to prove the address to.
+    let mut user = NewUser::new(String::new(), name.as_str().into(), &email, hash, role, now);
     let result = match (account_id, account_name) {
         (Some(id), _) => {
             accounts::find(&mut conn, id)?.with_context(|| format!("no account has the id {id}"))?;

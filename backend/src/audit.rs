@@ -1,9 +1,9 @@
 //! Writing the security log. An event that cannot be written is logged as an error; the action it
 //! describes has already happened, so the caller's answer stands.
 
-use crate::auth::session::client_ip;
-use crate::db::models::{SecurityEventRow, UserRow};
+use crate::db::models::{NewSecurityEvent, UserRow};
 use crate::db::{self, security_events};
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::Utc;
@@ -37,7 +37,7 @@ pub async fn record_for(
 /// The event of [`record`], to be inserted by [`security_events::insert`] in the same transaction as the
 /// change it describes: one commit, and no change without its entry. Its `detail` is empty, to be set
 /// once known (a name the request still has to check); set its time then too, when the change is made.
-pub fn event(request: &HttpRequest, user: &UserRow, kind: SecurityEventKind) -> SecurityEventRow {
+pub fn event(request: &HttpRequest, user: &UserRow, kind: SecurityEventKind) -> NewSecurityEvent {
     entry(request, (&user.account_id, &user.id), kind, String::new())
 }
 
@@ -46,7 +46,7 @@ fn entry(
     (account_id, user_id): (&str, &str),
     kind: SecurityEventKind,
     detail: String,
-) -> SecurityEventRow {
+) -> NewSecurityEvent {
     let user_agent = request
         .headers()
         .get(actix_web::http::header::USER_AGENT)
@@ -69,8 +69,8 @@ fn row(
     detail: String,
     ip: String,
     user_agent: String,
-) -> SecurityEventRow {
-    SecurityEventRow {
+) -> NewSecurityEvent {
+    NewSecurityEvent {
         id: Uuid::new_v4().to_string(),
         account_id: account_id.to_string(),
         user_id: Some(user_id.to_string()),
@@ -82,7 +82,7 @@ fn row(
     }
 }
 
-async fn write(state: &AppState, row: SecurityEventRow) {
+async fn write(state: &AppState, row: NewSecurityEvent) {
     let kind = row.kind.clone();
     if let Err(e) = db::run(&state.pool, move |conn| Ok(security_events::insert(conn, &row)?)).await {
         tracing::error!(error = ?e, kind, "a security event could not be recorded");

@@ -2,7 +2,6 @@
 //! address is not reserved: whoever proves it (the owner's own sign-up, or an admin's invitation)
 //! takes it over. Nothing else waits for verification.
 
-use crate::auth::session::client_ip;
 use crate::crypto::{random_token, token_hash};
 use crate::db::models::UserRow;
 use crate::db::purposes::LinkPurpose;
@@ -10,6 +9,7 @@ use crate::db::{self, accounts, api_credentials, developer_keys, password_tokens
 use crate::domain::Email;
 use crate::error::ApiError;
 use crate::mail::letters::{self, Letter};
+use crate::request::client_ip;
 use crate::routes::public_base;
 use crate::state::AppState;
 use actix_web::HttpRequest;

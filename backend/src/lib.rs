@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod purge;
 pub mod rate_limit;
 pub mod recent;
+pub mod request;
 pub mod routes;
 pub mod security_headers;
 pub mod slow_clients;

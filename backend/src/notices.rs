@@ -1,9 +1,9 @@
 //! Security notices by email (ASVS 6.3.7): the owner hears of every change to how they sign in,
 //! with when, from where and from which browser, so a change they did not make stands out.
 
-use crate::auth::session::{client_ip, user_agent};
 use crate::mail::letters;
 pub use crate::mail::letters::Notice;
+use crate::request::{client_ip, user_agent};
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::Utc;

@@ -5,9 +5,9 @@
 //! limits configured, a fixed 15-minute window counted in the database or in Redis then
 //! decides, so several instances together still allow exactly 15.
 
-use crate::auth::session::client_ip;
 use crate::db::{self, rate_limit_counters, DbPool};
 use crate::error::ApiError;
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -3,7 +3,7 @@
 //! the TOTP secret, `/api/auth` credentials, CSRF tokens; none is worth caching), the API page's
 //! files excepted.
 
-use crate::auth::session::is_https;
+use crate::request::is_https;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{

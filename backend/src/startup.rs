@@ -84,6 +84,7 @@ impl Application {
         crate::purge::schedule(state.pool.clone(), state.settings.purge_interval);
         crate::token_expiry::schedule(state.clone());
         let client_timeout = state.settings.client_timeout;
+        let trusted_proxies = crate::request::TrustedProxies(state.settings.trusted_proxies.as_slice().into());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(crate::auth::access_tokens::gate))
@@ -92,6 +93,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
                 .app_data(state.clone())
+                .app_data(trusted_proxies.clone())
                 .app_data(security_headers.clone())
                 .app_data(routes::json_config())
                 .app_data(routes::query_config())

@@ -35,6 +35,13 @@ impl From<String> for Secret {
     }
 }
 
+/// For storing it (diesel's `serialize_as`): the value leaves the wrapper only to be written.
+impl From<Secret> for String {
+    fn from(value: Secret) -> Self {
+        value.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

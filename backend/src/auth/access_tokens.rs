@@ -5,10 +5,10 @@
 
 use crate::auth::extract::{stale, Credential, CurrentUser};
 use crate::auth::scopes::RouteAccess;
-use crate::auth::session::client_ip;
 use crate::db::models::{AccessTokenRow, AccountRow, UserRow};
 use crate::db::{self, access_tokens};
 use crate::error::ApiError;
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -3,13 +3,14 @@
 //! credentials from `POST /api/auth`) when it has one, else by the session
 //! cookie; cookie-authenticated writes must carry the CSRF header.
 
-use crate::auth::session::{client_ip, CSRF_HEADER, IDLE_TIMEOUT, SESSION_COOKIE, TOUCH_INTERVAL};
+use crate::auth::session::{CSRF_HEADER, IDLE_TIMEOUT, SESSION_COOKIE, TOUCH_INTERVAL};
 use crate::auth::API_CREDENTIAL_LIFETIME;
 use crate::crypto::{constant_time_eq, token_hash};
 use crate::db::models::{AccountRow, DeveloperKeyRow, SessionRow, UserRow};
 use crate::db::{self, api_credentials, developer_keys, sessions};
 use crate::domain::Email;
 use crate::error::ApiError;
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -243,7 +244,7 @@ async fn by_api_credential(state: &AppState, login: &str, password: &str) -> Res
     let found = db::run(&state.pool, move |conn| {
         let found = api_credentials::find_live(conn, &login, now - API_CREDENTIAL_LIFETIME)?;
         let Some((credential, user, account)) = found else { return Ok(None) };
-        if !candidates.iter().any(|c| constant_time_eq(c, &credential.secret_hash)) {
+        if !candidates.iter().any(|c| constant_time_eq(c, credential.secret_hash.expose())) {
             return Ok(None);
         }
         if stale(Some(credential.last_used_at), now) {

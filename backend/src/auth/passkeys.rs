@@ -3,7 +3,7 @@
 //! 5 minutes.
 
 use crate::crypto::{random_token, token_hash};
-use crate::db::models::{CeremonyRow, PasskeyRow};
+use crate::db::models::{NewCeremony, PasskeyRow};
 use crate::db::purposes::CeremonyPurpose;
 use crate::db::{self, passkeys, webauthn_ceremonies};
 use crate::error::ApiError;
@@ -49,7 +49,7 @@ pub async fn begin(
 ) -> Result<String, ApiError> {
     let token = random_token();
     let now = Utc::now().naive_utc();
-    let row = CeremonyRow {
+    let row = NewCeremony {
         id: token_hash(&token),
         user_id,
         purpose,

@@ -2,12 +2,13 @@
 //! sign-in failures, and the recent-password rule for showing or regenerating a developer key.
 
 use crate::auth::password::Verdict;
-use crate::auth::session::{caller_device_id, client_ip};
+use crate::auth::session::caller_device_id;
 use crate::auth::throttle::{self, Keys};
 use crate::auth::CurrentUser;
 use crate::db::models::UserRow;
 use crate::db::{self, sessions};
 use crate::error::ApiError;
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::{Duration, Utc};
@@ -32,7 +33,7 @@ pub async fn password_is_right(
         throttle::reserve(conn, &keys, now).map(|()| keys)
     })
     .await?;
-    let verdict = state.hashing.verify(password.into_inner(), user.password_hash.clone()).await;
+    let verdict = state.hashing.verify(password.into_inner(), user.password_hash.expose().to_string()).await;
     if throttle::unless_busy(&state.pool, &keys, verdict).await? == Verdict::Wrong {
         return Ok(false);
     }

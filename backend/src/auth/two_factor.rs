@@ -1,7 +1,7 @@
 //! Two-factor codes: making, sending and checking them, and one-time access codes.
 
 use crate::crypto::{constant_time_eq, random_hex, token_hash};
-use crate::db::models::TwoFactorCodeRow;
+use crate::db::models::{NewTwoFactorCode, TwoFactorCodeRow};
 use crate::db::purposes::CodePurpose;
 use crate::db::{self, two_factor_codes};
 use crate::error::ApiError;
@@ -113,8 +113,8 @@ pub struct Challenge<'a> {
 impl Challenge<'_> {
     /// Its row, with no code that anyone could type: for an authenticator app, which brings its
     /// own codes, and for one-time access codes.
-    pub fn row(&self, now: NaiveDateTime) -> TwoFactorCodeRow {
-        TwoFactorCodeRow {
+    pub fn row(&self, now: NaiveDateTime) -> NewTwoFactorCode {
+        NewTwoFactorCode {
             id: self.id.clone(),
             user_id: self.user_id.to_string(),
             purpose: self.purpose,
@@ -141,7 +141,7 @@ impl Challenge<'_> {
 /// an authenticator app's codes are not sent, so they are not limited.
 pub async fn store_and_send(
     state: &AppState,
-    row: TwoFactorCodeRow,
+    row: NewTwoFactorCode,
     method: TwoFactorMethod,
     code: &str,
     now: NaiveDateTime,

@@ -1,6 +1,6 @@
 //! The `access_tokens` and `token_policies` tables.
 
-use crate::db::models::{AccessTokenRow, AccountRow, NewAccessToken, TokenPolicyRow, UserRow};
+use crate::db::models::{AccessTokenRow, AccountRow, NewAccessToken, NewTokenPolicy, TokenPolicyRow, UserRow};
 use crate::db::schema::{access_tokens as tokens, accounts, token_policies as policies, users};
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -144,7 +144,7 @@ pub fn policy(conn: &mut DbConnection, account_id: &str) -> QueryResult<Option<T
     policies::table.find(account_id).select(TokenPolicyRow::as_select()).first(conn).optional()
 }
 
-pub fn save_policy(conn: &mut DbConnection, policy: &TokenPolicyRow) -> QueryResult<()> {
+pub fn save_policy(conn: &mut DbConnection, policy: &NewTokenPolicy) -> QueryResult<()> {
     conn.transaction(|conn| {
         let updated = diesel::update(policies::table.find(&policy.account_id)).set(policy).execute(conn)?;
         if updated == 0 {

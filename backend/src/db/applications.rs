@@ -1,6 +1,6 @@
 //! The `applications` and `application_libraries` tables.
 
-use crate::db::models::ApplicationRow;
+use crate::db::models::{ApplicationRow, NewApplication};
 use crate::db::schema::{application_libraries as uses, applications as apps};
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -24,7 +24,7 @@ pub fn find(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<
         .optional()
 }
 
-pub fn insert(conn: &mut DbConnection, row: &ApplicationRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewApplication) -> QueryResult<()> {
     diesel::insert_into(apps::table).values(row).execute(conn).map(|_| ())
 }
 

@@ -1,6 +1,6 @@
 //! The `certificates` table: client certificates per account and domain.
 
-use crate::db::models::CertificateRow;
+use crate::db::models::{CertificateRow, NewCertificate};
 use crate::db::schema::{certificates as certs, users};
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -37,7 +37,7 @@ pub fn for_host(conn: &mut DbConnection, account_id: &str, host: &str) -> QueryR
     Ok(found.into_iter().next())
 }
 
-pub fn insert(conn: &mut DbConnection, row: &CertificateRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewCertificate) -> QueryResult<()> {
     diesel::insert_into(certs::table).values(row).execute(conn).map(|_| ())
 }
 

@@ -1,6 +1,6 @@
 //! The `deployments` table.
 
-use crate::db::models::DeploymentRow;
+use crate::db::models::{DeploymentRow, NewDeployment};
 use crate::db::schema::{applications as apps, deployments as deps};
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -22,7 +22,7 @@ pub fn list(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<Deploy
         .load(conn)
 }
 
-pub fn insert(conn: &mut DbConnection, row: &DeploymentRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewDeployment) -> QueryResult<()> {
     diesel::insert_into(deps::table).values(row).execute(conn).map(|_| ())
 }
 

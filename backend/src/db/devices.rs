@@ -1,6 +1,6 @@
 //! The `devices` table: browsers each user has signed in from.
 
-use crate::db::models::DeviceRow;
+use crate::db::models::{DeviceRow, NewDevice};
 use crate::db::schema::devices;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -14,7 +14,7 @@ pub fn recognise(conn: &mut DbConnection, id: &str, user_id: &str, now: NaiveDat
     Ok(updated > 0)
 }
 
-pub fn insert(conn: &mut DbConnection, device: &DeviceRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, device: &NewDevice) -> QueryResult<()> {
     diesel::insert_into(devices::table).values(device).execute(conn).map(|_| ())
 }
 

@@ -1,6 +1,6 @@
 //! The `integrations` and `application_integrations` tables.
 
-use crate::db::models::IntegrationRow;
+use crate::db::models::{IntegrationRow, NewIntegration};
 use crate::db::schema::{application_integrations as uses, applications as apps, integrations, users};
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -33,7 +33,7 @@ pub fn count_owned(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
         .get_result(conn)
 }
 
-pub fn insert(conn: &mut DbConnection, row: &IntegrationRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewIntegration) -> QueryResult<()> {
     diesel::insert_into(integrations::table).values(row).execute(conn).map(|_| ())
 }
 

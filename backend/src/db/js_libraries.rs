@@ -1,6 +1,6 @@
 //! The `js_libraries` table.
 
-use crate::db::models::{JsLibraryRow, SecurityEventRow};
+use crate::db::models::{JsLibraryRow, NewJsLibrary, NewSecurityEvent};
 use crate::db::schema::js_libraries as libs;
 use crate::db::{security_events, DbConnection};
 use chrono::NaiveDateTime;
@@ -51,7 +51,7 @@ pub fn count_owned(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
 /// Adds `row` with its security-log entry, both or neither. On PostgreSQL that is one statement (a
 /// data-modifying CTE): one round trip and one commit, where a transaction takes four trips and each
 /// trip two task switches on a small machine. SQLite runs in-process: a transaction costs nothing there.
-pub fn insert_logged(conn: &mut DbConnection, row: &JsLibraryRow, event: &SecurityEventRow) -> QueryResult<()> {
+pub fn insert_logged(conn: &mut DbConnection, row: &NewJsLibrary, event: &NewSecurityEvent) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
         let query = diesel::sql_query(
             "WITH library AS (INSERT INTO js_libraries \
@@ -83,7 +83,7 @@ pub fn update_logged(
     (account_id, id): (&str, &str),
     (name, name_normalized, description, code): Fields<'_>,
     now: NaiveDateTime,
-    event: &SecurityEventRow,
+    event: &NewSecurityEvent,
 ) -> QueryResult<Option<JsLibraryRow>> {
     if let DbConnection::Pg(pg) = conn {
         let query = diesel::sql_query(

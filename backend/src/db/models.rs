@@ -1,5 +1,5 @@
-//! Row structs: `XRow` to read, `NewX` to write. They never reach the wire;
-//! functions here turn them into the shared DTOs.
+//! Row structs: `XRow` to read, `NewX` to write (for a table written whole, both from one list:
+//! `written_whole!`). They never reach the wire: the routes turn them into the shared DTOs.
 
 use crate::db::purposes::{CeremonyPurpose, CodePurpose};
 use crate::db::schema::{
@@ -9,10 +9,29 @@ use crate::db::schema::{
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::v1::{
-    AccountSummary, ApiCredentialResponse, AuthMethod, DeveloperKeyState, MeResponse, Role, TokenType, TwoFactorMethod,
-    TwoFactorState,
-};
+use shared::v1::{AuthMethod, Role, TokenType, TwoFactorMethod};
+
+/// A table written whole: `$row` to read (`Queryable`, `Selectable`) and `$new` to write (`Insertable`),
+/// from one field list, with the derives each needs besides; a `$new` becomes the `$row` it stores.
+macro_rules! written_whole {
+    ($table:ident: $row:ident[$($row_derive:ident),*] / $new:ident[$($new_derive:ident),*] {
+        $($(#[$field_meta:meta])* $field:ident: $ty:ty,)*
+    }) => {
+        #[derive(Clone, Queryable, Selectable, $($row_derive),*)]
+        #[diesel(table_name = $table)]
+        pub struct $row { $($(#[$field_meta])* pub $field: $ty,)* }
+
+        #[derive(Clone, Insertable, $($new_derive),*)]
+        #[diesel(table_name = $table)]
+        pub struct $new { $($(#[$field_meta])* pub $field: $ty,)* }
+
+        impl From<$new> for $row {
+            fn from(new: $new) -> $row {
+                $row { $($field: new.$field,)* }
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -37,7 +56,7 @@ pub struct NewAccount {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
@@ -45,7 +64,8 @@ pub struct UserRow {
     pub name: String,
     pub email: String,
     pub email_normalized: String,
-    pub password_hash: String,
+    #[diesel(deserialize_as = String)]
+    pub password_hash: shared::Secret,
     #[diesel(deserialize_as = String)]
     pub role: Role,
     pub is_active: bool,
@@ -56,12 +76,6 @@ pub struct UserRow {
     pub last_sign_in_at: Option<NaiveDateTime>,
     /// True once the user has shown they receive mail at `email` (see `email_verification`).
     pub email_verified: bool,
-}
-
-impl std::fmt::Debug for UserRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserRow").field("id", &self.id).field("email", &self.email).finish_non_exhaustive()
-    }
 }
 
 impl UserRow {
@@ -89,6 +103,35 @@ pub struct NewUser {
     pub email_verified: bool,
 }
 
+impl NewUser {
+    /// An active user with a new id, who may create and share, and whose address counts as proven
+    /// (a caller that mails a link to prove it, or limits what they may do, says so after).
+    pub fn new(
+        account_id: String,
+        name: String,
+        email: &crate::domain::Email,
+        password_hash: String,
+        role: Role,
+        now: NaiveDateTime,
+    ) -> NewUser {
+        NewUser {
+            id: uuid::Uuid::new_v4().to_string(),
+            account_id,
+            name,
+            email: email.as_str().into(),
+            email_normalized: email.normalized().into(),
+            password_hash,
+            role,
+            is_active: true,
+            created_at: now,
+            updated_at: now,
+            can_create: true,
+            can_share: true,
+            email_verified: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
@@ -112,7 +155,8 @@ pub struct SessionRow {
 pub struct NewSession {
     pub id: String,
     pub user_id: String,
-    pub csrf_token: String,
+    #[diesel(serialize_as = String)]
+    pub csrf_token: shared::Secret,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -124,25 +168,18 @@ pub struct NewSession {
     pub auth_method: AuthMethod,
 }
 
-#[derive(Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = developer_keys)]
 pub struct DeveloperKeyRow {
     pub user_id: String,
-    pub lookup_hash: String,
-    pub sealed_key: String,
+    #[diesel(deserialize_as = String)]
+    pub lookup_hash: shared::Secret,
+    #[diesel(deserialize_as = String)]
+    pub sealed_key: shared::Secret,
     pub hint: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub last_used_ip: Option<String>,
-}
-
-impl std::fmt::Debug for DeveloperKeyRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeveloperKeyRow")
-            .field("user_id", &self.user_id)
-            .field("hint", &self.hint)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Insertable)]
@@ -155,36 +192,18 @@ pub struct NewDeveloperKey {
     pub created_at: NaiveDateTime,
 }
 
-/// The key's state as the API shows it (never the key).
-pub fn developer_key_state(row: Option<&DeveloperKeyRow>) -> DeveloperKeyState {
-    match row {
-        None => DeveloperKeyState::absent(),
-        Some(row) => DeveloperKeyState {
-            exists: true,
-            created_at: Some(row.created_at.and_utc()),
-            last_used_at: row.last_used_at.map(|t| t.and_utc()),
-            last_used_ip: row.last_used_ip.clone(),
-            hint: Some(row.hint.clone()),
-        },
-    }
-}
-
-#[derive(Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_credentials)]
 pub struct ApiCredentialRow {
     pub id: String,
     pub user_id: String,
     pub tool: String,
-    pub login: String,
-    pub secret_hash: String,
+    #[diesel(deserialize_as = String)]
+    pub login: shared::Secret,
+    #[diesel(deserialize_as = String)]
+    pub secret_hash: shared::Secret,
     pub created_at: NaiveDateTime,
     pub last_used_at: NaiveDateTime,
-}
-
-impl std::fmt::Debug for ApiCredentialRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiCredentialRow").field("id", &self.id).field("tool", &self.tool).finish_non_exhaustive()
-    }
 }
 
 #[derive(Insertable)]
@@ -199,230 +218,186 @@ pub struct NewApiCredential {
     pub last_used_at: NaiveDateTime,
 }
 
-pub fn api_credential_response(row: ApiCredentialRow, lifetime: chrono::Duration) -> ApiCredentialResponse {
-    ApiCredentialResponse {
-        login_hint: row.login.chars().take(8).collect(),
-        id: row.id,
-        tool: row.tool,
-        created_at: row.created_at.and_utc(),
-        last_used_at: row.last_used_at.and_utc(),
-        expires_at: (row.last_used_at + lifetime).and_utc(),
+written_whole! {
+    two_factor: TwoFactorRow[Debug] / NewTwoFactor[] {
+        user_id: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        method: TwoFactorMethod,
+        destination: String,
+        enabled_at: NaiveDateTime,
+        /// The last authenticator-app time step accepted; a code of that step or earlier is refused.
+        last_totp_step: Option<i64>,
     }
 }
 
-/// The two-factor state as the API shows it, destination masked.
-pub fn two_factor_state(row: Option<&TwoFactorRow>, recovery_codes_remaining: i64) -> TwoFactorState {
-    match row.map(|r| (r, r.method)) {
-        None => TwoFactorState::off(),
-        Some((row, method)) => TwoFactorState {
-            enabled: true,
-            method: Some(method),
-            destination_hint: Some(shared::v1::destination_hint(method, &row.destination)),
-            recovery_codes_remaining: u32::try_from(recovery_codes_remaining).unwrap_or(0),
-        },
+written_whole! {
+    two_factor_codes: TwoFactorCodeRow[] / NewTwoFactorCode[] {
+        id: String,
+        user_id: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        purpose: CodePurpose,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        method: TwoFactorMethod,
+        destination: String,
+        code_hash: String,
+        attempts: i32,
+        sent_at: NaiveDateTime,
+        expires_at: NaiveDateTime,
     }
 }
 
-/// The user as `GET /api/v1/me` shows them.
-pub fn me_response(
-    user: UserRow,
-    account: AccountRow,
-    key: Option<&DeveloperKeyRow>,
-    two_factor: TwoFactorState,
-) -> MeResponse {
-    MeResponse {
-        role: user.role(),
-        id: user.id,
-        name: user.name,
-        email: user.email,
-        account: AccountSummary { id: account.id, name: account.name, stripe_enabled: account.stripe_enabled },
-        created_at: user.created_at.and_utc(),
-        developer_key: developer_key_state(key),
-        two_factor,
-        email_verified: user.email_verified,
+written_whole! {
+    devices: DeviceRow[Debug] / NewDevice[] {
+        id: String,
+        user_id: String,
+        user_agent: String,
+        ip: String,
+        created_at: NaiveDateTime,
+        last_seen_at: NaiveDateTime,
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = two_factor)]
-pub struct TwoFactorRow {
-    pub user_id: String,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub method: TwoFactorMethod,
-    pub destination: String,
-    pub enabled_at: NaiveDateTime,
-    /// The last authenticator-app time step accepted; a code of that step or earlier is refused.
-    pub last_totp_step: Option<i64>,
+written_whole! {
+    applications: ApplicationRow[Debug] / NewApplication[] {
+        id: String,
+        account_id: String,
+        name: String,
+        description: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
 }
 
-#[derive(Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = two_factor_codes)]
-pub struct TwoFactorCodeRow {
-    pub id: String,
-    pub user_id: String,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub purpose: CodePurpose,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub method: TwoFactorMethod,
-    pub destination: String,
-    pub code_hash: String,
-    pub attempts: i32,
-    pub sent_at: NaiveDateTime,
-    pub expires_at: NaiveDateTime,
+written_whole! {
+    js_libraries: JsLibraryRow[Debug, QueryableByName] / NewJsLibrary[] {
+        id: String,
+        account_id: String,
+        name: String,
+        name_normalized: String,
+        description: String,
+        code: String,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = devices)]
-pub struct DeviceRow {
-    pub id: String,
-    pub user_id: String,
-    pub user_agent: String,
-    pub ip: String,
-    pub created_at: NaiveDateTime,
-    pub last_seen_at: NaiveDateTime,
+written_whole! {
+    deployments: DeploymentRow[Debug] / NewDeployment[] {
+        id: String,
+        application_id: String,
+        label: String,
+        variables: String,
+        created_at: NaiveDateTime,
+        oauth_token_id: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = applications)]
-pub struct ApplicationRow {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    pub description: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+written_whole! {
+    certificates: CertificateRow[Debug] / NewCertificate[] {
+        id: String,
+        account_id: String,
+        domain: String,
+        subject: String,
+        issuer: String,
+        not_before: NaiveDateTime,
+        not_after: NaiveDateTime,
+        fingerprint_sha256: String,
+        chain_pem: String,
+        private_key_sealed: String,
+        created_at: NaiveDateTime,
+        created_by: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
-#[diesel(table_name = js_libraries)]
-pub struct JsLibraryRow {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    pub name_normalized: String,
-    pub description: String,
-    pub code: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+written_whole! {
+    oauth_tokens: OAuthTokenRow[Debug] / NewOAuthToken[] {
+        id: String,
+        account_id: String,
+        provider: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        token_type: TokenType,
+        description: String,
+        stripe_user_id: String,
+        livemode: bool,
+        scope: String,
+        access_token_sealed: String,
+        refresh_token_sealed: String,
+        created_at: NaiveDateTime,
+        created_by: Option<String>,
+        updated_at: NaiveDateTime,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = deployments)]
-pub struct DeploymentRow {
-    pub id: String,
-    pub application_id: String,
-    pub label: String,
-    pub variables: String,
-    pub created_at: NaiveDateTime,
-    pub oauth_token_id: Option<String>,
+written_whole! {
+    oauth_states: OAuthStateRow[Debug] / NewOAuthState[] {
+        state_hash: String,
+        session_id: String,
+        account_id: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        token_type: TokenType,
+        description: String,
+        token_id: Option<String>,
+        expires_at: NaiveDateTime,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = certificates)]
-pub struct CertificateRow {
-    pub id: String,
-    pub account_id: String,
-    pub domain: String,
-    pub subject: String,
-    pub issuer: String,
-    pub not_before: NaiveDateTime,
-    pub not_after: NaiveDateTime,
-    pub fingerprint_sha256: String,
-    pub chain_pem: String,
-    pub private_key_sealed: String,
-    pub created_at: NaiveDateTime,
-    pub created_by: Option<String>,
+written_whole! {
+    integrations: IntegrationRow[Debug] / NewIntegration[] {
+        id: String,
+        account_id: String,
+        name: String,
+        name_normalized: String,
+        kind: String,
+        config: String,
+        secrets_sealed: String,
+        created_at: NaiveDateTime,
+        created_by: Option<String>,
+        updated_at: NaiveDateTime,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = oauth_tokens)]
-pub struct OAuthTokenRow {
-    pub id: String,
-    pub account_id: String,
-    pub provider: String,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub token_type: TokenType,
-    pub description: String,
-    pub stripe_user_id: String,
-    pub livemode: bool,
-    pub scope: String,
-    pub access_token_sealed: String,
-    pub refresh_token_sealed: String,
-    pub created_at: NaiveDateTime,
-    pub created_by: Option<String>,
-    pub updated_at: NaiveDateTime,
+written_whole! {
+    security_events: SecurityEventRow[Debug] / NewSecurityEvent[] {
+        id: String,
+        account_id: String,
+        user_id: Option<String>,
+        kind: String,
+        detail: String,
+        ip: String,
+        user_agent: String,
+        created_at: NaiveDateTime,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = oauth_states)]
-pub struct OAuthStateRow {
-    pub state_hash: String,
-    pub session_id: String,
-    pub account_id: String,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub token_type: TokenType,
-    pub description: String,
-    pub token_id: Option<String>,
-    pub expires_at: NaiveDateTime,
+written_whole! {
+    passkeys: PasskeyRow[Debug] / NewPasskey[] {
+        id: String,
+        user_id: String,
+        credential_id: String,
+        name: String,
+        /// webauthn-rs's `Passkey` as JSON.
+        credential: String,
+        created_at: NaiveDateTime,
+        last_used_at: Option<NaiveDateTime>,
+    }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = integrations)]
-pub struct IntegrationRow {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    pub name_normalized: String,
-    pub kind: String,
-    pub config: String,
-    pub secrets_sealed: String,
-    pub created_at: NaiveDateTime,
-    pub created_by: Option<String>,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = security_events)]
-pub struct SecurityEventRow {
-    pub id: String,
-    pub account_id: String,
-    pub user_id: Option<String>,
-    pub kind: String,
-    pub detail: String,
-    pub ip: String,
-    pub user_agent: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = passkeys)]
-pub struct PasskeyRow {
-    pub id: String,
-    pub user_id: String,
-    pub credential_id: String,
-    pub name: String,
-    /// webauthn-rs's `Passkey` as JSON.
-    pub credential: String,
-    pub created_at: NaiveDateTime,
-    pub last_used_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = webauthn_ceremonies)]
-pub struct CeremonyRow {
-    pub id: String,
-    pub user_id: Option<String>,
-    #[diesel(deserialize_as = String)]
-    #[diesel(serialize_as = String)]
-    pub purpose: CeremonyPurpose,
-    /// webauthn-rs's ceremony state as JSON (holds the challenge).
-    pub state: String,
-    pub expires_at: NaiveDateTime,
+written_whole! {
+    webauthn_ceremonies: CeremonyRow[Debug] / NewCeremony[] {
+        id: String,
+        user_id: Option<String>,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        purpose: CeremonyPurpose,
+        /// webauthn-rs's ceremony state as JSON (holds the challenge).
+        state: String,
+        expires_at: NaiveDateTime,
+    }
 }
 
 /// A personal access token as stored: found by `lookup_hash` (a keyed hash), never kept otherwise.
@@ -473,10 +448,86 @@ pub struct NewAccessToken {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = token_policies)]
-pub struct TokenPolicyRow {
-    pub account_id: String,
-    pub max_lifetime_days: i32,
-    pub allow_no_expiry: bool,
+written_whole! {
+    token_policies: TokenPolicyRow[Debug] / NewTokenPolicy[AsChangeset] {
+        account_id: String,
+        max_lifetime_days: i32,
+        allow_no_expiry: bool,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::Secret;
+
+    #[test]
+    fn no_row_prints_a_hash_a_sealed_value_or_a_token() {
+        let at = NaiveDateTime::default();
+        let s = || Secret::new("hunter2-secret");
+        let printed = [
+            format!(
+                "{:?}",
+                UserRow {
+                    id: "u".into(),
+                    account_id: "a".into(),
+                    name: "Ann".into(),
+                    email: "ann@example.com".into(),
+                    email_normalized: "ann@example.com".into(),
+                    password_hash: s(),
+                    role: Role::Admin,
+                    is_active: true,
+                    created_at: at,
+                    updated_at: at,
+                    can_create: true,
+                    can_share: true,
+                    last_sign_in_at: None,
+                    email_verified: true,
+                }
+            ),
+            format!(
+                "{:?}",
+                DeveloperKeyRow {
+                    user_id: "u".into(),
+                    lookup_hash: s(),
+                    sealed_key: s(),
+                    hint: "kd_…abcd".into(),
+                    created_at: at,
+                    last_used_at: None,
+                    last_used_ip: None,
+                }
+            ),
+            format!(
+                "{:?}",
+                ApiCredentialRow {
+                    id: "c".into(),
+                    user_id: "u".into(),
+                    tool: "cli".into(),
+                    login: s(),
+                    secret_hash: s(),
+                    created_at: at,
+                    last_used_at: at,
+                }
+            ),
+            format!(
+                "{:?}",
+                NewSession {
+                    id: "s".into(),
+                    user_id: "u".into(),
+                    csrf_token: s(),
+                    created_at: at,
+                    last_seen_at: at,
+                    expires_at: at,
+                    password_checked_at: at,
+                    ip: "127.0.0.1".into(),
+                    user_agent: "test".into(),
+                    auth_method: AuthMethod::Password,
+                }
+            ),
+        ];
+        for text in printed {
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(text.contains("***"), "{text}");
+        }
+    }
 }

@@ -1,13 +1,13 @@
 //! The `oauth_states` table: authorizations under way, each usable once.
 
-use crate::db::models::OAuthStateRow;
+use crate::db::models::{NewOAuthState, OAuthStateRow};
 use crate::db::schema::oauth_states as states;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// Stores a new state, clearing the expired ones on the way.
-pub fn insert(conn: &mut DbConnection, row: &OAuthStateRow, now: NaiveDateTime) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewOAuthState, now: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(states::table.filter(states::expires_at.lt(now))).execute(conn)?;
     diesel::insert_into(states::table).values(row.clone()).execute(conn).map(|_| ())
 }

@@ -1,6 +1,6 @@
 //! The `oauth_tokens` table, and the deployments tokens are assigned to.
 
-use crate::db::models::OAuthTokenRow;
+use crate::db::models::{NewOAuthToken, OAuthTokenRow};
 use crate::db::schema::{applications, deployments, oauth_tokens as tokens, users};
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -44,7 +44,7 @@ pub fn find(conn: &mut DbConnection, account_id: &str, id: &str) -> QueryResult<
         .optional()
 }
 
-pub fn insert(conn: &mut DbConnection, row: &OAuthTokenRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewOAuthToken) -> QueryResult<()> {
     diesel::insert_into(tokens::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
@@ -56,7 +56,7 @@ pub fn set_description(conn: &mut DbConnection, id: &str, description: &str, now
 }
 
 /// A re-authorization's result: the new type and grant replace the old.
-pub fn replace_grant(conn: &mut DbConnection, fresh: &OAuthTokenRow) -> QueryResult<()> {
+pub fn replace_grant(conn: &mut DbConnection, fresh: &NewOAuthToken) -> QueryResult<()> {
     diesel::update(tokens::table.find(&fresh.id))
         .set((
             tokens::token_type.eq(fresh.token_type.as_str()),

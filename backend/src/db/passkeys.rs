@@ -1,12 +1,12 @@
 //! The `passkeys` table: each user's WebAuthn credentials.
 
-use crate::db::models::PasskeyRow;
+use crate::db::models::{NewPasskey, PasskeyRow};
 use crate::db::schema::passkeys;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub fn insert(conn: &mut DbConnection, row: &PasskeyRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewPasskey) -> QueryResult<()> {
     diesel::insert_into(passkeys::table).values(row).execute(conn).map(|_| ())
 }
 

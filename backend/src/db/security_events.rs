@@ -1,11 +1,11 @@
 //! The `security_events` table.
 
-use crate::db::models::SecurityEventRow;
+use crate::db::models::{NewSecurityEvent, SecurityEventRow};
 use crate::db::schema::{security_events as events, users};
 use crate::db::DbConnection;
 use diesel::prelude::*;
 
-pub fn insert(conn: &mut DbConnection, row: &SecurityEventRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewSecurityEvent) -> QueryResult<()> {
     diesel::insert_into(events::table).values(row).execute(conn).map(|_| ())
 }
 

@@ -1,6 +1,6 @@
 //! The `two_factor` and `recovery_codes` tables: the method in force and the one-time access codes.
 
-use crate::db::models::TwoFactorRow;
+use crate::db::models::{NewTwoFactor, TwoFactorRow};
 use crate::db::schema::{recovery_codes as codes, two_factor};
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -11,7 +11,7 @@ pub fn find(conn: &mut DbConnection, user_id: &str) -> QueryResult<Option<TwoFac
 }
 
 /// Puts `row` in force with a fresh set of recovery codes (hashes), voiding the old set.
-pub fn enable(conn: &mut DbConnection, row: &TwoFactorRow, code_hashes: &[String]) -> QueryResult<()> {
+pub fn enable(conn: &mut DbConnection, row: &NewTwoFactor, code_hashes: &[String]) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::delete(two_factor::table.find(&row.user_id)).execute(conn)?;
         diesel::insert_into(two_factor::table).values(row.clone()).execute(conn)?;

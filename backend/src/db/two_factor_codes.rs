@@ -1,6 +1,6 @@
 //! The `two_factor_codes` table: codes sent and not yet entered.
 
-use crate::db::models::TwoFactorCodeRow;
+use crate::db::models::{NewTwoFactorCode, TwoFactorCodeRow};
 use crate::db::purposes::CodePurpose;
 use crate::db::schema::two_factor_codes as codes;
 use crate::db::DbConnection;
@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 /// Stores a code as the user's one live code for its purpose: earlier ones (another sign-in's
 /// challenge, say) are void from now on.
-pub fn replace(conn: &mut DbConnection, row: &TwoFactorCodeRow) -> QueryResult<()> {
+pub fn replace(conn: &mut DbConnection, row: &NewTwoFactorCode) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::delete(
             codes::table.filter(codes::user_id.eq(&row.user_id)).filter(codes::purpose.eq(row.purpose.as_str())),

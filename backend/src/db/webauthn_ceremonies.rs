@@ -1,13 +1,13 @@
 //! The `webauthn_ceremonies` table: WebAuthn ceremonies begun and not yet finished.
 
-use crate::db::models::CeremonyRow;
+use crate::db::models::{CeremonyRow, NewCeremony};
 use crate::db::purposes::CeremonyPurpose;
 use crate::db::schema::webauthn_ceremonies;
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub fn insert(conn: &mut DbConnection, row: CeremonyRow) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: NewCeremony) -> QueryResult<()> {
     diesel::insert_into(webauthn_ceremonies::table).values(row).execute(conn).map(|_| ())
 }
 

@@ -5,7 +5,7 @@
 use crate::audit;
 use crate::auth::reauth::require_recent_password;
 use crate::auth::{AdminUser, CurrentUser};
-use crate::db::models::{AccessTokenRow, NewAccessToken, TokenPolicyRow};
+use crate::db::models::{AccessTokenRow, NewAccessToken, NewTokenPolicy, TokenPolicyRow};
 use crate::db::{self, access_tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
@@ -207,7 +207,7 @@ pub async fn put_policy(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    let row = TokenPolicyRow {
+    let row = NewTokenPolicy {
         account_id: caller.account.id.clone(),
         max_lifetime_days: i32::try_from(policy.max_lifetime_days).unwrap_or(1),
         allow_no_expiry: policy.allow_no_expiry,

@@ -1,13 +1,13 @@
 //! `POST /api/v1/accounts`: sign-up creates an account and its first admin, signed in, with a
 //! link to verify the address. The answer is the same whether or not the address is in use.
 
-use crate::auth::session::client_ip;
 use crate::db::models::{NewAccount, NewUser};
 use crate::db::{self, accounts, is_unique_violation};
 use crate::domain::{AccountName, Email, FieldCheck, NewPassword, PersonName};
 use crate::email_verification::{self, Holder};
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::{network_key, within_hourly_limit};
+use crate::request::client_ip;
 use crate::routes::session::finish_sign_in;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -53,19 +53,8 @@ pub async fn sign_up(
     let now = Utc::now().naive_utc();
     let account = NewAccount { id: Uuid::new_v4().to_string(), name: account_name.as_str().into(), created_at: now };
     let user = NewUser {
-        id: Uuid::new_v4().to_string(),
-        account_id: account.id.clone(),
-        name: name.as_str().into(),
-        email: email.as_str().into(),
-        email_normalized: email.normalized().into(),
-        password_hash,
-        role: Role::Admin,
-        is_active: true,
-        created_at: now,
-        updated_at: now,
-        can_create: true,
-        can_share: true,
         email_verified: false,
+        ..NewUser::new(account.id.clone(), name.as_str().into(), &email, password_hash, Role::Admin, now)
     };
     let user_id = user.id.clone();
     let verified_owner = db::run_with(&state.pool, move |conn| insert_claiming(conn, account, user)).await?;

@@ -4,7 +4,6 @@
 use crate::audit;
 use crate::auth::extract::by_developer_key;
 use crate::auth::password::Verdict;
-use crate::auth::session::client_ip;
 use crate::auth::throttle::{self, Keys};
 use crate::crypto::random_hex;
 use crate::db::models::NewApiCredential;
@@ -12,6 +11,7 @@ use crate::db::{self, api_credentials, security_events, two_factor, users};
 use crate::domain::Email;
 use crate::error::ApiError;
 use crate::notices::{self, Notice};
+use crate::request::client_ip;
 use crate::state::AppState;
 use actix_web::http::header::{ALLOW, RETRY_AFTER};
 use actix_web::http::StatusCode;
@@ -183,7 +183,7 @@ async fn by_password(
         Ok((keys, users::find_by_email(conn, &email)?.filter(|u| u.is_active)))
     })
     .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().map(|u| u.password_hash.expose().to_string());
     let verdict = throttle::unless_busy(&state.pool, &keys, state.hashing.verify_user(password, stored).await).await?;
     match (user, verdict) {
         (Some(user), Verdict::Right { .. }) => {

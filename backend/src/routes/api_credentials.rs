@@ -2,7 +2,7 @@
 
 use crate::audit;
 use crate::auth::{CurrentUser, API_CREDENTIAL_LIFETIME};
-use crate::db::models::api_credential_response;
+use crate::db::models::ApiCredentialRow;
 use crate::db::{self, api_credentials};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -38,4 +38,15 @@ pub async fn revoke(
     }
     audit::record(&state, &request, &caller.user, SecurityEventKind::ApiCredentialsRevoked, "").await;
     Ok(HttpResponse::NoContent().finish())
+}
+
+fn api_credential_response(row: ApiCredentialRow, lifetime: chrono::Duration) -> ApiCredentialResponse {
+    ApiCredentialResponse {
+        login_hint: row.login.expose().chars().take(8).collect(),
+        id: row.id,
+        tool: row.tool,
+        created_at: row.created_at.and_utc(),
+        last_used_at: row.last_used_at.and_utc(),
+        expires_at: (row.last_used_at + lifetime).and_utc(),
+    }
 }

@@ -1,7 +1,7 @@
 //! Applications: name, description, and the JS libraries their settings use.
 
 use crate::auth::CurrentUser;
-use crate::db::models::ApplicationRow;
+use crate::db::models::{ApplicationRow, NewApplication};
 use crate::db::{self, applications, deployments, integrations, js_libraries, DbConnection};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
@@ -114,7 +114,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let app = parse(body.into_inner())?;
     let now = Utc::now().naive_utc();
-    let row = ApplicationRow {
+    let row = NewApplication {
         id: Uuid::new_v4().to_string(),
         account_id: caller.account.id,
         name: app.name,
@@ -128,7 +128,7 @@ pub async fn create(
             applications::insert(conn, &row)?;
             applications::set_libraries(conn, &row.id, &app.library_ids)?;
             set_integrations(conn, &row.account_id, &row.id, app.integration_ids.as_deref())?;
-            application_response(conn, row)
+            application_response(conn, row.into())
         })
     })
     .await?;

@@ -3,7 +3,7 @@
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::crypto::SealedAt;
-use crate::db::models::CertificateRow;
+use crate::db::models::{CertificateRow, NewCertificate};
 use crate::db::{self, certificates, is_unique_violation};
 use crate::domain::{CertDomain, ClientCertificate, PEM_MAX_BYTES};
 use crate::error::{ApiError, ApiResult};
@@ -138,7 +138,7 @@ pub async fn create(
         .map_err(|problem| ApiError::Rejected { code: problem.code(), field: "file", message: problem.to_string() })?;
     let id = Uuid::new_v4().to_string();
     let private_key_sealed = state.secrets.seal(parsed.key_pem.as_bytes(), key_place(&id))?;
-    let row = CertificateRow {
+    let row = NewCertificate {
         id,
         account_id: caller.account.id,
         domain: domain.to_string(),
@@ -163,7 +163,7 @@ pub async fn create(
     })
     .await?;
     audit::record(&state, &request, &caller.user, SecurityEventKind::CertificateAdded, row.domain.clone()).await;
-    Ok(HttpResponse::Created().json(certificate_response(row, created_by)))
+    Ok(HttpResponse::Created().json(certificate_response(row.into(), created_by)))
 }
 
 #[utoipa::path(delete, path = paths::CERTIFICATE, tag = "certificates", params(("id" = String, Path)),

@@ -1,7 +1,7 @@
 //! Deployments of applications (Production, Testing, ...), with their variables.
 
 use crate::auth::CurrentUser;
-use crate::db::models::DeploymentRow;
+use crate::db::models::{DeploymentRow, NewDeployment};
 use crate::db::{self, applications, deployments, oauth_tokens};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
@@ -76,7 +76,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let (label, variables) = parse_deployment(&body.label, &body.variables)?;
-    let row = DeploymentRow {
+    let row = NewDeployment {
         id: Uuid::new_v4().to_string(),
         application_id: body.application_id,
         label,
@@ -90,7 +90,7 @@ pub async fn create(
             return Err(ApiError::field("application_id", "There is no such application"));
         }
         deployments::insert(conn, &row)?;
-        Ok(deployment_response(row))
+        Ok(deployment_response(row.into()))
     })
     .await?;
     Ok(HttpResponse::Created().json(created))

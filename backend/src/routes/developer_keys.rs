@@ -4,7 +4,7 @@ use crate::audit;
 use crate::auth::reauth::require_recent_password;
 use crate::auth::CurrentUser;
 use crate::crypto::SealedAt;
-use crate::db::models::{developer_key_state, NewDeveloperKey};
+use crate::db::models::{DeveloperKeyRow, NewDeveloperKey};
 use crate::db::{self, developer_keys};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
@@ -26,7 +26,7 @@ fn key_place(user_id: &str) -> SealedAt<'_> {
 pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<DeveloperKeyState>> {
     let user_id = caller.user.id.clone();
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
-    Ok(web::Json(developer_key_state(row.as_ref())))
+    Ok(web::Json(row.as_ref().map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from)))
 }
 
 #[utoipa::path(post, path = paths::MY_DEVELOPER_KEY, tag = "developer keys",
@@ -60,7 +60,10 @@ pub async fn generate(
         Ok(developer_keys::find_for_user(conn, &user_id)?)
     })
     .await?;
-    let response = DeveloperKeyResponse { key: key.into(), state: developer_key_state(stored.as_ref()) };
+    let response = DeveloperKeyResponse {
+        key: key.into(),
+        state: stored.as_ref().map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from),
+    };
     let detail = format!("key {}", response.state.hint.clone().unwrap_or_default());
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyGenerated, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyGenerated);
@@ -84,10 +87,23 @@ pub async fn reveal(
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?))
         .await?
         .ok_or_else(|| ApiError::NotFound("You have no developer key yet. Generate one first.".into()))?;
-    let key = String::from_utf8(state.secrets.open(&row.sealed_key, key_place(&row.user_id))?)
+    let key = String::from_utf8(state.secrets.open(row.sealed_key.expose(), key_place(&row.user_id))?)
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("sealed key is not text")))?;
     let detail = format!("key {}", row.hint);
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyShown);
-    Ok(web::Json(DeveloperKeyResponse { key: key.into(), state: developer_key_state(Some(&row)) }))
+    Ok(web::Json(DeveloperKeyResponse { key: key.into(), state: DeveloperKeyState::from(&row) }))
+}
+
+/// The key's state as the API shows it (never the key).
+impl From<&DeveloperKeyRow> for DeveloperKeyState {
+    fn from(row: &DeveloperKeyRow) -> DeveloperKeyState {
+        DeveloperKeyState {
+            exists: true,
+            created_at: Some(row.created_at.and_utc()),
+            last_used_at: row.last_used_at.map(|t| t.and_utc()),
+            last_used_ip: row.last_used_ip.clone(),
+            hint: Some(row.hint.clone()),
+        }
+    }
 }

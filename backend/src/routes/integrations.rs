@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::auth::{AdminUser, CurrentUser};
 use crate::crypto::SealedAt;
-use crate::db::models::IntegrationRow;
+use crate::db::models::{IntegrationRow, NewIntegration};
 use crate::db::{self, integrations, is_unique_violation};
 use crate::domain::FieldCheck;
 use crate::error::{ApiError, ApiResult};
@@ -144,7 +144,7 @@ pub async fn create(
     let now = Utc::now().naive_utc();
     let id = Uuid::new_v4().to_string();
     let secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&id))?;
-    let row = IntegrationRow {
+    let row = NewIntegration {
         id: id.clone(),
         account_id: caller.account.id.clone(),
         name_normalized: name.to_lowercase(),

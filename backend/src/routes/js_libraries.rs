@@ -2,7 +2,7 @@
 
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::models::JsLibraryRow;
+use crate::db::models::{JsLibraryRow, NewJsLibrary};
 use crate::db::{self, applications, is_unique_violation, js_libraries, security_events};
 use crate::domain::{FieldCheck, JsCode};
 use crate::error::{ApiError, ApiResult};
@@ -112,7 +112,7 @@ pub async fn create(
         move || check(body),
         move |conn, library| {
             let now = Utc::now().naive_utc();
-            let row = JsLibraryRow {
+            let row = NewJsLibrary {
                 id: Uuid::new_v4().to_string(),
                 account_id,
                 name_normalized: library.name.to_lowercase(),
@@ -125,7 +125,7 @@ pub async fn create(
             (event.detail, event.created_at) = (row.name.clone(), now);
             js_libraries::insert_logged(conn, &row, &event).map_err(name_taken)?;
             // A new library is used by no application yet.
-            Ok(library_response(row, Vec::new()))
+            Ok(library_response(row.into(), Vec::new()))
         },
     )
     .await?;

@@ -5,16 +5,16 @@
 use crate::audit;
 use crate::auth::passkeys::{self, credential_key};
 use crate::auth::reauth::require_recent_password;
-use crate::auth::session::client_ip;
 use crate::auth::two_factor::{live_sign_in, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
 use crate::crypto::random_token;
-use crate::db::models::PasskeyRow;
+use crate::db::models::{NewPasskey, PasskeyRow};
 use crate::db::purposes::CeremonyPurpose;
 use crate::db::{self, passkeys as stored, two_factor_codes, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::{self, Notice};
 use crate::rate_limit::{network_key, within_hourly_limit};
+use crate::request::client_ip;
 use crate::routes::session::finish_sign_in;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -118,7 +118,7 @@ pub async fn finish_registration(
         .webauthn
         .finish_passkey_registration(&credential, &ceremony)
         .map_err(|e| ApiError::field("credential", format!("The passkey could not be verified ({e}).")))?;
-    let row = PasskeyRow {
+    let row = NewPasskey {
         id: random_token()[..22].to_string(),
         user_id: owner,
         credential_id: credential_key(key.cred_id()),
@@ -141,7 +141,7 @@ pub async fn finish_registration(
     }
     audit::record(&state, &req, &caller.user, SecurityEventKind::PasskeyAdded, row.name.clone()).await;
     notices::send(&state, &req, &caller.user.email, Notice::PasskeyAdded { name: row.name.clone() });
-    Ok(HttpResponse::Created().json(response(row)))
+    Ok(HttpResponse::Created().json(response(row.into())))
 }
 
 #[utoipa::path(patch, path = paths::MY_PASSKEY, tag = "passkeys", params(("id" = String, Path)),

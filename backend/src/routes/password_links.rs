@@ -71,7 +71,7 @@ pub async fn set_password(
     })?;
     let hashed = state.hashing.hash(new_password.expose().to_string()).await?;
     // An invited user sets a first password; anyone else is resetting one.
-    let (had_password, email) = (user.password_hash != NO_PASSWORD, user.email.clone());
+    let (had_password, email) = (user.password_hash.expose() != NO_PASSWORD, user.email.clone());
     db::run_with(&state.pool, move |conn| {
         conn.transaction(|conn| {
             users::update_password_hash(conn, &user.id, &hashed, now)?;

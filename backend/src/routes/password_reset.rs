@@ -3,11 +3,11 @@
 //! client network and, quietly, per address, so it can be used neither to enumerate accounts nor to
 //! flood someone's inbox.
 
-use crate::auth::session::client_ip;
 use crate::db::{self, users};
 use crate::domain::Email;
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::{network_key, within_hourly_limit};
+use crate::request::client_ip;
 use crate::routes::password_links::{send_password_link, PasswordLink};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -4,25 +4,26 @@
 use crate::audit;
 use crate::auth::password::Verdict;
 use crate::auth::second_factor::{self, Entered, Outcome};
-use crate::auth::session::{self, client_ip, user_agent, IssuedSession};
+use crate::auth::session::{self, IssuedSession};
 use crate::auth::throttle::{self, Keys};
 use crate::auth::two_factor::{destination_hint, live_sign_in, Challenge, RESEND_AFTER, SIGN_IN_OVER};
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash};
-use crate::db::models::{me_response, two_factor_state, AccountRow, DeviceRow, TwoFactorRow, UserRow};
+use crate::db::models::{AccountRow, DeveloperKeyRow, NewDevice, TwoFactorRow, UserRow};
 use crate::db::purposes::CodePurpose;
 use crate::db::{self, developer_keys, devices, passkeys, sessions, two_factor, users};
 use crate::domain::{Email, FieldCheck, Password};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::letters;
+use crate::request::{client_ip, user_agent};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use shared::paths;
 use shared::v1::{
-    AuthMethod, ChallengeRequest, CodeSentResponse, MeResponse, SecurityEventKind, SignInRequest, SignInResponse,
-    TwoFactorMethod, TwoFactorSignInRequest,
+    AccountSummary, AuthMethod, ChallengeRequest, CodeSentResponse, DeveloperKeyState, MeResponse, SecurityEventKind,
+    SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest, TwoFactorState,
 };
 use shared::ErrorBody;
 
@@ -65,7 +66,7 @@ pub async fn sign_in(
     })
     .await?;
 
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().map(|u| u.password_hash.expose().to_string());
     let verdict = state.hashing.verify_user(password.expose().to_string(), stored).await;
     let verdict = throttle::unless_busy(&state.pool, &keys, verdict).await?;
     let (Some(user), Verdict::Right { needs_rehash }) = (&user, verdict) else {
@@ -211,7 +212,7 @@ pub async fn finish_sign_in(
     let IssuedSession { token, csrf_token, row } = session::issue(&user_id, req, now, method);
     let existing_device = session::device_token(req);
     let device_token = existing_device.clone().unwrap_or_else(random_token);
-    let device = DeviceRow {
+    let device = NewDevice {
         id: session::device_id(&device_token, &user_id),
         user_id: user_id.clone(),
         user_agent: user_agent(req),
@@ -298,4 +299,37 @@ pub fn signed_in(req: &HttpRequest, status: StatusCode, token: &str, csrf_token:
         destination_hint: None,
         passkey: false,
     })
+}
+
+/// The two-factor state as the API shows it, destination masked.
+fn two_factor_state(row: Option<&TwoFactorRow>, recovery_codes_remaining: i64) -> TwoFactorState {
+    match row.map(|r| (r, r.method)) {
+        None => TwoFactorState::off(),
+        Some((row, method)) => TwoFactorState {
+            enabled: true,
+            method: Some(method),
+            destination_hint: Some(shared::v1::destination_hint(method, &row.destination)),
+            recovery_codes_remaining: u32::try_from(recovery_codes_remaining).unwrap_or(0),
+        },
+    }
+}
+
+/// The user as `GET /api/v1/me` shows them.
+fn me_response(
+    user: UserRow,
+    account: AccountRow,
+    key: Option<&DeveloperKeyRow>,
+    two_factor: TwoFactorState,
+) -> MeResponse {
+    MeResponse {
+        role: user.role(),
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        account: AccountSummary { id: account.id, name: account.name, stripe_enabled: account.stripe_enabled },
+        created_at: user.created_at.and_utc(),
+        developer_key: key.map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from),
+        two_factor,
+        email_verified: user.email_verified,
+    }
 }

@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::auth::CurrentUser;
 use crate::crypto::{random_token, token_hash, SealedAt};
-use crate::db::models::{OAuthStateRow, OAuthTokenRow};
+use crate::db::models::{NewOAuthState, NewOAuthToken, OAuthStateRow};
 use crate::db::{self, oauth_states, oauth_tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -44,7 +44,7 @@ pub(super) async fn start_authorization(
         ApiError::Rejected { code: ErrorCode::StripeNotConfigured, field: "token_type", message: e.to_string() }
     })?;
     let now = Utc::now().naive_utc();
-    let row = OAuthStateRow {
+    let row = NewOAuthState {
         state_hash: token_hash(&value),
         session_id: session.id.clone(),
         account_id: caller.account.id.clone(),
@@ -158,7 +158,7 @@ async fn store_grant(
         state.secrets.seal(text.as_bytes(), at).map_err(|_| "The token could not be stored.".to_string())
     };
     let now = Utc::now().naive_utc();
-    let row = OAuthTokenRow {
+    let row = NewOAuthToken {
         id: id.clone(),
         account_id: pending.account_id,
         provider: "stripe".into(),

@@ -7,7 +7,7 @@ use crate::auth::second_factor::{self, confirmation_id, require_for_change, Ente
 use crate::auth::totp;
 use crate::auth::two_factor::{self, access_code_hash, destination_hint, new_recovery_codes, Challenge, RESEND_AFTER};
 use crate::auth::CurrentUser;
-use crate::db::models::TwoFactorRow;
+use crate::db::models::NewTwoFactor;
 use crate::db::purposes::CodePurpose;
 use crate::db::{self, api_credentials, sessions, two_factor as tf, two_factor_codes};
 use crate::domain::Email;
@@ -102,7 +102,7 @@ pub async fn verify(
     let now = Utc::now().naive_utc();
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| access_code_hash(&state, c)).collect();
-    let row = TwoFactorRow {
+    let row = NewTwoFactor {
         user_id: pending.user_id.clone(),
         method: pending.method,
         destination: pending.destination.clone(),

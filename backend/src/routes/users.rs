@@ -17,13 +17,12 @@ use shared::paths;
 use shared::v1::{AccountUser, NewUserRequest, Role, SecurityEventKind, UserUpdate};
 use shared::ErrorBody;
 use shared::ErrorCode;
-use uuid::Uuid;
 
 fn account_user(user: UserRow, two_factor: bool) -> AccountUser {
     AccountUser {
         admin: user.role() == Role::Admin,
         active: user.is_active,
-        invited: user.password_hash == NO_PASSWORD,
+        invited: user.password_hash.expose() == NO_PASSWORD,
         id: user.id,
         name: user.name,
         email: user.email,
@@ -86,21 +85,19 @@ pub async fn create(
         admin: format!("{} ({})", caller.user.name, caller.user.email),
     };
     let caller_user = caller.user;
+    let role = if body.admin { Role::Admin } else { Role::Standard };
+    // The only way in is the link mailed to the address, which proves it.
     let user = NewUser {
-        id: Uuid::new_v4().to_string(),
-        account_id: caller.account.id,
-        name: full_name(first.as_str(), last.as_str()),
-        email: email.as_str().into(),
-        email_normalized: email.normalized().into(),
-        password_hash: NO_PASSWORD.into(),
-        role: if body.admin { Role::Admin } else { Role::Standard },
-        is_active: true,
-        created_at: now,
-        updated_at: now,
         can_create: body.can_create,
         can_share: body.can_share,
-        // The only way in is the link mailed to the address, which proves it.
-        email_verified: true,
+        ..NewUser::new(
+            caller.account.id,
+            full_name(first.as_str(), last.as_str()),
+            &email,
+            NO_PASSWORD.into(),
+            role,
+            now,
+        )
     };
     let user_id = user.id.clone();
     let created = db::run_with::<_, ApiError, _>(&state.pool, move |conn| {

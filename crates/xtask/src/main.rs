@@ -9,6 +9,7 @@
 mod bench;
 mod conformance;
 mod process;
+mod schema;
 mod server;
 mod setup;
 mod spa;
@@ -26,6 +27,7 @@ usage: cargo xtask <command>
   setup   only install what is missing (wasm toolchain, Trunk, wasm-bindgen, node packages, Chromium)
   spa     only build the dashboard into dist/ (for working on the frontend)
   screenshots  the README's pictures of the main sections, into docs/screenshots/
+  schema  write backend/src/db/schema.rs from the PostgreSQL migrations (diesel print-schema)
 
 Under CI=true a missing PostgreSQL or Chromium fails `test` instead of being skipped.";
 
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&Workspace::locate()),
         Some("bench") => bench::run(&Workspace::locate()),
         Some("screenshots") => test::screenshots(&Workspace::locate()),
+        Some("schema") => schema::write(&Workspace::locate(), &test::pg_url()),
         Some("setup") => setup::all(&Workspace::locate(), true).map(|_| ()),
         Some("spa") => {
             let ws = Workspace::locate();

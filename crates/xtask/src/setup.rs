@@ -18,6 +18,8 @@ pub enum Toolchain {
 }
 
 const TRUNK_SERIES: &str = "0.21";
+/// The series of the diesel crate in Cargo.lock.
+const DIESEL_CLI_SERIES: &str = "2.3";
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library/std";
 
@@ -90,6 +92,31 @@ fn trunk() -> anyhow::Result<()> {
             "trunk",
             "--version",
             &format!("~{TRUNK_SERIES}"),
+            "--locked",
+        ]))
+    })
+}
+
+/// diesel CLI, for `print-schema` (PostgreSQL only: the schema is read from those migrations).
+pub fn diesel_cli() -> anyhow::Result<()> {
+    let installed = output(Command::new("diesel").arg("--version")).is_some_and(|v| {
+        v.split_whitespace().nth(1).is_some_and(|ver| ver.starts_with(&format!("{DIESEL_CLI_SERIES}.")))
+    });
+    if installed {
+        return Ok(());
+    }
+    if !Path::new("/usr/include/postgresql/libpq-fe.h").exists() {
+        step("Installing libpq's headers", "seconds", || apt_install(&["libpq-dev"]))?;
+    }
+    step("Installing diesel CLI 2.3 (PostgreSQL only)", "about 3 minutes, once per machine", || {
+        process::run(Command::new("cargo").args([
+            "install",
+            "diesel_cli",
+            "--version",
+            &format!("~{DIESEL_CLI_SERIES}"),
+            "--no-default-features",
+            "--features",
+            "postgres",
             "--locked",
         ]))
     })

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check, in order, then one summary line.
 
 use crate::process::{self, in_ci, step};
+use crate::schema;
 use crate::setup::{self, CHROMIUM};
 use crate::{conformance, spa, Workspace};
 use std::io::{BufRead, BufReader};
@@ -55,6 +56,11 @@ impl Tally {
     }
 }
 
+/// The PostgreSQL server the tests use (`KEYDESK_TEST_PG_URL`, else the local one).
+pub fn pg_url() -> String {
+    std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into())
+}
+
 pub fn run(ws: &Workspace) -> anyhow::Result<()> {
     let mut tally = Tally::default();
     let cargo = || process::cargo(ws);
@@ -86,17 +92,27 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
         }),
     );
 
-    let pg_url = std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let pg_url = pg_url();
     match reachable(&pg_url) {
-        true => tally.tests(
-            "API tests on PostgreSQL",
-            step("API tests on PostgreSQL", "about a minute", || {
-                counted(
-                    cargo().args(["test", "-p", "keydesk", "--test", "api"]).env("KEYDESK_TEST_DATABASE", "postgres"),
-                    Runner::Cargo,
-                )
-            }),
-        ),
+        true => {
+            tally.check(
+                "schema.rs from the migrations",
+                step("schema.rs is what diesel print-schema makes of the migrations", "seconds", || {
+                    schema::check(ws, &pg_url)
+                }),
+            );
+            tally.tests(
+                "API tests on PostgreSQL",
+                step("API tests on PostgreSQL", "about a minute", || {
+                    counted(
+                        cargo()
+                            .args(["test", "-p", "keydesk", "--test", "api"])
+                            .env("KEYDESK_TEST_DATABASE", "postgres"),
+                        Runner::Cargo,
+                    )
+                }),
+            )
+        }
         false => {
             tally.unavailable("API tests on PostgreSQL", format!("no PostgreSQL answers at {}", host_port(&pg_url)))
         }
