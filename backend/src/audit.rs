@@ -3,14 +3,12 @@
 
 use crate::db::models::{NewSecurityEvent, UserRow};
 use crate::db::{self, security_events};
-use crate::request::client_ip;
+use crate::request::{client_ip, user_agent};
 use crate::state::AppState;
 use actix_web::HttpRequest;
 use chrono::Utc;
 use shared::v1::SecurityEventKind;
 use uuid::Uuid;
-
-const USER_AGENT_MAX_CHARS: usize = 300;
 
 /// Records that `user` (who did it, or whose sign-in it was) caused `kind`, about `detail`.
 pub async fn record(
@@ -47,15 +45,7 @@ fn entry(
     kind: SecurityEventKind,
     detail: String,
 ) -> NewSecurityEvent {
-    let user_agent = request
-        .headers()
-        .get(actix_web::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(USER_AGENT_MAX_CHARS)
-        .collect();
-    row((account_id, user_id), kind, detail, client_ip(request), user_agent)
+    row((account_id, user_id), kind, detail, client_ip(request), user_agent(request))
 }
 
 /// [`record`] for what the server did on its own (a token expiring): no address, no browser.
@@ -74,7 +64,7 @@ fn row(
         id: Uuid::new_v4().to_string(),
         account_id: account_id.to_string(),
         user_id: Some(user_id.to_string()),
-        kind: kind.as_str().into(),
+        kind,
         detail,
         ip,
         user_agent,
@@ -83,7 +73,7 @@ fn row(
 }
 
 async fn write(state: &AppState, row: NewSecurityEvent) {
-    let kind = row.kind.clone();
+    let kind = row.kind.as_str();
     if let Err(e) = db::run(&state.pool, move |conn| Ok(security_events::insert(conn, &row)?)).await {
         tracing::error!(error = ?e, kind, "a security event could not be recorded");
     }

@@ -119,12 +119,6 @@ impl From<crate::domain::Invalid> for ApiError {
     }
 }
 
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
-        ApiError::Unexpected(anyhow::Error::new(e).context("no database connection available"))
-    }
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {

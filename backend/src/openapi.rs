@@ -92,10 +92,14 @@ fn signed_in(method: &str) -> Vec<Value> {
 /// credentials), or `security(("access_token" = [scope]))` (signed in, or a token with that scope).
 /// Anything else is kept as written. Every operation ends with its requirements spelled out, so
 /// readers of the document (and the access check) need not know the default.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 fn complete_security(document: &mut Value) {
     document["security"] = Value::Array(signed_in("get"));
     let Some(paths) = document["paths"].as_object_mut() else { return };
-    for (method, operation) in paths.values_mut().filter_map(Value::as_object_mut).flatten() {
+    let operations = paths.values_mut().filter_map(Value::as_object_mut).flatten();
+    // A path item holds its operations under the methods' names, beside shared parts (parameters).
+    for (method, operation) in operations.filter(|(key, _)| METHODS.contains(&key.as_str())) {
         let given = operation.get("security").and_then(Value::as_array).cloned();
         let complete = match given.as_deref() {
             None => signed_in(method),

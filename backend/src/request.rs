@@ -1,5 +1,6 @@
 //! What a request says of who sent it: the client's address and whether it came over HTTPS (both
-//! through the trusted proxies), and the browser. It reads nothing but the request, so every layer that records a request can use it.
+//! through the trusted proxies, app data of their own), and the browser. It names no other module,
+//! so every layer that records a request can use it.
 
 use actix_web::HttpRequest;
 use std::net::IpAddr;

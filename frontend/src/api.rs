@@ -155,7 +155,7 @@ const NO_BODY: Option<&()> = None;
 /// The bundled common-password list, as plain text (one a line).
 pub async fn get_common_passwords() -> Result<String, ApiFailure> {
     let unreachable = || ApiFailure::local("The list of common passwords could not be fetched.");
-    let response = Request::get("/common-passwords.txt").send().await.map_err(|_| unreachable())?;
+    let response = Request::get(paths::COMMON_PASSWORDS).send().await.map_err(|_| unreachable())?;
     if !response.ok() {
         return Err(unreachable());
     }
@@ -252,7 +252,7 @@ pub async fn request_password_reset(request: PasswordResetRequest) -> Result<(),
 
 /// Sends the second step's code again (at most once a minute).
 pub async fn resend_sign_in_code(challenge: String) -> Result<CodeSentResponse, ApiFailure> {
-    send(Verb::Post, paths::SESSION_TWO_FACTOR_RESEND, Some(&ChallengeRequest { challenge })).await
+    send(Verb::Post, paths::SESSION_TWO_FACTOR_RESEND, Some(&ChallengeRequest { challenge: challenge.into() })).await
 }
 
 /// Signs in with a passkey and no password: the browser offers the site's passkeys.
@@ -265,10 +265,10 @@ pub async fn sign_in_with_passkey() -> Result<SignInResponse, ApiFailure> {
 
 /// Answers the second step of a password sign-in with one of the user's passkeys.
 pub async fn second_step_with_passkey(challenge: String) -> Result<SignInResponse, ApiFailure> {
-    let options = ChallengeRequest { challenge: challenge.clone() };
+    let options = ChallengeRequest { challenge: challenge.clone().into() };
     let ceremony: PasskeyCeremony = send(Verb::Post, paths::SESSION_TWO_FACTOR_PASSKEY_OPTIONS, Some(&options)).await?;
     let credential = webauthn::get_credential(&ceremony.options).await.map_err(|m| ApiFailure::local(&m))?;
-    let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: Some(challenge) };
+    let request = PasskeySignInRequest { ceremony: ceremony.ceremony, credential, challenge: Some(challenge.into()) };
     send(Verb::Post, paths::SESSION_TWO_FACTOR_PASSKEY, Some(&request)).await
 }
 
@@ -304,7 +304,7 @@ pub async fn start_two_factor(request: StartTwoFactorRequest) -> Result<CodeSent
 }
 
 pub async fn verify_two_factor(code: String) -> Result<RecoveryCodesResponse, ApiFailure> {
-    send(Verb::Post, paths::MY_TWO_FACTOR_VERIFY, Some(&VerifyCodeRequest { code })).await
+    send(Verb::Post, paths::MY_TWO_FACTOR_VERIFY, Some(&VerifyCodeRequest { code: code.into() })).await
 }
 
 pub async fn deactivate_two_factor(password: String, two_factor_code: Option<String>) -> Result<(), ApiFailure> {

@@ -5,6 +5,8 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 pub const HEALTHZ: &str = "/healthz";
+/// The common-passwords list the password policy refuses, for the dashboard's live checklist.
+pub const COMMON_PASSWORDS: &str = "/common-passwords.txt";
 /// The original form-urlencoded endpoint, 15 requests per 15 minutes.
 pub const API_AUTH: &str = "/api/auth";
 pub const OPENAPI: &str = "/api/openapi.json";

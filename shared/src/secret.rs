@@ -67,6 +67,37 @@ mod tests {
             format!("{:?}", AuthenticatorSetup { secret: s(), otpauth_uri: s(), qr_svg: s() }),
             format!("{:?}", RecoveryCodesResponse { recovery_codes: vec![s(), s()] }),
             format!("{:?}", VerifyEmailRequest { token: s() }),
+            format!(
+                "{:?}",
+                SignInResponse {
+                    two_factor_required: true,
+                    csrf_token: Some(s()),
+                    user: None,
+                    challenge: Some(s()),
+                    method: None,
+                    destination_hint: None,
+                    passkey: false,
+                }
+            ),
+            format!("{:?}", ChallengeRequest { challenge: s() }),
+            format!(
+                "{:?}",
+                PasskeySignInRequest {
+                    ceremony: "c".into(),
+                    credential: serde_json::Value::Null,
+                    challenge: Some(s())
+                }
+            ),
+            format!("{:?}", VerifyCodeRequest { code: s() }),
+            format!("{:?}", CertificateRequest { domain: "api.example.com".into(), pem: s() }),
+            format!(
+                "{:?}",
+                IntegrationRequest {
+                    name: "backups".into(),
+                    kind: IntegrationType::AwsS3,
+                    config: [("secret_access_key".to_string(), s())].into(),
+                }
+            ),
         ];
         for text in printed {
             assert!(!text.contains("hunter2"), "{text}");

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut DbConnection, token: &NewAccessToken) -> QueryResult<()> {
-    diesel::insert_into(tokens::table).values(token).execute(conn).map(|_| ())
+    diesel::insert_into(tokens::table).values(token.clone()).execute(conn).map(|_| ())
 }
 
 pub fn count_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {

@@ -38,7 +38,7 @@ pub fn for_host(conn: &mut DbConnection, account_id: &str, host: &str) -> QueryR
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewCertificate) -> QueryResult<()> {
-    diesel::insert_into(certs::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(certs::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
 /// 0 when the account has no certificate with that id.

@@ -34,7 +34,7 @@ pub fn count_owned(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewIntegration) -> QueryResult<()> {
-    diesel::insert_into(integrations::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(integrations::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
 /// Saves name, type, fields and secrets of an existing row.
@@ -43,9 +43,9 @@ pub fn update(conn: &mut DbConnection, row: &IntegrationRow) -> QueryResult<()> 
         .set((
             integrations::name.eq(&row.name),
             integrations::name_normalized.eq(&row.name_normalized),
-            integrations::kind.eq(&row.kind),
+            integrations::kind.eq(row.kind.as_str()),
             integrations::config.eq(&row.config),
-            integrations::secrets_sealed.eq(&row.secrets_sealed),
+            integrations::secrets_sealed.eq(row.secrets_sealed.expose()),
             integrations::updated_at.eq(row.updated_at),
         ))
         .execute(conn)

@@ -14,7 +14,7 @@ macro_rules! bind_event {
             .bind::<Text, _>(&$event.id)
             .bind::<Text, _>(&$event.account_id)
             .bind::<Nullable<Text>, _>(&$event.user_id)
-            .bind::<Text, _>(&$event.kind)
+            .bind::<Text, _>($event.kind.as_str())
             .bind::<Text, _>(&$event.detail)
             .bind::<Text, _>(&$event.ip)
             .bind::<Text, _>(&$event.user_agent)

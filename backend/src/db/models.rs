@@ -1,15 +1,18 @@
 //! Row structs: `XRow` to read, `NewX` to write (for a table written whole, both from one list:
-//! `written_whole!`). They never reach the wire: the routes turn them into the shared DTOs.
+//! `written_whole!`). Tables only ever read a column or two at a time (emailed links, access codes)
+//! have their `NewX` alone; counters (rate limits, sign-in failures) and the links between
+//! applications and their libraries and integrations are written as the few columns they are. Rows
+//! never reach the wire: the routes turn them into the shared DTOs.
 
-use crate::db::purposes::{CeremonyPurpose, CodePurpose};
+use crate::db::purposes::{CeremonyPurpose, CodePurpose, LinkPurpose};
 use crate::db::schema::{
     access_tokens, accounts, api_credentials, applications, certificates, deployments, developer_keys, devices,
-    integrations, js_libraries, oauth_states, oauth_tokens, passkeys, security_events, sessions, token_policies,
-    two_factor, two_factor_codes, users, webauthn_ceremonies,
+    integrations, js_libraries, oauth_states, oauth_tokens, passkeys, password_tokens, recovery_codes, security_events,
+    sessions, token_policies, two_factor, two_factor_codes, users, webauthn_ceremonies,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::v1::{AuthMethod, Role, TokenType, TwoFactorMethod};
+use shared::v1::{AuthMethod, IntegrationType, Role, SecurityEventKind, TokenType, TwoFactorMethod};
 
 /// A table written whole: `$row` to read (`Queryable`, `Selectable`) and `$new` to write (`Insertable`),
 /// from one field list, with the derives each needs besides; a `$new` becomes the `$row` it stores.
@@ -306,7 +309,9 @@ written_whole! {
         not_after: NaiveDateTime,
         fingerprint_sha256: String,
         chain_pem: String,
-        private_key_sealed: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        private_key_sealed: shared::Secret,
         created_at: NaiveDateTime,
         created_by: Option<String>,
     }
@@ -324,8 +329,12 @@ written_whole! {
         stripe_user_id: String,
         livemode: bool,
         scope: String,
-        access_token_sealed: String,
-        refresh_token_sealed: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        access_token_sealed: shared::Secret,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        refresh_token_sealed: shared::Secret,
         created_at: NaiveDateTime,
         created_by: Option<String>,
         updated_at: NaiveDateTime,
@@ -334,7 +343,9 @@ written_whole! {
 
 written_whole! {
     oauth_states: OAuthStateRow[Debug] / NewOAuthState[] {
-        state_hash: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        state_hash: shared::Secret,
         session_id: String,
         account_id: String,
         #[diesel(deserialize_as = String)]
@@ -352,9 +363,13 @@ written_whole! {
         account_id: String,
         name: String,
         name_normalized: String,
-        kind: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        kind: IntegrationType,
         config: String,
-        secrets_sealed: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        secrets_sealed: shared::Secret,
         created_at: NaiveDateTime,
         created_by: Option<String>,
         updated_at: NaiveDateTime,
@@ -366,7 +381,9 @@ written_whole! {
         id: String,
         account_id: String,
         user_id: Option<String>,
-        kind: String,
+        #[diesel(deserialize_as = String)]
+        #[diesel(serialize_as = String)]
+        kind: SecurityEventKind,
         detail: String,
         ip: String,
         user_agent: String,
@@ -400,6 +417,28 @@ written_whole! {
     }
 }
 
+/// An emailed link (invitation, reset, address check); it is only ever taken back whole by its hash.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = password_tokens)]
+pub struct NewPasswordToken {
+    #[diesel(serialize_as = String)]
+    pub token_hash: shared::Secret,
+    pub user_id: String,
+    #[diesel(serialize_as = String)]
+    pub purpose: LinkPurpose,
+    pub expires_at: NaiveDateTime,
+}
+
+/// One of a user's one-time access codes; read back only as (id, hash) pairs to compare.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = recovery_codes)]
+pub struct NewRecoveryCode {
+    pub id: String,
+    pub user_id: String,
+    #[diesel(serialize_as = String)]
+    pub code_hash: shared::Secret,
+}
+
 /// A personal access token as stored: found by `lookup_hash` (a keyed hash), never kept otherwise.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = access_tokens)]
@@ -407,7 +446,8 @@ pub struct AccessTokenRow {
     pub id: String,
     pub user_id: String,
     pub name: String,
-    pub lookup_hash: String,
+    #[diesel(deserialize_as = String)]
+    pub lookup_hash: shared::Secret,
     pub hint: String,
     /// [`shared::v1::TokenScopes`] as JSON.
     pub scopes: String,
@@ -440,7 +480,8 @@ pub struct NewAccessToken {
     pub id: String,
     pub user_id: String,
     pub name: String,
-    pub lookup_hash: String,
+    #[diesel(serialize_as = String)]
+    pub lookup_hash: shared::Secret,
     pub hint: String,
     pub scopes: String,
     pub allowed_networks: String,
@@ -462,7 +503,7 @@ mod tests {
     use shared::Secret;
 
     #[test]
-    fn no_row_prints_a_hash_a_sealed_value_or_a_token() {
+    fn users_keys_credentials_and_sessions_print_no_hash_key_or_token() {
         let at = NaiveDateTime::default();
         let s = || Secret::new("hunter2-secret");
         let printed = [

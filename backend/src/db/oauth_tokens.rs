@@ -64,8 +64,8 @@ pub fn replace_grant(conn: &mut DbConnection, fresh: &NewOAuthToken) -> QueryRes
             tokens::stripe_user_id.eq(&fresh.stripe_user_id),
             tokens::livemode.eq(fresh.livemode),
             tokens::scope.eq(&fresh.scope),
-            tokens::access_token_sealed.eq(&fresh.access_token_sealed),
-            tokens::refresh_token_sealed.eq(&fresh.refresh_token_sealed),
+            tokens::access_token_sealed.eq(fresh.access_token_sealed.expose()),
+            tokens::refresh_token_sealed.eq(fresh.refresh_token_sealed.expose()),
             tokens::updated_at.eq(fresh.updated_at),
         ))
         .execute(conn)

@@ -1,5 +1,6 @@
 //! The `password_tokens` table: invitation, reset and email-verification links, single use.
 
+use crate::db::models::NewPasswordToken;
 use crate::db::purposes::LinkPurpose;
 use crate::db::schema::password_tokens as tokens;
 use crate::db::DbConnection;
@@ -16,15 +17,13 @@ pub fn replace(
 ) -> QueryResult<()> {
     diesel::delete(tokens::table.filter(tokens::user_id.eq(user_id)).filter(tokens::purpose.eq(purpose.as_str())))
         .execute(conn)?;
-    diesel::insert_into(tokens::table)
-        .values((
-            tokens::token_hash.eq(token_hash),
-            tokens::user_id.eq(user_id),
-            tokens::purpose.eq(purpose.as_str()),
-            tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    let link = NewPasswordToken {
+        token_hash: token_hash.to_string().into(),
+        user_id: user_id.to_string(),
+        purpose,
+        expires_at,
+    };
+    diesel::insert_into(tokens::table).values(link).execute(conn).map(|_| ())
 }
 
 /// Takes the link out if it is still good and made for one of `purposes`: the user it is for.

@@ -6,7 +6,7 @@ use crate::db::DbConnection;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut DbConnection, row: &NewSecurityEvent) -> QueryResult<()> {
-    diesel::insert_into(events::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(events::table).values(row.clone()).execute(conn).map(|_| ())
 }
 
 /// Which events a page is taken from.

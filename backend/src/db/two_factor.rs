@@ -1,6 +1,6 @@
 //! The `two_factor` and `recovery_codes` tables: the method in force and the one-time access codes.
 
-use crate::db::models::{NewTwoFactor, TwoFactorRow};
+use crate::db::models::{NewRecoveryCode, NewTwoFactor, TwoFactorRow};
 use crate::db::schema::{recovery_codes as codes, two_factor};
 use crate::db::DbConnection;
 use chrono::NaiveDateTime;
@@ -46,13 +46,12 @@ pub fn replace_recovery_codes(conn: &mut DbConnection, user_id: &str, code_hashe
         diesel::delete(codes::table.filter(codes::user_id.eq(user_id))).execute(conn)?;
         // One row at a time: batch inserts do not work across both backends of MultiConnection.
         for hash in code_hashes {
-            diesel::insert_into(codes::table)
-                .values((
-                    codes::id.eq(uuid::Uuid::new_v4().to_string()),
-                    codes::user_id.eq(user_id),
-                    codes::code_hash.eq(hash),
-                ))
-                .execute(conn)?;
+            let code = NewRecoveryCode {
+                id: uuid::Uuid::new_v4().to_string(),
+                user_id: user_id.to_string(),
+                code_hash: hash.clone().into(),
+            };
+            diesel::insert_into(codes::table).values(code).execute(conn)?;
         }
         Ok(())
     })

@@ -96,7 +96,7 @@ pub async fn create(
         id: Uuid::new_v4().to_string(),
         user_id: caller.user.id.clone(),
         name: parse_name(&body.name, TOKEN_NAME_MAX_CHARS).map_err(|e| ApiError::field("name", e))?,
-        lookup_hash: state.hasher.hash(&token),
+        lookup_hash: state.hasher.hash(&token).into(),
         hint: ACCESS_TOKEN.hint(&token),
         scopes: serde_json::to_string(&body.scopes).context("scopes")?,
         allowed_networks: serde_json::to_string(&networks).context("networks")?,

@@ -71,7 +71,7 @@ async fn read_upload(request: &HttpRequest, payload: web::Payload) -> ApiResult<
     let body = read_limited(payload, JSON_BODY_MAX_BYTES).await?.ok_or(ApiError::PayloadTooLarge)?;
     let request: CertificateRequest =
         serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("The JSON body is not valid: {e}")))?;
-    Ok((request.domain, request.pem.into_bytes()))
+    Ok((request.domain, request.pem.into_inner().into_bytes()))
 }
 
 /// The stream's bytes, or None once it passes `max`.
@@ -148,7 +148,7 @@ pub async fn create(
         not_after: parsed.not_after.naive_utc(),
         fingerprint_sha256: parsed.fingerprint_sha256,
         chain_pem: parsed.chain_pem,
-        private_key_sealed,
+        private_key_sealed: private_key_sealed.into(),
         created_at: Utc::now().naive_utc(),
         created_by: Some(caller.user.id.clone()),
     };
@@ -207,7 +207,7 @@ fn key_place(id: &str) -> SealedAt<'_> {
 
 /// The stored certificate with its unsealed key, as reqwest presents it.
 fn identity_of(state: &AppState, row: &CertificateRow) -> ApiResult<reqwest::Identity> {
-    let key = state.secrets.open(&row.private_key_sealed, key_place(&row.id))?;
+    let key = state.secrets.open(row.private_key_sealed.expose(), key_place(&row.id))?;
     Ok(outbound::identity(&row.chain_pem, &key)?)
 }
 

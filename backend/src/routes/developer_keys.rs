@@ -26,7 +26,7 @@ fn key_place(user_id: &str) -> SealedAt<'_> {
 pub async fn get_state(state: web::Data<AppState>, caller: CurrentUser) -> ApiResult<web::Json<DeveloperKeyState>> {
     let user_id = caller.user.id.clone();
     let row = db::run(&state.pool, move |conn| Ok(developer_keys::find_for_user(conn, &user_id)?)).await?;
-    Ok(web::Json(row.as_ref().map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from)))
+    Ok(web::Json(key_state(row.as_ref())))
 }
 
 #[utoipa::path(post, path = paths::MY_DEVELOPER_KEY, tag = "developer keys",
@@ -60,10 +60,7 @@ pub async fn generate(
         Ok(developer_keys::find_for_user(conn, &user_id)?)
     })
     .await?;
-    let response = DeveloperKeyResponse {
-        key: key.into(),
-        state: stored.as_ref().map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from),
-    };
+    let response = DeveloperKeyResponse { key: key.into(), state: key_state(stored.as_ref()) };
     let detail = format!("key {}", response.state.hint.clone().unwrap_or_default());
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyGenerated, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyGenerated);
@@ -93,6 +90,11 @@ pub async fn reveal(
     audit::record(&state, &req, &caller.user, SecurityEventKind::DeveloperKeyShown, detail).await;
     notices::send(&state, &req, &caller.user.email, Notice::DeveloperKeyShown);
     Ok(web::Json(DeveloperKeyResponse { key: key.into(), state: DeveloperKeyState::from(&row) }))
+}
+
+/// The key's state as the API shows it, or that there is none.
+pub fn key_state(row: Option<&DeveloperKeyRow>) -> DeveloperKeyState {
+    row.map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from)
 }
 
 /// The key's state as the API shows it (never the key).

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use shared::paths;
-use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, IntegrationType, SecurityEventKind};
+use shared::v1::{ApplicationRef, IntegrationRequest, IntegrationResponse, SecurityEventKind};
 use shared::validate::{parse_name, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use shared::ErrorCode;
@@ -30,11 +30,10 @@ fn not_found() -> ApiError {
 type Uses = Vec<(String, String, String)>;
 
 fn integration_response(row: IntegrationRow, created_by: Option<String>, uses: &Uses) -> IntegrationResponse {
-    let kind = IntegrationType::parse(&row.kind).unwrap_or(IntegrationType::Rest);
     IntegrationResponse {
         config: serde_json::from_str(&row.config).unwrap_or_default(),
         // Every secret field is required when the integration is added, so all are set.
-        secrets_set: kind.fields().iter().filter(|f| f.secret).map(|f| f.name.to_string()).collect(),
+        secrets_set: row.kind.fields().iter().filter(|f| f.secret).map(|f| f.name.to_string()).collect(),
         used_by: uses
             .iter()
             .filter(|(integration, ..)| *integration == row.id)
@@ -42,7 +41,7 @@ fn integration_response(row: IntegrationRow, created_by: Option<String>, uses: &
             .collect(),
         id: row.id,
         name: row.name,
-        kind,
+        kind: row.kind,
         created_by,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -62,7 +61,7 @@ fn parse(body: IntegrationRequest, kept: Option<&BTreeMap<String, String>>) -> A
     let name = check.take("name", parse_name(&body.name, NAME_MAX_CHARS).map_err(|e| vec![e]));
     let (mut public, mut secrets) = (BTreeMap::new(), BTreeMap::new());
     for field in body.kind.fields() {
-        let given = body.config.get(field.name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let given = body.config.get(field.name).map(|v| v.expose().trim()).filter(|v| !v.is_empty());
         let value = match (given, field.secret, kept.and_then(|k| k.get(field.name))) {
             (Some(value), ..) => value.to_string(),
             (None, true, Some(stored)) => stored.clone(),
@@ -149,9 +148,9 @@ pub async fn create(
         account_id: caller.account.id.clone(),
         name_normalized: name.to_lowercase(),
         name,
-        kind: kind.as_str().into(),
+        kind,
         config: json(&public)?,
-        secrets_sealed,
+        secrets_sealed: secrets_sealed.into(),
         created_at: now,
         created_by: Some(caller.user.id.clone()),
         updated_at: now,
@@ -180,8 +179,8 @@ pub async fn update(
         .await?
         .ok_or_else(not_found)?;
     // Stored secrets carry over only while the type stays the same.
-    let stored: BTreeMap<String, String> = match row.kind == body.kind.as_str() {
-        true => serde_json::from_slice(&state.secrets.open(&row.secrets_sealed, secrets_place(&row.id))?)
+    let stored: BTreeMap<String, String> = match row.kind == body.kind {
+        true => serde_json::from_slice(&state.secrets.open(row.secrets_sealed.expose(), secrets_place(&row.id))?)
             .unwrap_or_default(),
         false => BTreeMap::new(),
     };
@@ -189,9 +188,9 @@ pub async fn update(
     let Checked { name, public, secrets } = parse(body, Some(&stored))?;
     row.name_normalized = name.to_lowercase();
     row.name = name;
-    row.kind = kind.as_str().into();
+    row.kind = kind;
     row.config = json(&public)?;
-    row.secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&row.id))?;
+    row.secrets_sealed = state.secrets.seal(json(&secrets)?.as_bytes(), secrets_place(&row.id))?.into();
     row.updated_at = Utc::now().naive_utc();
     db::run_with(&state.pool, move |conn| integrations::update(conn, &row).map_err(name_taken)).await?;
     let updated = respond(&state, account_id, id).await?;

@@ -43,8 +43,8 @@ use utoipa::openapi::HttpMethod;
 /// same list, so the route, the document and the access check read one declaration.
 macro_rules! operations {
     ($($module:ident :: $handler:ident),* $(,)?) => {
-        /// Every operation: its path, its method and the route to its handler.
-        fn operations() -> Vec<(String, Method, Route)> {
+        /// Every operation: its path and the route (method and handler) to it.
+        fn operations() -> Vec<(String, Route)> {
             let mut all = Vec::new();
             pastey::paste! {
                 $(all.extend(operation::<$module::[<__path_ $handler>]>(|| web::route().to($module::$handler)));)*
@@ -148,7 +148,7 @@ operations! {
 }
 
 /// One handler's routes, at the path and methods its annotation declares.
-fn operation<P: utoipa::Path>(route: impl Fn() -> Route) -> Vec<(String, Method, Route)> {
+fn operation<P: utoipa::Path>(route: impl Fn() -> Route) -> Vec<(String, Route)> {
     P::methods()
         .into_iter()
         .map(|method| {
@@ -162,7 +162,7 @@ fn operation<P: utoipa::Path>(route: impl Fn() -> Route) -> Vec<(String, Method,
                 HttpMethod::Options => Method::OPTIONS,
                 HttpMethod::Trace => Method::TRACE,
             };
-            (P::path(), method.clone(), route().method(method))
+            (P::path(), route().method(method))
         })
         .collect()
 }
@@ -170,17 +170,17 @@ fn operation<P: utoipa::Path>(route: impl Fn() -> Route) -> Vec<(String, Method,
 /// Every route. Unknown `/api` paths answer a JSON 404; anything else is the SPA's.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/common-passwords.txt")
+        resource(paths::COMMON_PASSWORDS)
             .wrap(actix_web::middleware::Compress::default())
             .route(web::get().to(common_passwords::list)),
     )
-    // Before the operations, so `/api/docs/...` is not read as an API path.
+    // Before the `/api` scope below, whose 404 would answer these.
     .service(web::redirect("/api/docs", "/api/docs/"))
     .service(openapi::docs())
     .service(resource(paths::OPENAPI).route(web::get().to(openapi::serve)));
     // One resource per path, fixed paths first: `/me/passkeys/registration` is not `/me/passkeys/{id}`.
     let mut resources: Vec<(String, Vec<Route>)> = Vec::new();
-    for (path, _, route) in operations() {
+    for (path, route) in operations() {
         match resources.iter_mut().find(|(p, _)| *p == path) {
             Some((_, routes)) => routes.push(route),
             None => resources.push((path, vec![route])),
@@ -188,18 +188,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
     resources.sort_by_key(|(path, _)| path.contains('{'));
     for (path, routes) in resources {
-        let methods = routes.into_iter().fold(resource(&path), Resource::route);
+        let routed = routes.into_iter().fold(resource(&path), Resource::route);
         match path.as_str() {
             paths::API_AUTH => cfg.service(
-                methods
+                routed
                     .app_data(api_auth::form_config())
                     .wrap(from_fn(rate_limit::limit_api_auth))
                     .default_service(web::to(api_auth::method_not_allowed)),
             ),
             paths::JS_LIBRARIES | paths::JS_LIBRARY => {
-                cfg.service(methods.app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES)))
+                cfg.service(routed.app_data(json_config_up_to(js_libraries::BODY_MAX_BYTES)))
             }
-            _ => cfg.service(methods),
+            _ => cfg.service(routed),
         };
     }
     cfg.service(web::scope("/api").default_service(web::to(not_found)));

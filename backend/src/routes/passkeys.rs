@@ -289,7 +289,7 @@ pub async fn begin_second_factor(
     state: web::Data<AppState>,
     body: web::Json<ChallengeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let challenge = live_sign_in(&state, &body.challenge).await?;
+    let challenge = live_sign_in(&state, body.challenge.expose()).await?;
     let keys: Vec<_> =
         passkeys::of_user(&state, challenge.user_id.clone()).await?.into_iter().map(|(_, k)| k).collect();
     if keys.is_empty() {
@@ -311,10 +311,10 @@ pub async fn second_factor(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let credential = credential_of(body.credential)?;
-    let Some(token) = body.challenge.filter(|c| !c.is_empty()) else {
+    let Some(token) = body.challenge.filter(|c| !c.expose().is_empty()) else {
         return Err(ApiError::field("challenge", "Send the challenge from the password step"));
     };
-    let challenge = live_sign_in(&state, &token).await?;
+    let challenge = live_sign_in(&state, token.expose()).await?;
     let ceremony =
         passkeys::take::<PasskeyAuthentication>(&state, &body.ceremony, CeremonyPurpose::SecondFactor).await?;
     let Some((_, ceremony)) = ceremony.filter(|(owner, _)| owner.as_deref() == Some(&challenge.user_id)) else {

@@ -28,7 +28,7 @@ pub struct PageQuery {
 
 fn event(row: SecurityEventRow, user_name: Option<String>) -> SecurityEvent {
     SecurityEvent {
-        kind: SecurityEventKind::parse(&row.kind).unwrap_or(SecurityEventKind::UserChanged),
+        kind: row.kind,
         id: row.id,
         at: row.created_at.and_utc(),
         user_id: row.user_id,

@@ -22,8 +22,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use shared::paths;
 use shared::v1::{
-    AccountSummary, AuthMethod, ChallengeRequest, CodeSentResponse, DeveloperKeyState, MeResponse, SecurityEventKind,
-    SignInRequest, SignInResponse, TwoFactorMethod, TwoFactorSignInRequest, TwoFactorState,
+    AccountSummary, AuthMethod, ChallengeRequest, CodeSentResponse, MeResponse, SecurityEventKind, SignInRequest,
+    SignInResponse, TwoFactorMethod, TwoFactorSignInRequest, TwoFactorState,
 };
 use shared::ErrorBody;
 
@@ -118,7 +118,7 @@ async fn challenge(
     challenge.open(state, now).await?;
     Ok(HttpResponse::Ok().json(SignInResponse {
         two_factor_required: true,
-        challenge: Some(token),
+        challenge: Some(token.into()),
         method: Some(method),
         destination_hint: Some(destination_hint(method, &method_row.destination)),
         csrf_token: None,
@@ -177,7 +177,7 @@ pub async fn resend(
     state: web::Data<AppState>,
     body: web::Json<ChallengeRequest>,
 ) -> ApiResult<web::Json<CodeSentResponse>> {
-    let row = live_sign_in(&state, &body.challenge).await?;
+    let row = live_sign_in(&state, body.challenge.expose()).await?;
     let now = Utc::now().naive_utc();
     let method = Some(row.method).filter(|m| *m != TwoFactorMethod::Totp).ok_or_else(|| {
         ApiError::field("challenge", "Your codes come from your authenticator app: open it for the current one")
@@ -250,7 +250,7 @@ async fn notify_new_device(state: &AppState, email: &str, at: NaiveDateTime, (ip
 }
 
 #[utoipa::path(delete, path = paths::SESSION, tag = "session",
-    security(("session_cookie" = []), ("csrf_token" = [])),
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses((status = 204, description = "Signed out; cookies cleared"), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn sign_out(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> ApiResult<HttpResponse> {
@@ -292,7 +292,7 @@ pub fn signed_in(req: &HttpRequest, status: StatusCode, token: &str, csrf_token:
     }
     response.json(SignInResponse {
         two_factor_required: false,
-        csrf_token: Some(csrf_token.to_string()),
+        csrf_token: Some(csrf_token.to_string().into()),
         user: Some(me),
         challenge: None,
         method: None,
@@ -328,7 +328,7 @@ fn me_response(
         email: user.email,
         account: AccountSummary { id: account.id, name: account.name, stripe_enabled: account.stripe_enabled },
         created_at: user.created_at.and_utc(),
-        developer_key: key.map_or_else(DeveloperKeyState::absent, DeveloperKeyState::from),
+        developer_key: super::developer_keys::key_state(key),
         two_factor,
         email_verified: user.email_verified,
     }

@@ -20,11 +20,10 @@ use uuid::Uuid;
 const STATE_LIFETIME_MINUTES: i64 = 10;
 /// Where the browser lands after Stripe, with `added=ID` or `error=MESSAGE`.
 const TAB_PATH: &str = "/account/oauth-tokens";
-const CALLBACK_PATH: &str = "/api/v1/oauth/stripe/callback";
 
 /// Where Stripe sends the browser back.
 fn redirect_uri(state: &AppState) -> String {
-    format!("{}{CALLBACK_PATH}", super::public_base(state))
+    format!("{}{}", super::public_base(state), paths::STRIPE_CALLBACK)
 }
 
 /// Stores a single-use state bound to the caller's browser session and answers Stripe's authorize URL.
@@ -45,7 +44,7 @@ pub(super) async fn start_authorization(
     })?;
     let now = Utc::now().naive_utc();
     let row = NewOAuthState {
-        state_hash: token_hash(&value),
+        state_hash: token_hash(&value).into(),
         session_id: session.id.clone(),
         account_id: caller.account.id.clone(),
         token_type,
@@ -167,8 +166,8 @@ async fn store_grant(
         stripe_user_id: grant.stripe_user_id,
         livemode: grant.livemode,
         scope: grant.scope,
-        access_token_sealed: seal(grant.access_token.expose(), "access_token_sealed")?,
-        refresh_token_sealed: seal(grant.refresh_token.expose(), "refresh_token_sealed")?,
+        access_token_sealed: seal(grant.access_token.expose(), "access_token_sealed")?.into(),
+        refresh_token_sealed: seal(grant.refresh_token.expose(), "refresh_token_sealed")?.into(),
         created_at: now,
         created_by: Some(caller.user.id.clone()),
         updated_at: now,

@@ -87,7 +87,7 @@ pub async fn verify(
     caller: CurrentUser,
     body: web::Json<VerifyCodeRequest>,
 ) -> ApiResult<web::Json<RecoveryCodesResponse>> {
-    let entered = Entered::Code(body.into_inner().code.trim().to_string());
+    let entered = Entered::Code(body.into_inner().code.expose().trim().to_string());
     let (pending, totp_step) =
         match second_factor::check(&state, &request, setup_id(&caller.user.id), CodePurpose::Setup, entered).await? {
             Outcome::Right { row, totp_step } => (row, totp_step),

@@ -1,7 +1,7 @@
-//! `cargo xtask`: the README's two commands (`run`, `test`), and `setup`, `spa`, `bench` and
-//! `screenshots` beneath them. Its only dependency is `anyhow`, so it builds in seconds on a fresh
-//! machine; the tools it drives (Trunk, wrk, Schemathesis, Chromium, ...) are installed by `setup`
-//! when missing.
+//! `cargo xtask`: the README's two commands (`run`, `test`), and `setup`, `spa`, `bench`,
+//! `screenshots` and `schema` beneath them. Its only dependency is `anyhow`, so it builds in seconds
+//! on a fresh machine; the tools it drives (Trunk, wrk, Schemathesis, Chromium, diesel CLI, ...) are
+//! installed when missing.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]

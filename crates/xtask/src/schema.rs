@@ -18,9 +18,8 @@ fn reset(ws: &Workspace, server_url: &str, locked: bool) -> anyhow::Result<()> {
     setup::diesel_cli()?;
     let copy = std::env::temp_dir().join(format!("keydesk-schema-{}", std::process::id()));
     copy_dir(&ws.root.join("migrations/postgres"), &copy)?;
-    let server = server_url.rsplit_once('/').map_or(server_url, |(server, _)| server);
     let mut diesel = Command::new("diesel");
-    diesel.current_dir(&ws.root).env("DATABASE_URL", format!("{server}/{SCRATCH_DATABASE}"));
+    diesel.current_dir(&ws.root).env("DATABASE_URL", scratch_url(server_url));
     diesel.args(["database", "reset", "--migration-dir"]).arg(&copy);
     if locked {
         diesel.arg("--locked-schema");
@@ -28,6 +27,16 @@ fn reset(ws: &Workspace, server_url: &str, locked: bool) -> anyhow::Result<()> {
     let result = process::run(&mut diesel);
     std::fs::remove_dir_all(&copy)?;
     result
+}
+
+/// `server_url` naming the scratch database instead of its own (any `?options` kept).
+fn scratch_url(server_url: &str) -> String {
+    let (address, options) = server_url.split_once('?').map_or((server_url, None), |(a, o)| (a, Some(o)));
+    let server = address.rsplit_once('/').map_or(address, |(server, _)| server);
+    match options {
+        Some(options) => format!("{server}/{SCRATCH_DATABASE}?{options}"),
+        None => format!("{server}/{SCRATCH_DATABASE}"),
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
@@ -49,4 +58,21 @@ pub fn check(ws: &Workspace, server_url: &str) -> anyhow::Result<()> {
 
 pub fn write(ws: &Workspace, server_url: &str) -> anyhow::Result<()> {
     reset(ws, server_url, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scratch_database_replaces_the_named_one_and_options_stay() {
+        assert_eq!(
+            scratch_url("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/keydesk_schema"
+        );
+        assert_eq!(
+            scratch_url("postgres://u@db/test?sslmode=require"),
+            "postgres://u@db/keydesk_schema?sslmode=require"
+        );
+    }
 }

@@ -99,9 +99,9 @@ fn trunk() -> anyhow::Result<()> {
 
 /// diesel CLI, for `print-schema` (PostgreSQL only: the schema is read from those migrations).
 pub fn diesel_cli() -> anyhow::Result<()> {
-    let installed = output(Command::new("diesel").arg("--version")).is_some_and(|v| {
-        v.split_whitespace().nth(1).is_some_and(|ver| ver.starts_with(&format!("{DIESEL_CLI_SERIES}.")))
-    });
+    // It prints "diesel", then "Version: 2.3.14" and the backends on lines of their own.
+    let installed = output(Command::new("diesel").arg("--version"))
+        .is_some_and(|v| v.split_whitespace().any(|word| word.starts_with(&format!("{DIESEL_CLI_SERIES}."))));
     if installed {
         return Ok(());
     }

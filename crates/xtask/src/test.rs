@@ -97,9 +97,11 @@ pub fn run(ws: &Workspace) -> anyhow::Result<()> {
         true => {
             tally.check(
                 "schema.rs from the migrations",
-                step("schema.rs is what diesel print-schema makes of the migrations", "seconds", || {
-                    schema::check(ws, &pg_url)
-                }),
+                step(
+                    "schema.rs is what diesel print-schema makes of the migrations",
+                    "seconds; 3 minutes once to install diesel CLI",
+                    || schema::check(ws, &pg_url),
+                ),
             );
             tally.tests(
                 "API tests on PostgreSQL",

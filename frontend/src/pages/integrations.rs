@@ -95,7 +95,7 @@ fn IntegrationEditor(
         let request = IntegrationRequest {
             name: name.get_untracked(),
             kind: kind.get_untracked(),
-            config: values.get_untracked(),
+            config: values.get_untracked().into_iter().map(|(field, value)| (field, value.into())).collect(),
         };
         let id = id.clone();
         async move {

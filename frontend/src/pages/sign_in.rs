@@ -37,7 +37,7 @@ pub fn SignInPage() -> impl IntoView {
         Some(Ok(response)) if response.two_factor_required => {
             failure.set(None);
             challenge.set(Some(Challenge {
-                token: response.challenge.unwrap_or_default(),
+                token: response.challenge.map(shared::Secret::into_inner).unwrap_or_default(),
                 method: response.method,
                 hint: response.destination_hint.unwrap_or_default(),
                 passkey: response.passkey,

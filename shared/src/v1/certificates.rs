@@ -13,7 +13,7 @@ pub struct CertificateRequest {
     /// e.g. `api.example.com` or `*.example.com`
     pub domain: String,
     /// The PEM file's text: the certificate (and chain) and its unencrypted private key.
-    pub pem: String,
+    pub pem: crate::Secret,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -180,8 +180,9 @@ pub struct IntegrationRequest {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: IntegrationType,
+    /// Secret fields among them (keys, service-account JSON): every value is kept out of `Debug`.
     #[serde(default)]
-    pub config: BTreeMap<String, String>,
+    pub config: BTreeMap<String, crate::Secret>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -72,7 +72,7 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(Role, TokenType, TwoFactorMethod, AuthMethod);
+stored_as_text!(Role, TokenType, TwoFactorMethod, AuthMethod, SecurityEventKind, IntegrationType);
 
 #[cfg(test)]
 mod stored_words {

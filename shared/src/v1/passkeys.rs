@@ -55,5 +55,5 @@ pub struct PasskeySignInRequest {
     pub credential: serde_json::Value,
     /// The second step's challenge from the password sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub challenge: Option<String>,
+    pub challenge: Option<crate::Secret>,
 }

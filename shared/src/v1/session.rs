@@ -20,12 +20,12 @@ pub struct SignInResponse {
     pub two_factor_required: bool,
     /// Send back in `X-CSRF-Token` on every cookie-authenticated write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csrf_token: Option<String>,
+    pub csrf_token: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<MeResponse>,
     /// With `two_factor_required`: send it back with the code to `POST /api/v1/session/two-factor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub challenge: Option<String>,
+    pub challenge: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::v1::TwoFactorMethod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,5 +95,5 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeRequest {
-    pub challenge: String,
+    pub challenge: crate::Secret,
 }

@@ -99,7 +99,7 @@ pub struct AuthenticatorSetup {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyCodeRequest {
-    pub code: String,
+    pub code: crate::Secret,
 }
 
 /// One-time access codes, shown once.
