@@ -44,9 +44,13 @@ fn cache_dir() -> PathBuf {
     base.join("keydesk-xtask")
 }
 
+/// rustup's wasm32 standard library, and the standard library's source to build it size-optimised.
 fn rustup_has_wasm() -> bool {
-    output(Command::new("rustup").args(["target", "list", "--installed"]))
-        .is_some_and(|list| list.lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+    let has = |what: &[&str], name: &str| {
+        output(Command::new("rustup").args(what)).is_some_and(|list| list.lines().any(|l| l.trim().starts_with(name)))
+    };
+    has(&["target", "list", "--installed"], "wasm32-unknown-unknown")
+        && has(&["component", "list", "--installed"], "rust-src")
 }
 
 fn debian_toolchain_ready() -> bool {
@@ -61,13 +65,14 @@ fn wasm_toolchain() -> anyhow::Result<Toolchain> {
     // Where rustup cannot download (it hangs), remember that, so later runs go straight to the fallback.
     let unavailable = cache_dir().join("rustup-wasm32-unavailable");
     if !unavailable.exists() && output(Command::new("rustup").arg("--version")).is_some() {
-        let added = step("Adding the wasm32 target with rustup", "gives up after 2 minutes", || {
-            process::run(Command::new("timeout").args(["120", "rustup", "target", "add", "wasm32-unknown-unknown"]))
+        let added = step("Adding the wasm32 target and rust-src with rustup", "gives up after 2 minutes each", || {
+            process::run(Command::new("timeout").args(["120", "rustup", "target", "add", "wasm32-unknown-unknown"]))?;
+            process::run(Command::new("timeout").args(["120", "rustup", "component", "add", "rust-src"]))
         });
         if added.is_ok() && rustup_has_wasm() {
             return Ok(Toolchain::Rustup);
         }
-        println!("    rustup could not add wasm32; using Debian's rustc-web instead");
+        println!("    rustup could not add wasm32 or rust-src; using Debian's rustc-web instead");
         std::fs::create_dir_all(cache_dir())?;
         std::fs::write(&unavailable, "rustup target add wasm32-unknown-unknown failed here\n")?;
     }

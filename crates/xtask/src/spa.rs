@@ -77,18 +77,25 @@ fn wasm_command(ws: &Workspace, toolchain: &Toolchain, program: &str) -> Command
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_PANIC", "abort")
-        // Leptos's type-erased views: one copy of the view code instead of one per component
-        // type; the wasm is about 14% smaller.
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "--cfg erase_components");
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort");
+    // Leptos's type-erased views: one copy of the view code instead of one per component type; the
+    // wasm is about 14% smaller. With rustup's toolchain (and its rust-src), a panic also stops the
+    // app where it happens, with no message, and the standard library is built with its
+    // size-optimised algorithms: another 6% (Debian's older rustc-web lacks that panic strategy).
+    let (rustflags, std_features) = match toolchain {
+        Toolchain::Rustup => (
+            "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none",
+            "optimize_for_size",
+        ),
+        Toolchain::DebianBuildStd => ("--cfg erase_components", ""),
+    };
+    command
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", rustflags)
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", std_features);
     // Set by `cargo xtask` for rustup's toolchain; they must not leak into Debian's.
     for var in ["CARGO", "RUSTC", "RUSTDOC", "RUSTC_WRAPPER", "RUSTUP_TOOLCHAIN"] {
         command.env_remove(var);
-    }
-    if *toolchain == Toolchain::DebianBuildStd {
-        command
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "");
     }
     command
 }
