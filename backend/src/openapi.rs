@@ -4,6 +4,7 @@ use crate::auth::scopes::ACCESS_TOKEN_SCHEME;
 use crate::routes;
 use actix_web::HttpResponse;
 use serde_json::{json, Value};
+use std::sync::LazyLock;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
@@ -70,12 +71,16 @@ impl Modify for SecuritySchemes {
 
 /// The document: what [`ApiDoc`] says of the API as a whole, every operation of the route table,
 /// and each operation's security completed from its annotation's short form.
-pub fn document() -> Value {
-    let mut openapi = ApiDoc::openapi();
-    openapi.merge(<routes::Operations as OpenApi>::openapi());
-    let mut document = serde_json::to_value(openapi).unwrap_or_default();
-    complete_security(&mut document);
-    document
+/// Made once: the server reads it at start, and serves it on every request for it.
+pub fn document() -> &'static Value {
+    static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+        let mut openapi = ApiDoc::openapi();
+        openapi.merge(<routes::Operations as OpenApi>::openapi());
+        let mut document = serde_json::to_value(openapi).unwrap_or_default();
+        complete_security(&mut document);
+        document
+    });
+    &DOCUMENT
 }
 
 /// What an operation takes when its annotation names no `security`: a browser session (with the
@@ -122,7 +127,7 @@ pub async fn serve() -> HttpResponse {
 /// The interactive API page at `/api/docs/`, with Swagger UI's files built into the
 /// binary (the `vendored` feature), so it works offline.
 pub fn docs() -> SwaggerUi {
-    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked(shared::paths::OPENAPI, document())
+    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked(shared::paths::OPENAPI, document().clone())
 }
 
 #[cfg(test)]
@@ -140,5 +145,22 @@ mod tests {
             document["components"]["schemas"]["ErrorBody"]["properties"]["code"]["$ref"],
             "#/components/schemas/ErrorCode"
         );
+    }
+
+    #[test]
+    fn each_operation_gets_its_requirements_and_shared_path_parts_are_left_alone() {
+        let mut document = json!({"paths": {"/x/{id}": {
+            "parameters": [{"name": "id", "in": "path"}],
+            "get": {},
+            "delete": {"security": [{"access_token": ["users:write"]}]},
+            "post": {"security": [{}]},
+        }}});
+        complete_security(&mut document);
+        let path = &document["paths"]["/x/{id}"];
+        assert_eq!(path["parameters"][0]["name"], "id");
+        assert_eq!(path["get"]["security"], json!(signed_in("get")));
+        assert_eq!(path["delete"]["security"][0], json!({"session_cookie": [], "csrf_token": []}));
+        assert_eq!(path["delete"]["security"][3], json!({"access_token": ["users:write"]}));
+        assert_eq!(path["post"]["security"], json!([]));
     }
 }

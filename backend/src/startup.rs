@@ -78,7 +78,7 @@ impl Application {
             webauthn: Arc::new(crate::auth::passkeys::relying_party(settings.public_url.as_deref())?),
             settings: Arc::new(settings),
             recent: Arc::new(recent),
-            route_scopes: Arc::new(crate::auth::scopes::RouteScopes::from_document(&crate::openapi::document())?),
+            route_scopes: Arc::new(crate::auth::scopes::RouteScopes::from_document(crate::openapi::document())?),
         });
         let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);
         crate::purge::schedule(state.pool.clone(), state.settings.purge_interval);

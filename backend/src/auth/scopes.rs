@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn the_real_document_names_scopes_and_keeps_tokens_off_credentials() {
         let document = crate::openapi::document();
-        let table = RouteScopes::from_document(&document).unwrap();
+        let table = RouteScopes::from_document(document).unwrap();
         assert!(matches!(table.access(&Method::GET, "/api/v1/certificates"), RouteAccess::Token(_)));
         assert_eq!(table.access(&Method::POST, "/api/v1/me/tokens"), RouteAccess::NoToken, "tokens never make tokens");
         assert_eq!(table.access(&Method::POST, "/api/v1/me/passkeys/registration"), RouteAccess::NoToken);

@@ -1,9 +1,7 @@
 //! What a stored one-time secret is for. Each is kept as a word in its table and read back into its
 //! enum at the row boundary: a word no variant names is an error, never a default.
 
-use shared::v1::UnknownValue;
-
-/// An enum stored as one snake_case word per variant.
+/// An enum stored as one snake_case word per variant, read back through [`shared::stored_as_text`].
 macro_rules! stored_words {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $word:literal,)* }) => {
         $(#[$doc])*
@@ -14,23 +12,13 @@ macro_rules! stored_words {
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),* }
             }
-        }
 
-        impl TryFrom<String> for $name {
-            type Error = UnknownValue;
-            fn try_from(value: String) -> Result<Self, UnknownValue> {
-                match value.as_str() {
-                    $($word => Ok($name::$variant),)*
-                    _ => Err(UnknownValue { kind: stringify!($name), value }),
-                }
+            pub fn parse(word: &str) -> Option<Self> {
+                match word { $($word => Some($name::$variant),)* _ => None }
             }
         }
 
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.as_str().to_string()
-            }
-        }
+        shared::stored_as_text!($name);
     };
 }
 

@@ -54,13 +54,15 @@ impl std::fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// Enums kept in the database as their snake_case word (`as_str`, `parse`).
+/// Enums kept in the database as their snake_case word (`as_str`, `parse`): reading an unknown word
+/// back is an error. The server's own stored words (`db::purposes`) use it too.
+#[macro_export]
 macro_rules! stored_as_text {
     ($($ty:ident),*) => {$(
         impl TryFrom<String> for $ty {
-            type Error = UnknownValue;
-            fn try_from(value: String) -> Result<Self, UnknownValue> {
-                $ty::parse(&value).ok_or(UnknownValue { kind: stringify!($ty), value })
+            type Error = $crate::v1::UnknownValue;
+            fn try_from(value: String) -> Result<Self, $crate::v1::UnknownValue> {
+                $ty::parse(&value).ok_or($crate::v1::UnknownValue { kind: stringify!($ty), value })
             }
         }
 

@@ -27,7 +27,6 @@ pub fn ApiCredentials() -> impl IntoView {
             <ListView list=credentials empty="No API credentials are in use. Scripts get a pair from POST /api/auth with your email and password or developer key." render=move |list| view! {
                 <DataTable headers=&["Tool", "Login", "Created", "Last used"] testid="api-credentials">
                     {list.into_iter().map(|c| {
-                        let row = c.clone();
                         view! {
                             <tr>
                                 <td>{c.tool.clone()}</td>
@@ -35,7 +34,7 @@ pub fn ApiCredentials() -> impl IntoView {
                                 <td><Time at=c.created_at/></td>
                                 <td><Time at=c.last_used_at/></td>
                                 <td>
-                                    {revoking.button("Revoke", row.clone())}
+                                    {revoking.button("Revoke", c.clone())}
                                 </td>
                             </tr>
                         }

@@ -31,14 +31,13 @@ pub fn Devices() -> impl IntoView {
             <ListView list=devices render=move |list| view! {
                 <DataTable headers=&["Browser", "Address", "Last sign-in"] testid="devices">
                     {list.into_iter().map(|d| {
-                        let row = d.clone();
                         view! {
                             <tr>
                                 <BrowserCell browser=d.browser.clone() user_agent=d.user_agent.clone() current=d.current/>
                                 <td>{d.ip.clone()}</td>
                                 <td><Time at=d.last_seen_at/></td>
                                 <td>
-                                    {forgetting.button("Forget", row.clone())}
+                                    {forgetting.button("Forget", d.clone())}
                                 </td>
                             </tr>
                         }

@@ -40,7 +40,6 @@ pub fn Sessions() -> impl IntoView {
             <ListView list=sessions render=move |list| view! {
                 <DataTable headers=&["Browser", "Address", "Signed in with", "Signed in", "Last active"] testid="sessions">
                     {list.into_iter().map(|s| {
-                        let row = s.clone();
                         view! {
                             <tr>
                                 <BrowserCell browser=s.browser.clone() user_agent=s.user_agent.clone() current=s.current/>
@@ -50,7 +49,7 @@ pub fn Sessions() -> impl IntoView {
                                 <td><Time at=s.last_active_at/></td>
                                 <td>
                                     {(!s.current).then(|| view! {
-                                        {revoking.button("Revoke", row.clone())}
+                                        {revoking.button("Revoke", s.clone())}
                                     })}
                                 </td>
                             </tr>
