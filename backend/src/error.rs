@@ -76,6 +76,36 @@ impl ApiError {
         ApiError::validation(FieldErrors::from([(field.to_string(), vec![problem.into()])]))
     }
 
+    /// The same answer for another request that shared this one's fate (a batch of writes to one
+    /// row). An unexpected fault's cause stays with this one; the copies carry its message.
+    pub fn same_answer(&self) -> ApiError {
+        match self {
+            ApiError::BadRequest(m) => ApiError::BadRequest(m.clone()),
+            ApiError::Validation { message, fields } => {
+                ApiError::Validation { message: message.clone(), fields: fields.clone() }
+            }
+            ApiError::Rejected { code, field, message } => {
+                ApiError::Rejected { code: *code, field, message: message.clone() }
+            }
+            ApiError::Unauthorized(m) => ApiError::Unauthorized(m.clone()),
+            ApiError::BadCredentials(m) => ApiError::BadCredentials(m.clone()),
+            ApiError::TokenExpired(m) => ApiError::TokenExpired(m.clone()),
+            ApiError::InsufficientScope(scope) => ApiError::InsufficientScope(*scope),
+            ApiError::Forbidden { code, message } => ApiError::Forbidden { code: *code, message: message.clone() },
+            ApiError::NotFound(m) => ApiError::NotFound(m.clone()),
+            ApiError::MethodNotAllowed => ApiError::MethodNotAllowed,
+            ApiError::Conflict { code, message } => ApiError::Conflict { code: *code, message: message.clone() },
+            ApiError::PayloadTooLarge => ApiError::PayloadTooLarge,
+            ApiError::RequestTimeout => ApiError::RequestTimeout,
+            ApiError::UnsupportedMediaType(m) => ApiError::UnsupportedMediaType(m.clone()),
+            ApiError::DeliveryFailed(m) => ApiError::DeliveryFailed(m.clone()),
+            ApiError::Upstream { code, message } => ApiError::Upstream { code: *code, message: message.clone() },
+            ApiError::RateLimited { retry_after_secs } => ApiError::RateLimited { retry_after_secs: *retry_after_secs },
+            ApiError::ServerBusy { retry_after_secs } => ApiError::ServerBusy { retry_after_secs: *retry_after_secs },
+            ApiError::Unexpected(cause) => ApiError::Unexpected(anyhow::anyhow!("{cause:#}")),
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             ApiError::BadRequest(_) => ErrorCode::BadRequest,

@@ -1,11 +1,12 @@
 //! The layers point down: configuration, crypto, the clock, the change feed, what a request says of
-//! its sender, domain rules and the database name nothing of the HTTP layer above them (routes,
-//! extractors, state, limits, the remembered reads, the security log, the API's errors), so each can
-//! be read, tested and changed on its own.
+//! its sender, the batching of writes, domain rules and the database name nothing of the HTTP layer
+//! above them (routes, extractors, state, limits, the remembered reads, the security log, the API's
+//! errors), so each can be read, tested and changed on its own.
 
 use std::path::{Path, PathBuf};
 
-const LOWER: &[&str] = &["config.rs", "crypto.rs", "clock.rs", "change_feed.rs", "request.rs", "domain", "db"];
+const LOWER: &[&str] =
+    &["config.rs", "crypto.rs", "clock.rs", "change_feed.rs", "request.rs", "write_batches.rs", "domain", "db"];
 const HIGHER: &[&str] = &["routes", "auth", "state", "rate_limit", "recent", "audit", "error"];
 
 fn rust_files(path: &Path) -> Vec<PathBuf> {

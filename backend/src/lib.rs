@@ -35,3 +35,4 @@ pub mod stripe;
 pub mod telemetry;
 pub mod token_expiry;
 pub mod user_agents;
+pub mod write_batches;

@@ -78,6 +78,8 @@ impl Application {
             webauthn: Arc::new(crate::auth::passkeys::relying_party(settings.public_url.as_deref())?),
             settings: Arc::new(settings),
             recent: Arc::new(recent),
+            library_changes: Arc::default(),
+            library_additions: Arc::default(),
             route_scopes: Arc::new(crate::auth::scopes::RouteScopes::from_document(crate::openapi::document())?),
         });
         let security_headers = web::Data::new(crate::security_headers::SecurityHeaders::new(spa_dir.as_deref())?);

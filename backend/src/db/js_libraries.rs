@@ -5,22 +5,28 @@ use crate::db::schema::js_libraries as libs;
 use crate::db::{security_events, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, Nullable, Text, Timestamp};
 
-/// Binds a security-log entry's columns, in the order of `security_events`, after a query's own.
-macro_rules! bind_event {
-    ($query:expr, $event:expr) => {
+/// Binds the columns of security-log entries as arrays, one element per entry, in the order of
+/// `security_events`, after a query's own: `unnest` of them gives the rows to insert.
+macro_rules! bind_events {
+    ($query:expr, $events:expr) => {{
+        let events: &[NewSecurityEvent] = $events;
+        let column = |field: fn(&NewSecurityEvent) -> &str| events.iter().map(field).collect::<Vec<_>>();
         $query
-            .bind::<Text, _>(&$event.id)
-            .bind::<Text, _>(&$event.account_id)
-            .bind::<Nullable<Text>, _>(&$event.user_id)
-            .bind::<Text, _>($event.kind.as_str())
-            .bind::<Text, _>(&$event.detail)
-            .bind::<Text, _>(&$event.ip)
-            .bind::<Text, _>(&$event.user_agent)
-            .bind::<Timestamp, _>($event.created_at)
-    };
+            .bind::<Array<Text>, _>(column(|e| &e.id))
+            .bind::<Array<Text>, _>(column(|e| &e.account_id))
+            .bind::<Array<Nullable<Text>>, _>(events.iter().map(|e| e.user_id.as_deref()).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(column(|e| e.kind.as_str()))
+            .bind::<Array<Text>, _>(column(|e| &e.detail))
+            .bind::<Array<Text>, _>(column(|e| &e.ip))
+            .bind::<Array<Text>, _>(column(|e| &e.user_agent))
+            .bind::<Array<Timestamp>, _>(events.iter().map(|e| e.created_at).collect::<Vec<_>>())
+    }};
 }
+
+/// The columns `bind_events!` binds, as rows to insert.
+const EVENT_COLUMNS: &str = "security_events (id, account_id, user_id, kind, detail, ip, user_agent, created_at)";
 
 /// A library's new name (and its lower-case form), description and code.
 pub type Fields<'a> = (&'a str, &'a str, &'a str, &'a str);
@@ -48,52 +54,59 @@ pub fn count_owned(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
     libs::table.filter(libs::account_id.eq(account_id)).filter(libs::id.eq_any(ids)).count().get_result(conn)
 }
 
-/// Adds `row` with its security-log entry, both or neither. On PostgreSQL that is one statement (a
-/// data-modifying CTE): one round trip and one commit, where a transaction takes four trips and each
-/// trip two task switches on a small machine. SQLite runs in-process: a transaction costs nothing there.
-pub fn insert_logged(conn: &mut DbConnection, row: &NewJsLibrary, event: &NewSecurityEvent) -> QueryResult<()> {
+/// Adds `rows` with their security-log entries, all or nothing. On PostgreSQL that is one statement
+/// (a data-modifying CTE): one round trip and one commit, where a transaction takes four trips and
+/// each trip two task switches on a small machine. SQLite runs in-process: a transaction costs
+/// nothing there.
+pub fn insert_logged(conn: &mut DbConnection, rows: &[NewJsLibrary], events: &[NewSecurityEvent]) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
-        let query = diesel::sql_query(
-            "WITH library AS (INSERT INTO js_libraries \
+        let column = |field: fn(&NewJsLibrary) -> &str| rows.iter().map(field).collect::<Vec<_>>();
+        let time = |field: fn(&NewJsLibrary) -> NaiveDateTime| rows.iter().map(field).collect::<Vec<_>>();
+        let query = diesel::sql_query(format!(
+            "WITH libraries AS (INSERT INTO js_libraries \
              (id, account_id, name, name_normalized, description, code, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)) \
-             INSERT INTO security_events (id, account_id, user_id, kind, detail, ip, user_agent, created_at) \
-             VALUES ($9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind::<Text, _>(&row.id)
-        .bind::<Text, _>(&row.account_id)
-        .bind::<Text, _>(&row.name)
-        .bind::<Text, _>(&row.name_normalized)
-        .bind::<Text, _>(&row.description)
-        .bind::<Text, _>(&row.code)
-        .bind::<Timestamp, _>(row.created_at)
-        .bind::<Timestamp, _>(row.updated_at);
-        return bind_event!(query, event).execute(pg).map(|_| ());
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+             $7::timestamp[], $8::timestamp[])) \
+             INSERT INTO {EVENT_COLUMNS} SELECT * FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], \
+             $13::text[], $14::text[], $15::text[], $16::timestamp[])"
+        ))
+        .bind::<Array<Text>, _>(column(|r| &r.id))
+        .bind::<Array<Text>, _>(column(|r| &r.account_id))
+        .bind::<Array<Text>, _>(column(|r| &r.name))
+        .bind::<Array<Text>, _>(column(|r| &r.name_normalized))
+        .bind::<Array<Text>, _>(column(|r| &r.description))
+        .bind::<Array<Text>, _>(column(|r| &r.code))
+        .bind::<Array<Timestamp>, _>(time(|r| r.created_at))
+        .bind::<Array<Timestamp>, _>(time(|r| r.updated_at));
+        return bind_events!(query, events).execute(pg).map(|_| ());
     }
     conn.transaction(|conn| {
-        diesel::insert_into(libs::table).values(row).execute(conn)?;
-        security_events::insert(conn, event)
+        for row in rows {
+            diesel::insert_into(libs::table).values(row).execute(conn)?;
+        }
+        events.iter().try_for_each(|event| security_events::insert(conn, event))
     })
 }
 
-/// Changes the account's library `id` and logs `event`, both or neither, as [`insert_logged`] does;
-/// the row as it now is, or `None` (and no entry) when the account has no such library.
+/// Changes the account's library `id` and logs `events` (one per change it stands for), all or
+/// nothing, in one statement on PostgreSQL as [`insert_logged`] does; the row as it now is, or `None`
+/// (and no entry) when the account has no such library.
 pub fn update_logged(
     conn: &mut DbConnection,
     (account_id, id): (&str, &str),
     (name, name_normalized, description, code): Fields<'_>,
     now: NaiveDateTime,
-    event: &NewSecurityEvent,
+    events: &[NewSecurityEvent],
 ) -> QueryResult<Option<JsLibraryRow>> {
     if let DbConnection::Pg(pg) = conn {
-        let query = diesel::sql_query(
+        let query = diesel::sql_query(format!(
             "WITH changed AS (UPDATE js_libraries \
              SET name = $3, name_normalized = $4, description = $5, code = $6, updated_at = $7 \
              WHERE id = $1 AND account_id = $2 RETURNING *), \
-             logged AS (INSERT INTO security_events (id, account_id, user_id, kind, detail, ip, user_agent, created_at) \
-             SELECT $8, $9, $10, $11, $12, $13, $14, $15 FROM changed) \
-             SELECT * FROM changed",
-        )
+             logged AS (INSERT INTO {EVENT_COLUMNS} SELECT e.* FROM changed, unnest($8::text[], $9::text[], \
+             $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamp[]) AS e) \
+             SELECT * FROM changed"
+        ))
         .bind::<Text, _>(id)
         .bind::<Text, _>(account_id)
         .bind::<Text, _>(name)
@@ -101,7 +114,7 @@ pub fn update_logged(
         .bind::<Text, _>(description)
         .bind::<Text, _>(code)
         .bind::<Timestamp, _>(now);
-        return bind_event!(query, event).get_result(pg).optional();
+        return bind_events!(query, events).get_result(pg).optional();
     }
     conn.transaction(|conn| {
         let changed = diesel::update(libs::table.filter(libs::id.eq(id)).filter(libs::account_id.eq(account_id)))
@@ -116,7 +129,7 @@ pub fn update_logged(
         if changed == 0 {
             return Ok(None);
         }
-        security_events::insert(conn, event)?;
+        events.iter().try_for_each(|event| security_events::insert(conn, event))?;
         find(conn, account_id, id)
     })
 }

@@ -83,20 +83,6 @@ where
     .map_err(Error::from)?
 }
 
-/// [`run_with`] after CPU work: `check` runs first on the blocking pool, and only then does the
-/// request queue for the database, so a slow or refused check (a JS parse) holds no turn there.
-pub async fn run_checked<C, T, E, K, F>(pool: &DbPool, check: K, work: F) -> Result<T, E>
-where
-    K: FnOnce() -> Result<C, E> + Send + 'static,
-    F: FnOnce(&mut DbConnection, C) -> Result<T, E> + Send + 'static,
-    E: From<Error> + Send + 'static,
-    C: Send + 'static,
-    T: Send + 'static,
-{
-    let checked = web::block(check).await.map_err(Error::from)??;
-    run_with(pool, move |conn| work(conn, checked)).await
-}
-
 /// True when `e` is a unique-constraint violation (for 409 answers).
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))

@@ -50,6 +50,10 @@ impl JsCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 /// [`check_syntax`], with a panic in the parser an answer rather than a crash.

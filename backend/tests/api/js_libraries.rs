@@ -278,3 +278,104 @@ async fn every_library_change_and_no_refused_one_is_in_the_security_log() {
         ]
     );
 }
+
+/// Changes sent to one library at once are written in batches (issue 18); each still stands or falls
+/// on its own as if sent one after another: a taken name is refused, the others are kept and logged
+/// once each, and another account's changes to the same id find nothing and join no batch.
+#[tokio::test]
+async fn changes_sent_at_once_to_one_library_each_stand_or_fall_on_their_own() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    let id = library_id(&app, "Greetings").await;
+    library_id(&app, "Taken").await;
+    let bob = app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    let path = format!("/api/v1/js-libraries/{id}");
+    let change = |n: usize| match n % 3 {
+        0 => (&app, json!({"name": "Taken", "description": "", "code": format!("var taken = {n};")})),
+        1 => (&app, json!({"name": "Greetings", "description": format!("v{n}"), "code": format!("var v = {n};")})),
+        _ => (&bob, json!({"name": "Greetings", "description": "", "code": format!("var bob = {n};")})),
+    };
+    let sent = (0..36).map(|n| {
+        let (who, body) = change(n);
+        let path = path.clone();
+        async move { (n, who.put(&path, body).await) }
+    });
+    let answers = futures_util::future::join_all(sent).await;
+
+    let mut kept = Vec::new();
+    for (n, response) in answers {
+        match n % 3 {
+            0 => assert_eq!(error_body(response).await.code, shared::ErrorCode::LibraryNameTaken, "change {n}"),
+            1 => {
+                assert_eq!(response.status(), StatusCode::OK, "change {n}");
+                let library: Value = response.json().await.unwrap();
+                assert_eq!(library["code"], format!("var v = {n};"), "each answer shows its own change");
+                assert_eq!(library["description"], format!("v{n}"));
+                kept.push(library["code"].as_str().unwrap().to_string());
+            }
+            _ => assert_eq!(response.status(), StatusCode::NOT_FOUND, "Bob's change {n}"),
+        }
+    }
+    let library: Value = app.get(&path).await.json().await.unwrap();
+    assert_eq!(library["name"], "Greetings");
+    assert!(
+        kept.contains(&library["code"].as_str().unwrap().to_string()),
+        "the library holds one of Ann's kept changes"
+    );
+    let page: Value = app.get("/api/v1/security-events?per_page=100").await.json().await.unwrap();
+    let changed = page["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "library_changed").count();
+    assert_eq!(changed, 12, "one entry per kept change, none for a refused one");
+}
+
+/// Libraries added at once are written in batches (issue 18); each still stands or falls on its own:
+/// a name already taken, or sent twice, is refused (once kept), the others are added and logged once
+/// each, and another account's batch is its own (the same name is free there).
+#[tokio::test]
+async fn libraries_added_at_once_each_stand_or_fall_on_their_own() {
+    let app = spawn_app().await;
+    app.signed_up("ann@example.com").await;
+    library_id(&app, "Taken").await;
+    let bob = app.other_browser();
+    bob.signed_up("bob@example.com").await;
+    let addition = |n: usize| match n % 4 {
+        0 => (&app, "Taken".to_string()),
+        1 => (&app, format!("Library {n}")),
+        2 => (&app, "Twice".to_string()),
+        _ => (&bob, "Taken".to_string()), // added once, then taken in Bob's account too
+    };
+    let sent = (0..40).map(|n| {
+        let (who, name) = addition(n);
+        async move { (n, name.clone(), add_library(who, &name, &format!("var v = {n};")).await) }
+    });
+    let answers = futures_util::future::join_all(sent).await;
+
+    let (mut twice_added, mut bob_added) = (0, 0);
+    for (n, name, response) in answers {
+        let status = response.status();
+        match (n % 4, status) {
+            (1, StatusCode::CREATED) => {
+                let library: Value = response.json().await.unwrap();
+                assert_eq!(
+                    (library["name"].as_str(), library["code"].as_str()),
+                    (Some(name.as_str()), Some(&*format!("var v = {n};")))
+                );
+            }
+            (2, StatusCode::CREATED) => twice_added += 1,
+            (3, StatusCode::CREATED) => bob_added += 1,
+            (0 | 2 | 3, _) => {
+                assert_eq!(error_body(response).await.code, shared::ErrorCode::LibraryNameTaken, "{n} {name}")
+            }
+            _ => panic!("addition {n} ({name}) answered {status}"),
+        }
+    }
+    assert_eq!((twice_added, bob_added), (1, 1), "a name sent several times at once is added once");
+    let names = |list: Value| {
+        list.as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(app.get("/api/v1/js-libraries").await.json().await.unwrap()).len(), 1 + 10 + 1);
+    assert_eq!(names(bob.get("/api/v1/js-libraries").await.json().await.unwrap()), ["Taken"]);
+    let page: Value = app.get("/api/v1/security-events?per_page=100").await.json().await.unwrap();
+    let added = page["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "library_added").count();
+    assert_eq!(added, 12, "one entry per library added, none for a refused one");
+}
