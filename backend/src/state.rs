@@ -26,7 +26,7 @@ pub struct AppState {
     /// The scope each operation needs from an access token.
     pub route_scopes: Arc<crate::auth::scopes::RouteScopes>,
     /// Changes to JS libraries waiting for the one being written to the same library.
-    pub library_changes: Arc<crate::routes::js_libraries::Changes>,
+    pub library_changes: Arc<crate::routes::js_library_batches::Changes>,
     /// New JS libraries waiting for the ones being added to the same account.
-    pub library_additions: Arc<crate::routes::js_libraries::Additions>,
+    pub library_additions: Arc<crate::routes::js_library_batches::Additions>,
 }

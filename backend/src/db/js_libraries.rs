@@ -60,8 +60,12 @@ pub fn count_owned(conn: &mut DbConnection, account_id: &str, ids: &[String]) ->
 /// nothing there.
 pub fn insert_logged(conn: &mut DbConnection, rows: &[NewJsLibrary], events: &[NewSecurityEvent]) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
-        let column = |field: fn(&NewJsLibrary) -> &str| rows.iter().map(field).collect::<Vec<_>>();
-        let time = |field: fn(&NewJsLibrary) -> NaiveDateTime| rows.iter().map(field).collect::<Vec<_>>();
+        // Rows in name order: two instances adding overlapping names then lock the unique index in the
+        // same order, and one waits for the other instead of both deadlocking.
+        let mut sorted: Vec<&NewJsLibrary> = rows.iter().collect();
+        sorted.sort_by(|a, b| a.name_normalized.cmp(&b.name_normalized));
+        let column = |field: fn(&NewJsLibrary) -> &str| sorted.iter().map(|row| field(row)).collect::<Vec<_>>();
+        let time = |field: fn(&NewJsLibrary) -> NaiveDateTime| sorted.iter().map(|row| field(row)).collect::<Vec<_>>();
         let query = diesel::sql_query(format!(
             "WITH libraries AS (INSERT INTO js_libraries \
              (id, account_id, name, name_normalized, description, code, created_at, updated_at) \

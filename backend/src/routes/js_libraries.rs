@@ -1,13 +1,13 @@
 //! JS libraries: list (with the deployed applications using each), add, edit, delete.
 
+use super::js_library_batches::{self as batches, Addition, Change};
 use crate::audit;
 use crate::auth::CurrentUser;
-use crate::db::models::{JsLibraryRow, NewJsLibrary, NewSecurityEvent};
+use crate::db::models::JsLibraryRow;
 use crate::db::{self, applications, is_unique_violation, js_libraries, security_events};
 use crate::domain::{FieldCheck, JsCode};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::write_batches::WriteBatches;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::Connection;
@@ -18,17 +18,16 @@ use shared::v1::{ApplicationRef, JsLibraryRequest, JsLibraryResponse};
 use shared::validate::{parse_description, parse_name, DESCRIPTION_MAX_CHARS, JS_CODE_MAX_CHARS, NAME_MAX_CHARS};
 use shared::ErrorBody;
 use shared::ErrorCode;
-use uuid::Uuid;
 
 /// Room for a library at every field's limit however JSON spells it: a character may take 12 bytes
 /// (an astral one as two `\uXXXX` escapes), plus 4 KiB for the keys and spacing.
 pub const BODY_MAX_BYTES: usize = (JS_CODE_MAX_CHARS + NAME_MAX_CHARS + DESCRIPTION_MAX_CHARS) * 12 + 4096;
 
 /// The checked fields of a request.
-struct Library {
-    name: String,
-    description: String,
-    code: JsCode,
+pub(super) struct Library {
+    pub name: String,
+    pub description: String,
+    pub code: JsCode,
 }
 
 /// Checks the fields on the blocking pool (parsing the code is CPU work), before the write queues.
@@ -47,11 +46,11 @@ fn check_fields(body: JsLibraryRequest) -> ApiResult<Library> {
     }
 }
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::NotFound("There is no such JS library.".into())
 }
 
-fn name_taken(e: diesel::result::Error) -> ApiError {
+pub(super) fn name_taken(e: diesel::result::Error) -> ApiError {
     match is_unique_violation(&e) {
         true => ApiError::Conflict {
             code: ErrorCode::LibraryNameTaken,
@@ -62,7 +61,7 @@ fn name_taken(e: diesel::result::Error) -> ApiError {
 }
 
 /// The answer for `row`, used by `users` ((id, name, deployed) of each application).
-fn library_response(row: JsLibraryRow, users: Vec<(String, String, bool)>) -> JsLibraryResponse {
+pub(super) fn library_response(row: JsLibraryRow, users: Vec<(String, String, bool)>) -> JsLibraryResponse {
     let deployed_applications = users
         .iter()
         .filter(|(_, _, deployed)| *deployed)
@@ -114,73 +113,13 @@ pub async fn create(
     let library = check(body).await?;
     event.detail = library.name.clone();
     let pool = state.pool.clone();
-    let write =
-        move |account_id: String, additions: Vec<Addition>| write_additions(pool.clone(), account_id, additions);
+    let write = move |account_id, additions| batches::add(pool.clone(), account_id, additions);
     let created = state
         .library_additions
-        .write(caller.account.id.clone(), Addition { library, event }, write)
+        .write(caller.account.id.clone(), Addition::new(library, event), write)
         .await
         .map_err(anyhow::Error::from)??;
     Ok(HttpResponse::Created().json(created))
-}
-
-/// New libraries of one account, written in batches (the account's id).
-pub type Additions = WriteBatches<String, Addition, ApiResult<JsLibraryResponse>>;
-
-/// A checked library to add, and its log entry.
-pub struct Addition {
-    library: Library,
-    event: NewSecurityEvent,
-}
-
-/// Adds a batch of libraries to one account as one write. Should a name be taken (or given twice in
-/// the batch), each is added alone instead, so that only the ones whose names are taken are refused,
-/// as they would be one after another.
-async fn write_additions(
-    pool: db::DbPool,
-    account_id: String,
-    additions: Vec<Addition>,
-) -> Vec<ApiResult<JsLibraryResponse>> {
-    let count = additions.len();
-    let written = db::run_with::<_, ApiError, _>(&pool, move |conn| {
-        let now = Utc::now().naive_utc();
-        let (rows, events): (Vec<_>, Vec<_>) = additions
-            .into_iter()
-            .map(|Addition { library, event }| {
-                let row = NewJsLibrary {
-                    id: Uuid::new_v4().to_string(),
-                    account_id: account_id.clone(),
-                    name_normalized: library.name.to_lowercase(),
-                    name: library.name,
-                    description: library.description,
-                    code: library.code.into_string(),
-                    created_at: now,
-                    updated_at: now,
-                };
-                (row, NewSecurityEvent { created_at: now, ..event })
-            })
-            .collect();
-        // A new library is used by no application yet.
-        let added = |row: NewJsLibrary| Ok(library_response(row.into(), Vec::new()));
-        Ok(match js_libraries::insert_logged(conn, &rows, &events) {
-            Ok(()) => rows.into_iter().map(added).collect(),
-            Err(e) if rows.len() > 1 && is_unique_violation(&e) => rows
-                .into_iter()
-                .zip(&events)
-                .map(|(row, event)| {
-                    js_libraries::insert_logged(conn, std::slice::from_ref(&row), std::slice::from_ref(event))
-                        .map_err(name_taken)?;
-                    added(row)
-                })
-                .collect(),
-            Err(e) => {
-                let refused = name_taken(e);
-                (0..rows.len()).map(|_| Err(refused.same_answer())).collect()
-            }
-        })
-    })
-    .await;
-    written.unwrap_or_else(|failed| (0..count).map(|_| Err(failed.same_answer())).collect())
 }
 
 #[utoipa::path(get, path = paths::JS_LIBRARY, tag = "js libraries", params(("id" = String, Path)),
@@ -219,73 +158,10 @@ pub async fn update(
     event.detail = library.name.clone();
     let pool = state.pool.clone();
     let key = (caller.account.id.clone(), id.into_inner());
-    let change = Change { normalized: library.name.to_lowercase(), library, event };
-    let write = move |(account_id, id): (String, String), changes: Vec<Change>| {
-        write_changes(pool.clone(), account_id, id, changes)
-    };
-    let updated = state.library_changes.write(key, change, write).await.map_err(anyhow::Error::from)??;
+    let write = move |(account_id, id), changes| batches::change(pool.clone(), account_id, id, changes);
+    let updated =
+        state.library_changes.write(key, Change::new(library, event), write).await.map_err(anyhow::Error::from)??;
     Ok(web::Json(updated))
-}
-
-/// Changes to one library, written in batches (the account's id and the library's).
-pub type Changes = WriteBatches<(String, String), Change, ApiResult<JsLibraryResponse>>;
-
-pub struct Change {
-    library: Library,
-    normalized: String,
-    event: NewSecurityEvent,
-}
-
-/// Writes a batch of changes to one library, in order. Consecutive changes to the same name are
-/// one write: the last one's fields, and each one's log entry. Such changes stand or fall together
-/// (the library is gone, or another library has that name), as they would one after another.
-async fn write_changes(
-    pool: db::DbPool,
-    account_id: String,
-    id: String,
-    changes: Vec<Change>,
-) -> Vec<ApiResult<JsLibraryResponse>> {
-    let count = changes.len();
-    let written = db::run_with::<_, ApiError, _>(&pool, move |conn| {
-        let mut outcomes = Vec::new();
-        for same_name in changes.chunk_by(|a, b| a.normalized == b.normalized) {
-            let Change { library, normalized, .. } = &same_name[same_name.len() - 1];
-            let fields =
-                (library.name.as_str(), normalized.as_str(), library.description.as_str(), library.code.as_str());
-            let now = Utc::now().naive_utc();
-            let events: Vec<_> =
-                same_name.iter().map(|change| NewSecurityEvent { created_at: now, ..change.event.clone() }).collect();
-            let row = js_libraries::update_logged(conn, (&account_id, &id), fields, now, &events)
-                .map_err(name_taken)
-                .and_then(|row| row.ok_or_else(not_found));
-            outcomes.push((same_name.len(), row));
-        }
-        let users = match outcomes.iter().any(|(_, row)| row.is_ok()) {
-            true => applications::using_library(conn, &id)?,
-            false => Vec::new(),
-        };
-        let mut changes = changes.into_iter();
-        let mut answers = Vec::with_capacity(changes.len());
-        for (len, row) in outcomes {
-            for change in changes.by_ref().take(len) {
-                answers.push(match &row {
-                    Ok(row) => Ok(library_response(
-                        JsLibraryRow {
-                            name: change.library.name,
-                            description: change.library.description,
-                            code: change.library.code.into_string(),
-                            ..row.clone()
-                        },
-                        users.clone(),
-                    )),
-                    Err(refused) => Err(refused.same_answer()),
-                });
-            }
-        }
-        Ok(answers)
-    })
-    .await;
-    written.unwrap_or_else(|failed| (0..count).map(|_| Err(failed.same_answer())).collect())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -15,6 +15,7 @@ pub mod email_verification;
 pub mod health;
 pub mod integrations;
 pub mod js_libraries;
+pub mod js_library_batches;
 pub mod me;
 pub mod oauth_tokens;
 pub mod operator;

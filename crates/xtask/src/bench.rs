@@ -351,8 +351,9 @@ const WHERE_THE_TIME_WENT: &str = "\
   database the update ran at 2.4k/s), and each waiting request parked a pooled connection on that lock.
 - Now: writes are batched per row in each instance (`backend/src/write_batches.rs`): while changes to a
   library (or additions to an account) are being written, the ones that arrive for it wait in memory,
-  holding no connection, and go next as one statement and one commit; each is answered only after its
-  commit, and each still stands or falls on its own (a taken name refuses only its own request). Measured
+  holding no connection, and go next together (one statement and one commit for additions, and for
+  each run of changes to the same name); each is answered only after its commit, and each still stands
+  or falls on its own (a taken name refuses only its own request). Measured
   on 2026-12-02's machine, old and new binaries in the same conditions: create 1.7-2.1k/s (p99 73 ms) to
   4.5k/s (p99 27 ms), update 1.1k/s (p99 93 ms) to 4.4k/s (p99 33 ms). Commits stay synchronous.
 ";
