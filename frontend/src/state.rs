@@ -5,6 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::common_passwords::CommonPasswords;
 use shared::v1::MeResponse;
+use std::any::Any;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -180,11 +185,17 @@ pub fn track_changes() {
 }
 
 /// A list from the API that loads again after any change the API accepted, or when `reload` is
-/// called.
+/// called. The resource behind it holds the list untyped: one copy of Leptos's resource machinery
+/// serves every list type (a typed resource per list cost about 7 KB of wasm each).
 pub struct ReloadingList<T: 'static> {
-    pub items: LocalResource<Result<Vec<T>, crate::api::ApiFailure>>,
+    items: LocalResource<Loaded>,
     version: RwSignal<u32>,
+    list: PhantomData<fn() -> Vec<T>>,
 }
+
+/// A loaded list of any item type (a `Vec<T>`), or why it could not be loaded.
+type Loaded = Result<Rc<dyn Any>, crate::api::ApiFailure>;
+type Fetch = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Loaded>>>>;
 
 impl<T: 'static> Clone for ReloadingList<T> {
     fn clone(&self) -> Self {
@@ -194,18 +205,32 @@ impl<T: 'static> Clone for ReloadingList<T> {
 
 impl<T: 'static> Copy for ReloadingList<T> {}
 
-impl<T: 'static> ReloadingList<T> {
+/// The resource of every [`ReloadingList`]: loads again when `version` or any accepted change moves.
+fn untyped_list(version: RwSignal<u32>, fetch: Fetch) -> LocalResource<Loaded> {
+    LocalResource::new(move || {
+        version.track();
+        track_changes();
+        fetch()
+    })
+}
+
+impl<T: Clone + 'static> ReloadingList<T> {
     pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Self
     where
-        F: std::future::Future<Output = Result<Vec<T>, crate::api::ApiFailure>> + 'static,
+        F: Future<Output = Result<Vec<T>, crate::api::ApiFailure>> + 'static,
     {
         let version = RwSignal::new(0u32);
-        let items = LocalResource::new(move || {
-            version.track();
-            track_changes();
-            fetch()
+        let fetch: Fetch = Box::new(move || {
+            let loading = fetch();
+            Box::pin(async move { loading.await.map(|items| Rc::new(items) as Rc<dyn Any>) })
         });
-        ReloadingList { items, version }
+        ReloadingList { items: untyped_list(version, fetch), version, list: PhantomData }
+    }
+
+    /// The list, once loaded (tracked, like a resource's `get`).
+    pub fn get(&self) -> Option<Result<Vec<T>, crate::api::ApiFailure>> {
+        // `new` stores a `Vec<T>` and nothing else, so the downcast always finds one.
+        self.items.get().map(|loaded| loaded.map(|items| items.downcast_ref::<Vec<T>>().cloned().unwrap_or_default()))
     }
 
     pub fn reload(self) {

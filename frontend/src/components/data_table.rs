@@ -61,7 +61,7 @@ where
 {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || list.items.get().map(|result| match result {
+            {move || list.get().map(|result| match result {
                 Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                 Ok(items) if items.is_empty() && !empty.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
                 Ok(items) => render(items).into_any(),

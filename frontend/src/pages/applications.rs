@@ -65,11 +65,11 @@ pub fn ApplicationsPage() -> impl IntoView {
                 {move || {
                     // A list that failed to load is said, not taken for an empty one.
                     let mut problems = Vec::new();
-                    let all_libraries = loaded(libraries.items.get(), &mut problems);
-                    let all_tokens = loaded(tokens.items.get(), &mut problems);
-                    let all_integrations = loaded(integrations.items.get(), &mut problems);
+                    let all_libraries = loaded(libraries.get(), &mut problems);
+                    let all_tokens = loaded(tokens.get(), &mut problems);
+                    let all_integrations = loaded(integrations.get(), &mut problems);
                     let problems = (!problems.is_empty()).then(|| view! { <p class="form-error">{problems.join(" ")}</p> });
-                    let shown = applications.items.get().map(|result| match result {
+                    let shown = applications.get().map(|result| match result {
                         Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty">"No applications yet. Name one above to create it, then add its libraries and deploy it."</p>
