@@ -41,6 +41,12 @@ impl Change {
     }
 }
 
+/// The same refusal for each of `count` requests; the first keeps its cause (for the log).
+fn all_refused(refused: ApiError, count: usize) -> Vec<ApiResult<JsLibraryResponse>> {
+    let copies: Vec<_> = (1..count).map(|_| Err(refused.same_answer())).collect();
+    std::iter::once(Err(refused)).chain(copies).collect()
+}
+
 /// Log entries of one batch, stamped `now` plus a microsecond each in arrival order, so that the log
 /// (newest first) keeps their order.
 fn stamped(events: impl Iterator<Item = NewSecurityEvent>, now: NaiveDateTime) -> Vec<NewSecurityEvent> {
@@ -91,14 +97,11 @@ pub(super) async fn add(
                     added(row)
                 })
                 .collect(),
-            Err(e) => {
-                let refused = name_taken(e);
-                (0..rows.len()).map(|_| Err(refused.same_answer())).collect()
-            }
+            Err(e) => all_refused(name_taken(e), rows.len()),
         })
     })
     .await;
-    written.unwrap_or_else(|failed| (0..count).map(|_| Err(failed.same_answer())).collect())
+    written.unwrap_or_else(|failed| all_refused(failed, count))
 }
 
 /// Writes a batch of changes to one library, in order. Consecutive changes to the same name are one
@@ -145,7 +148,7 @@ pub(super) async fn change(
         Ok(answers)
     })
     .await;
-    written.unwrap_or_else(|failed| (0..count).map(|_| Err(failed.same_answer())).collect())
+    written.unwrap_or_else(|failed| all_refused(failed, count))
 }
 
 /// The answer to one change of a batch: the library as that change left it.
