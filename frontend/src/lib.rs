@@ -7,6 +7,7 @@ mod api;
 mod components;
 mod pages;
 mod state;
+mod submit;
 mod webauthn;
 
 use components::header::Header;

@@ -184,29 +184,34 @@ pub fn track_changes() {
     }
 }
 
-/// A list from the API that loads again after any change the API accepted, or when `reload` is
-/// called. The resource behind it holds the list untyped: one copy of Leptos's resource machinery
-/// serves every list type (a typed resource per list cost about 7 KB of wasm each).
-pub struct ReloadingList<T: 'static> {
-    items: LocalResource<Loaded>,
+/// Something read from the API (a list, a page of events) that loads again after any change the
+/// API accepted, or when `reload` is called. The resource behind it holds the value untyped: one
+/// copy of Leptos's resource machinery serves every type (a typed resource cost about 7 KB of wasm
+/// each).
+pub struct Reloading<T: 'static> {
+    value: LocalResource<Loaded>,
     version: RwSignal<u32>,
-    list: PhantomData<fn() -> Vec<T>>,
+    read: PhantomData<fn() -> T>,
 }
 
-/// A loaded list of any item type (a `Vec<T>`), or why it could not be loaded.
+/// A list from the API, reloading as [`Reloading`] does.
+pub type ReloadingList<T> = Reloading<Vec<T>>;
+
+/// A loaded value of any type, or why it could not be loaded.
 type Loaded = Result<Rc<dyn Any>, crate::api::ApiFailure>;
 type Fetch = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Loaded>>>>;
 
-impl<T: 'static> Clone for ReloadingList<T> {
+impl<T: 'static> Clone for Reloading<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: 'static> Copy for ReloadingList<T> {}
+impl<T: 'static> Copy for Reloading<T> {}
 
-/// The resource of every [`ReloadingList`]: loads again when `version` or any accepted change moves.
-fn untyped_list(version: RwSignal<u32>, fetch: Fetch) -> LocalResource<Loaded> {
+/// The resource of every [`Reloading`]: loads again when `version`, any signal `fetch` reads before
+/// it awaits, or any accepted change moves.
+fn untyped_resource(version: RwSignal<u32>, fetch: Fetch) -> LocalResource<Loaded> {
     LocalResource::new(move || {
         version.track();
         track_changes();
@@ -214,23 +219,26 @@ fn untyped_list(version: RwSignal<u32>, fetch: Fetch) -> LocalResource<Loaded> {
     })
 }
 
-impl<T: Clone + 'static> ReloadingList<T> {
+impl<T: Clone + 'static> Reloading<T> {
     pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Self
     where
-        F: Future<Output = Result<Vec<T>, crate::api::ApiFailure>> + 'static,
+        F: Future<Output = Result<T, crate::api::ApiFailure>> + 'static,
     {
         let version = RwSignal::new(0u32);
         let fetch: Fetch = Box::new(move || {
             let loading = fetch();
-            Box::pin(async move { loading.await.map(|items| Rc::new(items) as Rc<dyn Any>) })
+            Box::pin(async move { loading.await.map(|value| Rc::new(value) as Rc<dyn Any>) })
         });
-        ReloadingList { items: untyped_list(version, fetch), version, list: PhantomData }
+        Reloading { value: untyped_resource(version, fetch), version, read: PhantomData }
     }
 
-    /// The list, once loaded (tracked, like a resource's `get`).
-    pub fn get(&self) -> Option<Result<Vec<T>, crate::api::ApiFailure>> {
-        // `new` stores a `Vec<T>` and nothing else, so the downcast always finds one.
-        self.items.get().map(|loaded| loaded.map(|items| items.downcast_ref::<Vec<T>>().cloned().unwrap_or_default()))
+    /// The value, once loaded (tracked, like a resource's `get`).
+    pub fn get(&self) -> Option<Result<T, crate::api::ApiFailure>> {
+        // `new` stores a `T` and nothing else, so the downcast always finds one.
+        self.value.get().and_then(|loaded| match loaded {
+            Ok(value) => value.downcast_ref::<T>().cloned().map(Ok),
+            Err(failure) => Some(Err(failure)),
+        })
     }
 
     pub fn reload(self) {

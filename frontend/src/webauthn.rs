@@ -51,12 +51,18 @@ async fn run(
     serde_json::from_str(&text).map_err(|_| "The browser's answer could not be read.".to_string())
 }
 
+/// The options as JSON text, written by the same serializer as every request body (`to_string`,
+/// through `Display`, would compile a second one).
+fn written(options: &serde_json::Value) -> String {
+    serde_json::to_string(options).unwrap_or_default()
+}
+
 /// Makes a new passkey for `options` (from the server); the credential as JSON.
 pub async fn create_credential(options: &serde_json::Value) -> Result<serde_json::Value, String> {
-    run(create(options.to_string())).await
+    run(create(written(options))).await
 }
 
 /// Signs `options` (from the server) with a passkey; the credential as JSON.
 pub async fn get_credential(options: &serde_json::Value) -> Result<serde_json::Value, String> {
-    run(get(options.to_string())).await
+    run(get(written(options))).await
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod key_format;
 pub mod paths;
 pub mod secret;
+pub mod timestamp;
 pub mod v1;
 pub mod validate;
 

@@ -85,7 +85,7 @@ fn wasm_command(ws: &Workspace, toolchain: &Toolchain, program: &str) -> Command
     // size-optimised algorithms: another 6% (Debian's older rustc-web lacks that panic strategy).
     let (rustflags, std_features) = match toolchain {
         Toolchain::Rustup => (
-            "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none",
+            "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Cllvm-args=-inline-threshold=0",
             "optimize_for_size",
         ),
         Toolchain::DebianBuildStd => ("--cfg erase_components", ""),

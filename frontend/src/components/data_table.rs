@@ -1,6 +1,8 @@
 //! The dashboard's tables: headed columns, a last column of row actions, scrolling sideways when narrow.
 
+use crate::api::ApiFailure;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 #[component]
 pub fn DataTable(
@@ -59,12 +61,28 @@ where
     F: Fn(Vec<T>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    // Only this closure knows the item type; the view around it is compiled once, not per list.
+    let shown: Shown = Arc::new(move || {
+        list.get().map(|result| {
+            result.map(|items| match items.is_empty() && !empty.is_empty() {
+                true => None,
+                false => Some(render(items).into_any()),
+            })
+        })
+    });
+    list_view(shown, empty)
+}
+
+/// A list as [`list_view`] shows it: not loaded yet, its failure, empty (`None`), or its rows.
+type Shown = Arc<dyn Fn() -> Option<Result<Option<AnyView>, ApiFailure>> + Send + Sync>;
+
+fn list_view(shown: Shown, empty: &'static str) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || list.get().map(|result| match result {
+            {move || shown().map(|result| match result {
                 Err(f) => view! { <p class="form-error">{f.message()}</p> }.into_any(),
-                Ok(items) if items.is_empty() && !empty.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
-                Ok(items) => render(items).into_any(),
+                Ok(None) => view! { <p class="empty">{empty}</p> }.into_any(),
+                Ok(Some(rows)) => rows,
             })}
         </Transition>
     }

@@ -1,32 +1,58 @@
 //! The editor window every add/edit dialog is: a titled form in a [`ModalFrame`] whose fields read
 //! their problems from the form's [`FormErrors`], the failure that is no field's, and Cancel beside
-//! the caller's Save, which submits through an [`Action`].
+//! the caller's Save, which submits through a [`FormAction`].
 
 use crate::api::ApiFailure;
 use crate::components::dialog::ModalFrame;
+use crate::submit::Submit;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
-/// What a [`ModalForm`] submits through: the form's work, which closes the window when it is done,
-/// or the failure to show.
-pub type FormAction<I = ()> = Action<I, Result<(), ApiFailure>>;
+type Work<I> = Rc<dyn Fn(&I) -> Pin<Box<dyn Future<Output = Result<(), ApiFailure>>>>>;
 
-/// A [`FormAction`] running `run` (the browser's requests are not `Send`: it stays on this thread).
-/// Every form's work is one boxed future type, so the action's machinery is compiled once rather
-/// than once per form.
+/// What a [`ModalForm`] submits through: the form's work (given an input: `()`, or a password asked
+/// for afterwards), which closes the window when it is done, and the failure of its last run.
+pub struct FormAction<I: 'static = ()> {
+    work: StoredValue<Work<I>, LocalStorage>,
+    submit: Submit<()>,
+    failure: RwSignal<Option<ApiFailure>>,
+}
+
+impl<I: 'static> Clone for FormAction<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: 'static> Copy for FormAction<I> {}
+
+/// A [`FormAction`] running `run`. Every form's work is one boxed future type, so what runs it is
+/// compiled once rather than once per form.
 pub fn form_action<I, F, Fu>(run: F) -> FormAction<I>
 where
-    I: Send + Sync + 'static,
+    I: 'static,
     F: Fn(&I) -> Fu + 'static,
     Fu: Future<Output = Result<(), ApiFailure>> + 'static,
 {
-    let run = SendWrapper::new(run);
-    Action::new(move |input: &I| {
-        let work: Pin<Box<dyn Future<Output = Result<(), ApiFailure>>>> = Box::pin(run(input));
-        SendWrapper::new(work)
-    })
+    let failure = RwSignal::new(None);
+    let work: Work<I> = Rc::new(move |input: &I| Box::pin(run(input)));
+    let submit = Submit::new(move |answer: Result<(), ApiFailure>| failure.set(answer.err()));
+    FormAction { work: StoredValue::new_local(work), submit, failure }
+}
+
+impl<I: 'static> FormAction<I> {
+    pub fn dispatch(self, input: I) {
+        if let Some(work) = self.work.try_get_value() {
+            self.submit.send(work(&input));
+        }
+    }
+
+    /// Whether the work is running (tracked).
+    pub fn pending(self) -> bool {
+        self.submit.pending()
+    }
 }
 
 /// What a form's last submission failed with, for its fields to show: a [`ModalForm`] provides
@@ -36,9 +62,8 @@ pub struct FormErrors(Signal<Option<ApiFailure>>);
 
 impl FormErrors {
     /// The failure of the action's last run, if it failed.
-    pub fn of<I: Send + Sync + 'static>(action: FormAction<I>) -> FormErrors {
-        let value = action.value();
-        FormErrors(Signal::derive(move || value.with(|v| v.clone().and_then(Result::err))))
+    pub fn of<I: 'static>(action: FormAction<I>) -> FormErrors {
+        FormErrors(action.failure.into())
     }
 
     /// The enclosing form's, when there is one (take it while rendering inside a [`ModalForm`]).
@@ -88,7 +113,7 @@ pub fn ModalForm<I>(
     children: Children,
 ) -> impl IntoView
 where
-    I: Default + Send + Sync + 'static,
+    I: Default + 'static,
 {
     let errors = FormErrors::of(action);
     provide_context(errors);
@@ -109,7 +134,7 @@ where
             save_label,
             wide,
             browser_checks,
-            pending: action.pending().into(),
+            pending: Signal::derive(move || action.pending()),
             errors,
             close,
             submit,

@@ -1,19 +1,18 @@
 //! The reminder shown until a sign-up's address is confirmed, with a way to get the link again.
 //! Nothing waits for it: the dashboard works meanwhile.
 
-use crate::api;
+use crate::api::{self, ApiFailure};
 use crate::state::{Notices, Session};
+use crate::submit::Submit;
 use leptos::prelude::*;
 
 #[component]
 pub fn VerifyEmailBanner() -> impl IntoView {
     let session = Session::get();
     let notices = Notices::get();
-    let resend = Action::new_local(|_: &()| api::resend_verification_link());
-    Effect::new(move |_| match resend.value().get() {
-        Some(Ok(())) => notices.show("We sent a new link. It works for 24 hours."),
-        Some(Err(e)) => notices.show(e.message()),
-        None => {}
+    let resend = Submit::new(move |answer: Result<(), ApiFailure>| match answer {
+        Ok(()) => notices.show("We sent a new link. It works for 24 hours."),
+        Err(e) => notices.show(e.message()),
     });
     let unverified = move || session.user.with(|u| u.as_ref().is_some_and(|me| !me.email_verified));
     let email = move || session.user.with(|u| u.as_ref().map(|me| me.email.clone()).unwrap_or_default());
@@ -22,8 +21,8 @@ pub fn VerifyEmailBanner() -> impl IntoView {
         <Show when=unverified>
             <div class="banner" role="region" aria-label="Address confirmation">
                 <p>"Please confirm your email address: we sent a link to " <strong>{email}</strong> "."</p>
-                <button type="button" class="button" disabled=move || resend.pending().get()
-                    on:click=move |_| { resend.dispatch(()); }>
+                <button type="button" class="button" disabled=move || resend.pending()
+                    on:click=move |_| { resend.send(api::resend_verification_link()); }>
                     "Resend link"
                 </button>
             </div>

@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
+use crate::submit::Submit;
 use leptos::prelude::*;
 use shared::v1::PasswordResetRequest;
 
@@ -11,16 +12,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<ApiFailure>);
     let sent_to = RwSignal::new(None::<String>);
-    let ask = Action::new_local(move |request: &PasswordResetRequest| api::request_password_reset(request.clone()));
-    Effect::new(move |_| match ask.value().get() {
-        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
-        Some(Err(f)) => failure.set(Some(f)),
-        None => {}
+    let ask = Submit::new(move |answer: Result<(), ApiFailure>| match answer {
+        Ok(()) => sent_to.set(Some(email.get_untracked())),
+        Err(f) => failure.set(Some(f)),
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
-        ask.dispatch(PasswordResetRequest { email: email.get() });
+        ask.send(api::request_password_reset(PasswordResetRequest { email: email.get() }));
     };
     let email_error = Signal::derive(move || failure.get().and_then(|f| f.field("email")));
     let general_error = move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message());
@@ -41,7 +40,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     <p>"Enter your account's email address and we will send you a link to choose a new password."</p>
                     <Field id="email" label="Email" value=email error=email_error kind="email" autocomplete="username" required=true/>
                     <p class="form-error" role="alert">{general_error}</p>
-                    <button type="submit" class="button primary wide" disabled=move || ask.pending().get()>"Send reset link"</button>
+                    <button type="submit" class="button primary wide" disabled=move || ask.pending()>"Send reset link"</button>
                 </form>
                 <p class="aside"><a href="/sign-in">"Back to sign in"</a></p>
             </Show>

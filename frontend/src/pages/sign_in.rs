@@ -3,6 +3,7 @@
 use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::state::Session;
+use crate::submit::Submit;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
@@ -31,10 +32,9 @@ pub fn SignInPage() -> impl IntoView {
     let resent = RwSignal::new(None::<String>);
     let navigate = use_navigate();
 
-    let sign_in = Action::new_local(move |request: &SignInRequest| api::sign_in(request.clone()));
-    let second = Action::new_local(move |request: &TwoFactorSignInRequest| api::sign_in_second_step(request.clone()));
-    let on_answer = move |answer: Option<Result<SignInResponse, ApiFailure>>| match answer {
-        Some(Ok(response)) if response.two_factor_required => {
+    // The password, the second step's code and a passkey all answer the same way.
+    let submit = Submit::new(move |answer: Result<SignInResponse, ApiFailure>| match answer {
+        Ok(response) if response.two_factor_required => {
             failure.set(None);
             challenge.set(Some(Challenge {
                 token: response.challenge.map(shared::Secret::into_inner).unwrap_or_default(),
@@ -43,13 +43,13 @@ pub fn SignInPage() -> impl IntoView {
                 passkey: response.passkey,
             }));
         }
-        Some(Ok(response)) => {
+        Ok(response) => {
             if let Some(me) = response.user {
                 session.user.set(Some(me));
                 navigate("/account", Default::default());
             }
         }
-        Some(Err(e)) => {
+        Err(e) => {
             // An expired or used-up challenge sends the user back to the first step.
             if e.status == 401 && challenge.with_untracked(Option::is_some) {
                 challenge.set(None);
@@ -57,43 +57,37 @@ pub fn SignInPage() -> impl IntoView {
             }
             failure.set(Some(e));
         }
-        None => {}
-    };
-    let with_passkey = Action::new_local(move |challenge: &Option<String>| {
-        let challenge = challenge.clone();
-        async move {
+    });
+    let with_passkey = move |challenge: Option<String>| {
+        submit.send(async move {
             match challenge {
                 Some(challenge) => api::second_step_with_passkey(challenge).await,
                 None => api::sign_in_with_passkey().await,
             }
-        }
-    });
-    let (on_answer_2, on_answer_3) = (on_answer.clone(), on_answer.clone());
-    Effect::new(move |_| on_answer(sign_in.value().get()));
-    Effect::new(move |_| on_answer_2(second.value().get()));
-    Effect::new(move |_| on_answer_3(with_passkey.value().get()));
+        })
+    };
     let passkeys_here = crate::webauthn::available();
 
     let submit_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         failure.set(None);
-        sign_in.dispatch(SignInRequest { email: email.get(), password: password.get().into() });
+        submit.send(api::sign_in(SignInRequest { email: email.get(), password: password.get().into() }));
     };
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(c) = challenge.get() else { return };
         failure.set(None);
         let (code_value, access) = (code.get(), use_access_code.get());
-        second.dispatch(TwoFactorSignInRequest {
+        submit.send(api::sign_in_second_step(TwoFactorSignInRequest {
             challenge: c.token.into(),
             code: (!access).then(|| code_value.clone().into()),
             recovery_code: access.then_some(code_value.into()),
-        });
+        }));
     };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
     let code_error =
         Signal::derive(move || failure.get().and_then(|f| f.field("code").or_else(|| f.field("recovery_code"))));
-    let pending = move || sign_in.pending().get() || second.pending().get() || with_passkey.pending().get();
+    let pending = move || submit.pending();
     let general_error = move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message());
 
     view! {
@@ -113,7 +107,7 @@ pub fn SignInPage() -> impl IntoView {
                             </button>
                             {passkeys_here.then(|| view! {
                                 <button type="button" class="button secondary wide" disabled=pending
-                                    on:click=move |_| { failure.set(None); with_passkey.dispatch(None); }>
+                                    on:click=move |_| { failure.set(None); with_passkey(None); }>
                                     "Sign in with a passkey"
                                 </button>
                             })}
@@ -141,7 +135,7 @@ pub fn SignInPage() -> impl IntoView {
                         <Show when=move || passkeys_here && challenge.with(|c| c.as_ref().is_some_and(|c| c.passkey))>
                             <button type="button" class="button secondary wide" disabled=pending on:click=move |_| {
                                 failure.set(None);
-                                with_passkey.dispatch(challenge.get_untracked().map(|c| c.token));
+                                with_passkey(challenge.get_untracked().map(|c| c.token));
                             }>"Use a passkey"</button>
                         </Show>
                         <Show when=move || challenge.with(|c| c.as_ref().is_some_and(|c| c.method != Some(TwoFactorMethod::Totp)))>

@@ -4,10 +4,11 @@ use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::components::password_rules::PasswordRules;
 use crate::state::{CommonList, Notices, Session};
+use crate::submit::Submit;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
-use shared::v1::SignUpRequest;
+use shared::v1::{SignInResponse, SignUpRequest};
 use shared::validate::{check_new_password, parse_email};
 
 #[component]
@@ -22,9 +23,8 @@ pub fn SignUpPage() -> impl IntoView {
     let failure = RwSignal::new(None::<ApiFailure>);
     let navigate = use_navigate();
 
-    let sign_up = Action::new_local(move |request: &SignUpRequest| api::sign_up(request.clone()));
-    Effect::new(move |_| match sign_up.value().get() {
-        Some(Ok(response)) => {
+    let sign_up = Submit::new(move |answer: Result<SignInResponse, ApiFailure>| match answer {
+        Ok(response) => {
             if let Some(me) = response.user {
                 session.user.set(Some(me));
                 notices
@@ -32,8 +32,7 @@ pub fn SignUpPage() -> impl IntoView {
                 navigate("/account", Default::default());
             }
         }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+        Err(e) => failure.set(Some(e)),
     });
     // Enter on an unfinished form says what is missing, field by field, instead of doing nothing.
     let missing = move || {
@@ -58,12 +57,12 @@ pub fn SignUpPage() -> impl IntoView {
         if failure.with_untracked(Option::is_some) {
             return;
         }
-        sign_up.dispatch(SignUpRequest {
+        sign_up.send(api::sign_up(SignUpRequest {
             account_name: account_name.get(),
             name: name.get(),
             email: email.get(),
             password: password.get().into(),
-        });
+        }));
     };
     let field_error = move |field: &'static str| Signal::derive(move || failure.get().and_then(|f| f.field(field)));
     let password_error = Signal::derive(move || {
@@ -89,8 +88,8 @@ pub fn SignUpPage() -> impl IntoView {
                     <p class="form-error" role="alert">
                         {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                     </p>
-                    <button type="submit" class="button primary wide" disabled=move || sign_up.pending().get()>
-                        {move || if sign_up.pending().get() { "Creating…" } else { "Create account" }}
+                    <button type="submit" class="button primary wide" disabled=move || sign_up.pending()>
+                        {move || if sign_up.pending() { "Creating…" } else { "Create account" }}
                     </button>
                 </form>
                 <p class="aside">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>

@@ -170,10 +170,13 @@ pub struct AccessToken {
     /// Enough of the token to tell which one it is (`kdt_…wxyz`).
     pub hint: String,
     pub scopes: TokenScopes,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
     /// None: never expires (only where the account allows it).
+    #[serde(default, deserialize_with = "crate::timestamp::deserialize_option")]
     pub expires_at: Option<DateTime<Utc>>,
     pub expired: bool,
+    #[serde(default, deserialize_with = "crate::timestamp::deserialize_option")]
     pub last_used_at: Option<DateTime<Utc>>,
     pub last_used_ip: Option<String>,
     pub allowed_networks: Vec<String>,

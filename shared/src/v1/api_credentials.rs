@@ -14,9 +14,12 @@ pub struct ApiCredentialResponse {
     pub tool: String,
     /// The first characters of the Basic-auth login, to tell credentials apart.
     pub login_hint: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub last_used_at: DateTime<Utc>,
     /// Unused credentials lapse 24 hours after their last use.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub expires_at: DateTime<Utc>,
 }
 

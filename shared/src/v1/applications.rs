@@ -29,7 +29,9 @@ pub struct ApplicationResponse {
     #[serde(default)]
     pub integration_ids: Vec<String>,
     pub deployments: Vec<DeploymentResponse>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -71,6 +73,7 @@ pub struct DeploymentResponse {
     pub application_id: String,
     pub label: String,
     pub variables: BTreeMap<String, String>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub oauth_token_id: Option<String>,

@@ -47,13 +47,16 @@ pub struct CertificateResponse {
     pub domain: String,
     pub subject: String,
     pub issuer: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub not_before: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub not_after: DateTime<Utc>,
     pub status: CertificateStatus,
     /// SHA-256 of the certificate, `AB:CD:...`
     pub fingerprint_sha256: String,
     /// The certificate and its chain, PEM.
     pub certificate_pem: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
     /// The name of the user who added it, if that user still exists.
     pub created_by: Option<String>,

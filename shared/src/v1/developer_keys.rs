@@ -8,9 +8,17 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeveloperKeyState {
     pub exists: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::timestamp::deserialize_option"
+    )]
     pub created_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::timestamp::deserialize_option"
+    )]
     pub last_used_at: Option<DateTime<Utc>>,
     /// The address the key was last used from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,9 @@ pub struct DeviceResponse {
     #[serde(default)]
     pub browser: String,
     pub ip: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub last_seen_at: DateTime<Utc>,
     /// True for the browser making this request.
     pub current: bool,

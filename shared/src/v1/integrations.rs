@@ -199,7 +199,9 @@ pub struct IntegrationResponse {
     /// Applications whose settings use it.
     pub used_by: Vec<ApplicationRef>,
     pub created_by: Option<String>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -26,6 +26,8 @@ pub struct JsLibraryResponse {
     pub deployed_applications: Vec<ApplicationRef>,
     /// Every application whose settings use it, deployed or not.
     pub used_by: Vec<ApplicationRef>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }

@@ -13,6 +13,7 @@ pub struct MeResponse {
     pub email: String,
     pub role: Role,
     pub account: AccountSummary,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
     /// Added with developer keys; absent from older servers.
     #[serde(default = "DeveloperKeyState::absent")]

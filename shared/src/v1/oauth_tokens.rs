@@ -94,7 +94,9 @@ pub struct OAuthTokenResponse {
     pub stripe_account_id: String,
     pub scope: String,
     pub assigned_to: Vec<TokenAssignment>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
     pub created_by: Option<String>,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub updated_at: DateTime<Utc>,
 }

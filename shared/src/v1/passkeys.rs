@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct PasskeyResponse {
     pub id: String,
     pub name: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::timestamp::deserialize_option")]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 

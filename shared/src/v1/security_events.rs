@@ -73,6 +73,7 @@ event_kinds! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecurityEvent {
     pub id: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub at: DateTime<Utc>,
     pub kind: SecurityEventKind,
     /// Who did it (or whose sign-in it was), if that user still exists.

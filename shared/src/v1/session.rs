@@ -77,8 +77,10 @@ impl AuthMethod {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Within a minute: activity is recorded at most once a minute.
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub last_active_at: chrono::DateTime<chrono::Utc>,
     pub ip: String,
     /// The browser and system in words, e.g. `Chrome 131 on Windows 10`.

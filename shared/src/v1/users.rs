@@ -19,6 +19,7 @@ pub struct AccountUser {
     pub can_share: bool,
     pub two_factor: bool,
     pub active: bool,
+    #[serde(default, deserialize_with = "crate::timestamp::deserialize_option")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// Invited and not yet signed up: no password chosen from the emailed link.
     #[serde(default)]

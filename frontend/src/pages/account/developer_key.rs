@@ -7,7 +7,6 @@ use crate::components::dialog::{ConfirmDialog, PasswordDialog};
 use crate::state::{format_time, Notices, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::v1::DeveloperKeyResponse;
 use shared::v1::DeveloperKeyState;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -34,7 +33,7 @@ pub fn DeveloperKey() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result: Result<DeveloperKeyResponse, ApiFailure> = match step {
+            let result: Result<api::DeveloperKey, ApiFailure> = match step {
                 Step::Generate => api::generate_developer_key(password).await,
                 Step::Reveal => api::reveal_developer_key(password).await,
             };

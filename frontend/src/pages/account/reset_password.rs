@@ -4,6 +4,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::field::{Field, UsernameHint};
 use crate::components::password_rules::PasswordRules;
 use crate::state::{CommonList, Notices, Session};
+use crate::submit::Submit;
 use leptos::prelude::*;
 use shared::v1::ChangePasswordRequest;
 use shared::validate::check_new_password;
@@ -19,9 +20,8 @@ pub fn ResetPassword() -> impl IntoView {
     let end_others = RwSignal::new(true);
     let failure = RwSignal::new(None::<ApiFailure>);
 
-    let change = Action::new_local(move |request: &ChangePasswordRequest| api::change_password(request.clone()));
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(())) => {
+    let change = Submit::new(move |answer: Result<(), ApiFailure>| match answer {
+        Ok(()) => {
             current.set(String::new());
             new.set(String::new());
             confirmation.set(String::new());
@@ -31,8 +31,7 @@ pub fn ResetPassword() -> impl IntoView {
                 false => "Your password is changed.",
             });
         }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+        Err(e) => failure.set(Some(e)),
     });
 
     let email = move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
@@ -84,12 +83,12 @@ pub fn ResetPassword() -> impl IntoView {
         if !ready() {
             return;
         }
-        change.dispatch(ChangePasswordRequest {
+        change.send(api::change_password(ChangePasswordRequest {
             current_password: current.get().into(),
             new_password: new.get().into(),
             new_password_confirmation: confirmation.get().into(),
             end_other_sessions: end_others.get(),
-        });
+        }));
     };
 
     view! {
@@ -112,8 +111,8 @@ pub fn ResetPassword() -> impl IntoView {
                 <p class="form-error" role="alert">
                     {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                 </p>
-                <button type="submit" class="button primary" disabled=move || change.pending().get()>
-                    {move || if change.pending().get() { "Saving…" } else { "Save" }}
+                <button type="submit" class="button primary" disabled=move || change.pending()>
+                    {move || if change.pending() { "Saving…" } else { "Save" }}
                 </button>
             </form>
         </section>

@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::components::time::Time;
+use crate::state::Reloading;
 use leptos::prelude::*;
 use shared::v1::SecurityEventKind;
 
@@ -13,15 +14,14 @@ pub fn SecurityLog(
     let page = RwSignal::new(1u32);
     let kind = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
-    let events = LocalResource::new(move || {
-        crate::state::track_changes();
+    let events = Reloading::new(move || {
         let (page, kind, user) = (page.get(), kind.get(), user.get());
-        async move { api::security_events(account_wide, page, Some(kind), Some(user)).await }
+        api::security_events(account_wide, page, Some(kind), Some(user))
     });
-    let users = LocalResource::new(move || async move {
+    let users = Reloading::new(move || async move {
         match account_wide {
-            true => api::list_users().await.unwrap_or_default(),
-            false => Vec::new(),
+            true => api::list_users().await,
+            false => Ok(Vec::new()),
         }
     });
     let (title, id) =
@@ -43,7 +43,7 @@ pub fn SecurityLog(
                         <label for="log-user">"User"</label>
                         <select id="log-user" on:change=move |ev| { user.set(event_target_value(&ev)); page.set(1); }>
                             <option value="">"All users"</option>
-                            {move || users.get().unwrap_or_default().into_iter().map(|u| view! {
+                            {move || users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| view! {
                                 <option value=u.id.clone()>{u.name.clone()}</option>
                             }).collect_view()}
                         </select>

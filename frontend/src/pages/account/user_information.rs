@@ -4,8 +4,9 @@ use crate::api::{self, ApiFailure};
 use crate::components::field::Field;
 use crate::components::second_factor_field::{self, SecondFactorField};
 use crate::state::{Notices, Session};
+use crate::submit::Submit;
 use leptos::prelude::*;
-use shared::v1::UpdateMeRequest;
+use shared::v1::{MeResponse, UpdateMeRequest};
 use shared::validate::{parse_email, parse_name, NAME_MAX_CHARS};
 
 #[component]
@@ -21,9 +22,8 @@ pub fn UserInformation() -> impl IntoView {
     // A changed address (not just its letter case) needs the current password.
     let email_changes = move || current().is_some_and(|u| u.email.to_lowercase() != email.get().trim().to_lowercase());
 
-    let save = Action::new_local(move |request: &UpdateMeRequest| api::update_me(request.clone()));
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(me)) => {
+    let save = Submit::new(move |answer: Result<MeResponse, ApiFailure>| match answer {
+        Ok(me) => {
             name.set(me.name.clone());
             email.set(me.email.clone());
             password.set(String::new());
@@ -32,8 +32,7 @@ pub fn UserInformation() -> impl IntoView {
             session.user.set(Some(me));
             notices.show("Your details are saved.");
         }
-        Some(Err(e)) => failure.set(Some(e)),
-        None => {}
+        Err(e) => failure.set(Some(e)),
     });
 
     let local_error = RwSignal::new(None::<(&'static str, String)>);
@@ -61,7 +60,7 @@ pub fn UserInformation() -> impl IntoView {
             return local_error
                 .set(Some(("current_password", "Enter your current password to change your email".into())));
         }
-        save.dispatch(UpdateMeRequest {
+        save.send(api::update_me(UpdateMeRequest {
             name: Some(name.get()),
             email: Some(email.get()),
             current_password: changes_email.then(|| password.get().into()),
@@ -69,7 +68,7 @@ pub fn UserInformation() -> impl IntoView {
                 .then(|| second_factor_field::entered(two_factor_code))
                 .flatten()
                 .map(Into::into),
-        });
+        }));
     };
 
     view! {
@@ -93,8 +92,8 @@ pub fn UserInformation() -> impl IntoView {
                 <p class="form-error" role="alert">
                     {move || failure.get().filter(|f| f.body.fields.is_none()).map(|f| f.message())}
                 </p>
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                <button type="submit" class="button primary" disabled=move || save.pending()>
+                    {move || if save.pending() { "Saving…" } else { "Save" }}
                 </button>
             </form>
         </section>
