@@ -4,6 +4,7 @@ use crate::api::ApiFailure;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 /// A form's requests (one or several kinds with the same answer type): [`Submit::pending`] while
@@ -34,6 +35,12 @@ impl<O: 'static> Submit<O> {
     /// Sends one request. An answer that arrives after the form has gone is dropped: there is
     /// nothing left to show it in.
     pub fn send(self, request: impl Future<Output = Result<O, ApiFailure>> + 'static) {
+        self.send_boxed(Box::pin(request));
+    }
+
+    /// [`Submit::send`] for any request of this answer type: compiled once per answer type, not
+    /// once per request.
+    pub fn send_boxed(self, request: Pin<Box<dyn Future<Output = Result<O, ApiFailure>>>>) {
         self.running.update(|n| *n += 1);
         spawn_local(async move {
             let answer = request.await;

@@ -45,7 +45,7 @@ where
 impl<I: 'static> FormAction<I> {
     pub fn dispatch(self, input: I) {
         if let Some(work) = self.work.try_get_value() {
-            self.submit.send(work(&input));
+            self.submit.send_boxed(work(&input));
         }
     }
 
