@@ -47,8 +47,15 @@ test('a test-mode token is added through Stripe, edited, assigned to a deploymen
 
   await openSection(page, 'Applications');
   await page.getByLabel('New application name').fill('Pay IVR');
+  // A change loads every list of the page again, redrawing the cards (and what was typed in them):
+  // type into the new card once those four answers are in.
+  const lists = ['/api/v1/applications', '/api/v1/js-libraries', '/api/v1/integrations', '/api/v1/oauth-tokens'];
+  const reloaded = Promise.all(lists.map((path) => page.waitForResponse(
+    (r) => new URL(r.url()).pathname === path && r.request().method() === 'GET')));
   await page.getByRole('button', { name: 'Create application' }).click();
+  await reloaded;
   const card = page.getByTestId('application').filter({ hasText: 'Pay IVR' });
+  await card.waitFor();
   await card.getByLabel('Deployment label (e.g. Production)').fill('Production');
   await card.getByRole('button', { name: 'Add deployment' }).click();
   const deployment = card.getByTestId('deployment').filter({ hasText: 'Production' });

@@ -84,10 +84,21 @@ pub fn connect(location: &str) -> anyhow::Result<DbPool> {
     connect_sized(location, size)
 }
 
+/// Initialises OpenSSL, which libpq uses, without the clean-up it would register to run at exit.
+/// Otherwise a pool's worker thread still (re)connecting while the process exits finds OpenSSL
+/// freed under it and the process ends in a segfault (diesel-rs/diesel#3441). Only the first
+/// initialisation counts: call this before any PostgreSQL connection is opened.
+pub fn init_tls() {
+    openssl::init();
+}
+
 /// [`connect`] with a pool of `size` connections, all opened at once: a one-shot command needs one, not
 /// a server's worth of PostgreSQL's connection slots.
 pub fn connect_sized(location: &str, size: u32) -> anyhow::Result<DbPool> {
     let is_postgres = is_postgres(location);
+    if is_postgres {
+        init_tls();
+    }
     // Instances starting together: one opens and migrates, the others wait, then find nothing to do.
     // PostgreSQL takes an advisory lock (in `run_migrations`); SQLite, a lock file beside the
     // database, held from before WAL is switched on (that switch fails, not waits, beside a migration).

@@ -38,8 +38,10 @@ impl Drop for TestApp {
     }
 }
 
-/// Where the tests' PostgreSQL databases are made; each test gets its own.
+/// Where the tests' PostgreSQL databases are made; each test gets its own. Every test's first
+/// connection to PostgreSQL starts here, so OpenSSL is initialised here first (see `init_tls`).
 pub fn postgres_admin_url() -> String {
+    pool::init_tls();
     std::env::var("KEYDESK_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
