@@ -107,11 +107,13 @@ enum Body {
 /// A call with a JSON body (or none) and a JSON answer. Only its two ends are generic: one
 /// [`exchange`] serves every call (a copy of it per answer type cost 3 to 8 KB of wasm each).
 async fn send<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiFailure> {
-    let body = match body {
-        Some(body) => Some(Body::Json(serde_json::to_string(body).map_err(|_| unprepared())?)),
-        None => None,
-    };
+    let body = body.map(json).transpose()?;
     read(&exchange(verb, path, body).await?)
+}
+
+/// A JSON request body, written out.
+fn json(body: &impl Serialize) -> Result<Body, ApiFailure> {
+    serde_json::to_string(body).map(Body::Json).map_err(|_| unprepared())
 }
 
 fn read<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
@@ -219,8 +221,7 @@ async fn developer_key(path: &str, password: Option<String>) -> Result<Developer
         key: shared::Secret,
     }
     let request = ReauthenticateRequest { password: password.map(Into::into) };
-    let body = serde_json::to_string(&request).map_err(|_| unprepared())?;
-    let text = exchange(Verb::Post, path, Some(Body::Json(body))).await?;
+    let text = exchange(Verb::Post, path, Some(json(&request)?)).await?;
     Ok(DeveloperKey { key: read::<Key>(&text)?.key, state: read(&text)? })
 }
 
